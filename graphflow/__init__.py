@@ -1,0 +1,144 @@
+"""graphflow: a TensorFlow-1-style symbolic graph framework.
+
+Build a static graph of placeholders, variables, constants and ops, then run it
+with ``Session.run``.  A TF1 program that uses only the names below runs with
+``import graphflow as tf``.
+"""
+
+from . import errors, nn  # noqa: F401
+from .dtypes import (  # noqa: F401
+    DType,
+    as_dtype,
+    bool_ as bool,  # noqa: A004 (TF1 name)
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
+from .graph import (  # noqa: F401
+    Graph,
+    GraphKeys,
+    Operation,
+    Tensor,
+    add_to_collection,
+    control_dependencies,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    name_scope,
+    reset_default_graph,
+)
+from .ops.control import group, no_op  # noqa: F401
+from .ops.elementwise import (  # noqa: F401
+    abs,  # noqa: A004
+    add,
+    add_n,
+    cast,
+    ceil,
+    clip_by_value,
+    cos,
+    divide,
+    equal,
+    exp,
+    expm1,
+    floor,
+    floordiv,
+    floormod,
+    greater,
+    greater_equal,
+    identity,
+    less,
+    less_equal,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    not_equal,
+    ones_like,
+    pow,  # noqa: A004
+    realdiv,
+    reciprocal,
+    round,  # noqa: A004
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    stop_gradient,
+    subtract,
+    tanh,
+    truediv,
+    where,
+    zeros_like,
+)
+from .ops.indexing import slice_ as slice  # noqa: F401, A004
+from .ops.linalg import matmul  # noqa: F401
+from .ops.movement import (  # noqa: F401
+    concat,
+    expand_dims,
+    gather,
+    one_hot,
+    pad,
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    squeeze,
+    stack,
+    tile,
+    transpose,
+    unstack,
+)
+from .ops.random import random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
+from .ops.reduce import (  # noqa: F401
+    argmax,
+    argmin,
+    reduce_all,
+    reduce_any,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
+from .ops.sources import constant, convert_to_tensor, eye, fill, ones, placeholder, range, zeros  # noqa: F401, A004
+from .ops.state import (  # noqa: F401
+    Variable,
+    assign,
+    assign_add,
+    assign_sub,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_variables,
+    local_variables,
+    local_variables_initializer,
+    trainable_variables,
+    variables_initializer,
+)
+from .session import InteractiveSession, Session, get_default_session  # noqa: F401
+from .shapes import TensorShape  # noqa: F401
+
+newaxis = None
+__version__ = "0.1.0"
+
+
+def disable_eager_execution():
+    """Accepted for TF2-compat programs; graphflow is always in graph mode."""
+
+
+def disable_v2_behavior():
+    """Accepted for TF2-compat programs; graphflow always behaves like TF1."""

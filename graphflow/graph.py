@@ -1,0 +1,386 @@
+"""The static graph: Graph, Operation, Tensor, name scopes, control dependencies, collections.
+
+Operations are immutable once made: an op's type, inputs, control inputs and attrs
+never change, so later passes can key on them.  Every op remembers the user's
+source line that created it, for error messages and the SVG.
+"""
+
+import contextlib
+import re
+import threading
+
+from . import errors
+from .shapes import as_shape
+
+_VALID_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
+
+
+class GraphKeys:
+    """Standard collection names (TF1's ``tf.GraphKeys``)."""
+
+    GLOBAL_VARIABLES = "variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    LOCAL_VARIABLES = "local_variables"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+
+
+class Tensor:
+    """The ``value_index``-th output of an Operation; a symbolic handle, not a value."""
+
+    # Make NumPy defer to our reflected operators (``np_array * tensor``).
+    __array_priority__ = 100
+    __array_ufunc__ = None
+
+    def __init__(self, op, value_index, shape, dtype):
+        self._op = op
+        self._value_index = value_index
+        self._shape = as_shape(shape)
+        self._dtype = dtype
+        self._consumers = []
+
+    op = property(lambda self: self._op)
+    value_index = property(lambda self: self._value_index)
+    dtype = property(lambda self: self._dtype)
+    shape = property(lambda self: self._shape)
+    graph = property(lambda self: self._op.graph)
+    name = property(lambda self: f"{self._op.name}:{self._value_index}")
+    device = property(lambda self: "")
+
+    def get_shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        """Narrow the static shape (TF1): it must stay compatible with what is known."""
+        try:
+            self._shape = self._shape.merge_with(as_shape(shape))
+        except ValueError:
+            raise errors.ShapeError(
+                f"cannot set the shape of {errors.describe(self)} to {as_shape(shape)}", self
+            ) from None
+
+    def consumers(self):
+        """The operations that take this tensor as an input."""
+        return list(self._consumers)
+
+    def eval(self, feed_dict=None, session=None):
+        """Run this tensor in ``session`` (or the default session) and return its value."""
+        from .session import _session_or_default
+
+        return _session_or_default(session, self).run(self, feed_dict)
+
+    def __repr__(self):
+        return f"<gf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
+
+    def __bool__(self):
+        raise TypeError(
+            f"using the graphflow Tensor {self.name!r} as a Python bool is not allowed: it has no "
+            "value until Session.run; use gf.where or gf.cond-style ops for data-dependent logic"
+        )
+
+    def __iter__(self):
+        raise TypeError(
+            f"the graphflow Tensor {self.name!r} is symbolic and cannot be iterated; "
+            "use gf.unstack or indexing"
+        )
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            f"cannot convert the symbolic Tensor {self.name!r} to a NumPy array: "
+            "fetch it with Session.run to get its value"
+        )
+
+    __hash__ = object.__hash__
+
+
+class Operation:
+    """A node of the graph: an op declaration applied to input tensors with attrs."""
+
+    def __init__(self, graph, opdef, name, inputs, attrs, control_inputs, output_specs, source):
+        self._graph = graph
+        self._opdef = opdef
+        self._name = name
+        self._inputs = tuple(inputs)
+        self._control_inputs = tuple(control_inputs)
+        self._attrs = dict(attrs)
+        self._source = source
+        self._id = len(graph._ops)
+        self._outputs = tuple(
+            _new_tensor(opdef.tensor_class, self, i, shape, dtype)
+            for i, (shape, dtype) in enumerate(output_specs)
+        )
+        for t in self._inputs:
+            t._consumers.append(self)
+
+    graph = property(lambda self: self._graph)
+    name = property(lambda self: self._name)
+    type = property(lambda self: self._opdef.type)
+    opdef = property(lambda self: self._opdef)
+    kind = property(lambda self: self._opdef.kind)
+    inputs = property(lambda self: self._inputs)
+    outputs = property(lambda self: self._outputs)
+    control_inputs = property(lambda self: self._control_inputs)
+    attrs = property(lambda self: dict(self._attrs))
+    source = property(lambda self: self._source)
+    id = property(lambda self: self._id)
+    device = property(lambda self: "")
+
+    def values(self):
+        return self._outputs
+
+    def get_attr(self, name):
+        try:
+            return self._attrs[name]
+        except KeyError:
+            raise errors.NotFoundError(f"op {self._name!r} has no attr {name!r}", self) from None
+
+    def run(self, feed_dict=None, session=None):
+        """Run this operation in ``session`` (or the default session)."""
+        from .session import _session_or_default
+
+        _session_or_default(session, self).run(self, feed_dict)
+
+    def __repr__(self):
+        return f"<gf.Operation '{self._name}' type={self.type}>"
+
+
+def _new_tensor(cls, op, index, shape, dtype):
+    # Subclasses (Variable) have user-facing constructors; the op makes its outputs directly.
+    t = object.__new__(cls)
+    Tensor.__init__(t, op, index, shape, dtype)
+    return t
+
+
+class Graph:
+    """A TF1 graph: ops in creation order, unique names, name/control scopes, collections."""
+
+    def __init__(self):
+        self._ops = []
+        self._by_name = {}
+        self._names_in_use = {}
+        self._name_stack = ""
+        self._control_stack = []
+        self._collections = {}
+        self._finalized = False
+        self._lock = threading.Lock()
+        self.seed = None
+
+    # -- building -------------------------------------------------------------------------
+    def create_op(self, opdef, inputs, attrs, output_specs, name=None):
+        """Add an op (called by op declarations; users call the op functions)."""
+        if self._finalized:
+            raise errors.FailedPreconditionError("this graph is finalized and cannot be modified")
+        for t in inputs:
+            if t.graph is not self:
+                raise errors.InvalidArgumentError(
+                    f"{errors.describe(t)} belongs to another graph than the {opdef.type} op "
+                    "being built; build everything inside one `with graph.as_default():`",
+                    t,
+                )
+        control = self._current_control_inputs(inputs)
+        with self._lock:
+            # A name ending in "/" is a scope name already made unique (TF1's convention).
+            if name and name.endswith("/"):
+                name = name[:-1]
+            else:
+                name = self.unique_name(name or opdef.type)
+            op = Operation(
+                self, opdef, name, inputs, attrs, control, output_specs, errors.user_location()
+            )
+            self._ops.append(op)
+            self._by_name[op.name] = op
+        return op
+
+    def unique_name(self, name, mark_as_used=True):
+        """``name`` under the current scope, with ``_1``, ``_2``... added if taken (TF1)."""
+        if self._name_stack:
+            name = f"{self._name_stack}/{name}"
+        key = name.lower()
+        i = self._names_in_use.get(key, 0)
+        if mark_as_used:
+            self._names_in_use[key] = i + 1
+        if i > 0:
+            base = key
+            while key in self._names_in_use:
+                key = f"{base}_{i}"
+                i += 1
+            if mark_as_used:
+                self._names_in_use[key] = 1
+            name = f"{name}_{i - 1}"
+        return name
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        """Nest names under ``name``; ``None``/``""`` resets to the root; ``"a/"`` re-enters."""
+        old = self._name_stack
+        if not name:
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            if not _VALID_NAME.match(name):
+                raise errors.InvalidArgumentError(f"{name!r} is not a valid scope name")
+            new = self.unique_name(name)
+        self._name_stack = new
+        try:
+            yield new + "/" if new else ""
+        finally:
+            self._name_stack = old
+
+    def get_name_scope(self):
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        """Ops made inside run after ``control_inputs``; ``None`` clears outer ones."""
+        if control_inputs is None:
+            saved, self._control_stack = self._control_stack, []
+            try:
+                yield
+            finally:
+                self._control_stack = saved
+            return
+        ops = []
+        for c in control_inputs:
+            c = getattr(c, "op", c) if not isinstance(c, Operation) else c
+            if not isinstance(c, Operation):
+                raise errors.DTypeError(f"control_dependencies takes ops or tensors, not {c!r}")
+            if c.graph is not self:
+                raise errors.InvalidArgumentError(f"{errors.describe(c)} is from another graph")
+            ops.append(c)
+        self._control_stack.append(ops)
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    def _current_control_inputs(self, inputs):
+        input_ops = {t.op for t in inputs}
+        seen, out = set(), []
+        for frame in self._control_stack:
+            for c in frame:
+                if c not in seen and c not in input_ops:
+                    seen.add(c)
+                    out.append(c)
+        return out
+
+    @contextlib.contextmanager
+    def as_default(self):
+        """Make this the graph that new ops go into, inside the ``with`` block."""
+        _default_stack.append(self)
+        try:
+            yield self
+        finally:
+            _default_stack.pop()
+
+    def finalize(self):
+        self._finalized = True
+
+    finalized = property(lambda self: self._finalized)
+
+    # -- lookup ---------------------------------------------------------------------------
+    def get_operations(self):
+        return list(self._ops)
+
+    def get_operation_by_name(self, name):
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise errors.NotFoundError(f"the graph has no operation named {name!r}") from None
+
+    def get_tensor_by_name(self, name):
+        op_name, sep, index = name.rpartition(":")
+        if not sep or not index.isdigit():
+            raise errors.NotFoundError(
+                f"{name!r} is not a tensor name; tensor names look like 'op_name:0'"
+            )
+        op = self.get_operation_by_name(op_name)
+        if int(index) >= len(op.outputs):
+            raise errors.NotFoundError(
+                f"operation {op_name!r} has {len(op.outputs)} output(s); {name!r} names none"
+            )
+        return op.outputs[int(index)]
+
+    def as_graph_element(self, obj):
+        """A Tensor or Operation of this graph for a Tensor, Operation or name."""
+        if isinstance(obj, str):
+            return self.get_tensor_by_name(obj) if ":" in obj else self.get_operation_by_name(obj)
+        if isinstance(obj, (Tensor, Operation)):
+            if obj.graph is not self:
+                raise errors.InvalidArgumentError(
+                    f"{errors.describe(obj)} is not an element of this graph"
+                )
+            return obj
+        raise errors.DTypeError(f"cannot interpret {obj!r} as a Tensor or Operation")
+
+    # -- collections ----------------------------------------------------------------------
+    def add_to_collection(self, name, value):
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value):
+        for name in [names] if isinstance(names, str) else names:
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name):
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name, scope=None):
+        items = self._collections.get(name, [])
+        if scope is None:
+            return list(items)
+        pattern = re.compile(scope)
+        return [x for x in items if hasattr(x, "name") and pattern.match(x.name)]
+
+    def get_all_collection_keys(self):
+        return list(self._collections)
+
+
+_default_stack = []
+_global_default = Graph()
+
+
+def get_default_graph():
+    """The graph new ops go into: the innermost ``as_default()`` graph, else the global one."""
+    return _default_stack[-1] if _default_stack else _global_default
+
+
+def reset_default_graph():
+    """Replace the global default graph with a new, empty one (not inside ``as_default``)."""
+    global _global_default
+    if _default_stack:
+        raise errors.FailedPreconditionError(
+            "reset_default_graph() cannot be called inside a `with graph.as_default():` block"
+        )
+    _global_default = Graph()
+
+
+def name_scope(name, default_name=None, values=None):
+    """TF1's ``tf.name_scope``: a context manager that yields the scope string ``"a/b/"``."""
+    graph = _graph_of(values) if values else get_default_graph()
+    return graph.name_scope(name if name is not None else default_name)
+
+
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+def get_collection(name, scope=None):
+    return get_default_graph().get_collection(name, scope)
+
+
+def get_collection_ref(name):
+    return get_default_graph().get_collection_ref(name)
+
+
+def _graph_of(values):
+    for v in values:
+        if isinstance(v, (Tensor, Operation)):
+            return v.graph
+    return get_default_graph()
+

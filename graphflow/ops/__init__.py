@@ -1,0 +1,14 @@
+"""Op declarations by family; importing this package registers every op."""
+
+from . import (  # noqa: F401
+    control,
+    elementwise,
+    indexing,
+    linalg,
+    movement,
+    operators,  # noqa: F401  (attaches Python operators to Tensor)
+    random,
+    reduce,
+    sources,
+    state,
+)

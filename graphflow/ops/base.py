@@ -1,0 +1,175 @@
+"""The op declaration: one place per op for its kind, shape rule, reference and gradient.
+
+An ``OpDef`` is declared once in its family module (``elementwise.py``, ``reduce.py``...)::
+
+    ADD = OpDef("Add", ELEMENTWISE, infer=same_dtype_broadcast, reference=np.add,
+                scalar="({0} + {1})")
+
+and calling it builds a node: ``ADD(x, y, name="sum")``.  The gradient rule is
+registered right after the declaration with ``@ADD.gradient`` (autodiff), and
+backends lower ops *by kind*, using ``reference`` (NumPy) or ``scalar`` (the
+per-element expression that fused CPU/CUDA kernels are generated from).
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from .. import errors
+from ..graph import Tensor, get_default_graph
+
+# Kinds: what a backend needs to know to lower an op without looking at its name.
+ELEMENTWISE = "elementwise"  # per-element scalar expression over broadcast inputs
+REDUCE = "reduce"  # reduces axes of one input (attrs: axis, keepdims)
+CONTRACTION = "contraction"  # matmul
+MOVEMENT = "movement"  # reshape/transpose/slice/concat/gather...: moves elements
+SOURCE = "source"  # no tensor inputs, value from attrs (Const, Fill, Range, Eye)
+SHAPE = "shape"  # depends only on its input's shape (Shape, Size, Rank)
+PLACEHOLDER = "placeholder"  # must be fed
+VARIABLE = "variable"  # reads session state
+ASSIGN = "assign"  # writes session state: new = reference(old, value)
+RANDOM = "random"  # draws from the session's per-op generator
+CONTROL = "control"  # no value (NoOp)
+
+Spec = namedtuple("Spec", "shape dtype")
+
+REGISTRY = {}
+
+
+class OpDef:
+    """Declaration of one op type.
+
+    infer(inputs, **attrs) -> Spec or list of Specs   (static shape/dtype; raise
+        ValueError/TypeError with a plain sentence, the caller adds who and where)
+    reference(*arrays, **attrs) -> array or tuple      (the NumPy oracle)
+    scalar: for ELEMENTWISE ops, a format string over the inputs' scalar
+        expressions (``"({0} + {1})"``) or a function ``(args, attrs) -> str``.
+    """
+
+    def __init__(self, type, kind, infer, reference=None, *, scalar=None, differentiable=True,
+                 tensor_class=Tensor, doc=None):
+        if type in REGISTRY:
+            raise ValueError(f"op type {type!r} is declared twice")
+        self.type = type
+        self.kind = kind
+        self.infer = infer
+        self.reference = reference
+        self.scalar = scalar
+        self.differentiable = differentiable
+        self.tensor_class = tensor_class
+        self.grad = None
+        self.__doc__ = doc
+        REGISTRY[type] = self
+
+    def gradient(self, rule):
+        """Register ``rule(op, *output_grads) -> one gradient term per input`` (autodiff)."""
+        self.grad = rule
+        return rule
+
+    def scalar_expr(self, args, attrs):
+        """The per-element expression of an ELEMENTWISE op, given its inputs' expressions."""
+        if callable(self.scalar):
+            return self.scalar(args, attrs)
+        return self.scalar.format(*args, **attrs)
+
+    def __call__(self, *inputs, name=None, **attrs):
+        """Build a node of this op; returns its Tensor, list of Tensors, or the Operation."""
+        graph = inputs[0].graph if inputs else get_default_graph()
+        try:
+            specs = self.infer(list(inputs), **attrs)
+        except (ValueError, TypeError) as e:
+            raise construction_error(self, graph, name, inputs, e) from None
+        op = graph.create_op(self, inputs, attrs, [specs] if isinstance(specs, Spec) else specs,
+                             name)
+        if isinstance(specs, Spec):
+            return op.outputs[0]
+        return list(op.outputs) if specs else op
+
+    def __repr__(self):
+        return f"<OpDef {self.type} ({self.kind})>"
+
+
+def construction_error(opdef, graph, name, inputs, cause):
+    """A ShapeError/DTypeError for an op that could not be built, naming inputs and line."""
+    cls = errors.DTypeError if isinstance(cause, TypeError) else errors.ShapeError
+    loc = errors.user_location()
+    where = f" at {loc}: {loc.code}" if loc else ""
+    op_name = graph.unique_name(name or opdef.type, mark_as_used=False)
+    lines = [f"cannot build {opdef.type} op {op_name!r}{where}", f"  {cause}"]
+    lines += [f"  input {i}: {errors.describe(t)}" for i, t in enumerate(inputs)]
+    return cls("\n".join(lines))
+
+
+def read_inputs(op):
+    """(position, tensor) of the inputs an op reads as values: all but an ASSIGN's target."""
+    start = 1 if op.kind == ASSIGN else 0
+    return list(enumerate(op.inputs))[start:]
+
+
+class Uninitialized(Exception):
+    """An ASSIGN reference needed the old value of a variable that has none yet."""
+
+
+def old_value(old):
+    """For ASSIGN references: the variable's old value, which must exist."""
+    if old is None:
+        raise Uninitialized()
+    return old
+
+
+# -- small reusable shape/dtype checks for infer functions -----------------------------------
+
+def require_same_dtype(inputs):
+    dtypes = {t.dtype for t in inputs}
+    if len(dtypes) > 1:
+        raise TypeError(
+            "inputs must have the same dtype, got "
+            + ", ".join(f"{t.dtype.name} ({t.name})" for t in inputs)
+            + "; use gf.cast to convert one"
+        )
+    return inputs[0].dtype
+
+
+def require_dtype(t, allowed, what):
+    """``allowed`` is a predicate name of DType ('is_floating', 'is_integer', 'is_bool', ...)."""
+    if not any(getattr(t.dtype, p) for p in allowed.split("|")):
+        kinds = allowed.replace("is_", "").replace("|", " or ")
+        raise TypeError(f"{what} needs a {kinds} tensor, got {t.dtype.name} ({t.name})")
+
+
+# -- values known while the graph is built ----------------------------------------------------
+
+_PURE_KINDS = {ELEMENTWISE, REDUCE, CONTRACTION, MOVEMENT, SOURCE, SHAPE}
+_STATIC_LIMIT = 4096  # evaluate at construction only small things (shape vectors, axes)
+
+
+def static_value(tensor):
+    """The tensor's value as a NumPy array if it is known without running, else None.
+
+    Const is known; a SHAPE-kind op is known when its input's static shape is fully
+    defined; any other pure op is known when all its (small) inputs are.  This is
+    what lets ``reshape(x, tf.shape(y))`` or ``fill([2, n], 0.)`` infer static shapes.
+    """
+    op = tensor.op
+    if op.kind == SOURCE and not op.inputs:
+        return op.reference(**op._attrs) if op.type != "Const" else op._attrs["value"]
+    if op.kind not in _PURE_KINDS:
+        return None
+    if op.kind == SHAPE:
+        shape = op.inputs[0].shape
+        if not shape.is_fully_defined():
+            return None
+        dummy = np.broadcast_to(np.zeros((), op.inputs[0].dtype.np), shape.dims)
+        return _as_outputs(op.reference(dummy, **op._attrs))[tensor.value_index]
+    values = [static_value(t) for t in op.inputs]
+    if any(v is None or v.size > _STATIC_LIMIT for v in values):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return _as_outputs(op.reference(*values, **op._attrs))[tensor.value_index]
+    except Exception:  # the run will report it, with the op and its line
+        return None
+
+
+def _as_outputs(result):
+    return result if isinstance(result, (tuple, list)) else (result,)

@@ -1,0 +1,272 @@
+"""Elementwise ops: one table row per op (NumPy reference + per-element scalar expression).
+
+Scalar expressions are written in a tiny language shared by every backend: Python
+operators on the inputs ``{0}``, ``{1}``... plus the functions named in
+``SCALAR_FUNCTIONS``; a backend binds those names (NumPy ufuncs in the test oracle,
+Numba/CUDA intrinsics in generated kernels).
+"""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import Tensor
+from ..shapes import broadcast_shapes
+from .base import ELEMENTWISE, OpDef, Spec, require_dtype, require_same_dtype
+from .sources import convert_to_tensor
+
+SCALAR_FUNCTIONS = (
+    "exp log log1p expm1 sqrt tanh sin cos floor ceil rint fabs sign maximum minimum "
+    "floordiv floormod select logical_not sigmoid cast_<dtype>"
+).split()
+
+FLOAT, INT, BOOL = "is_floating", "is_integer", "is_bool"
+NUMERIC = f"{FLOAT}|{INT}"
+ANY = f"{NUMERIC}|{BOOL}"
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def unary(type, reference, scalar, allowed=FLOAT, out_dtype=None, differentiable=True):
+    """Declare a one-input elementwise op (output dtype = input dtype unless given)."""
+
+    def infer(inputs):
+        (x,) = inputs
+        require_dtype(x, allowed, type)
+        return Spec(x.shape, out_dtype or x.dtype)
+
+    return OpDef(type, ELEMENTWISE, infer, reference, scalar=scalar,
+                 differentiable=differentiable)
+
+
+def binary(type, reference, scalar, allowed=NUMERIC, out_dtype=None, differentiable=True):
+    """Declare a two-input broadcasting elementwise op; both inputs share one dtype."""
+
+    def infer(inputs):
+        dtype = require_same_dtype(inputs)
+        require_dtype(inputs[0], allowed, type)
+        return Spec(broadcast_shapes(*(t.shape for t in inputs)), out_dtype or dtype)
+
+    return OpDef(type, ELEMENTWISE, infer, reference, scalar=scalar,
+                 differentiable=differentiable)
+
+
+NEG = unary("Neg", np.negative, "(-{0})", NUMERIC)
+ABS = unary("Abs", np.abs, "fabs({0})", NUMERIC)
+SQUARE = unary("Square", np.square, "({0} * {0})", NUMERIC)
+SQRT = unary("Sqrt", np.sqrt, "sqrt({0})")
+RSQRT = unary("Rsqrt", lambda x: 1 / np.sqrt(x), "(1 / sqrt({0}))")
+EXP = unary("Exp", np.exp, "exp({0})")
+LOG = unary("Log", np.log, "log({0})")
+LOG1P = unary("Log1p", np.log1p, "log1p({0})")
+EXPM1 = unary("Expm1", np.expm1, "expm1({0})")
+SIGMOID = unary("Sigmoid", _sigmoid, "sigmoid({0})")
+TANH = unary("Tanh", np.tanh, "tanh({0})")
+SIN = unary("Sin", np.sin, "sin({0})")
+COS = unary("Cos", np.cos, "cos({0})")
+SIGN = unary("Sign", np.sign, "sign({0})", NUMERIC)
+FLOOR = unary("Floor", np.floor, "floor({0})", differentiable=False)
+CEIL = unary("Ceil", np.ceil, "ceil({0})", differentiable=False)
+ROUND = unary("Round", np.rint, "rint({0})", NUMERIC, differentiable=False)
+RECIPROCAL = unary("Reciprocal", lambda x: 1 / x, "(1 / {0})")
+LOGICAL_NOT = unary("LogicalNot", np.logical_not, "logical_not({0})", BOOL,
+                    differentiable=False)
+IDENTITY = unary("Identity", lambda x: x, "{0}", ANY)
+STOP_GRADIENT = unary("StopGradient", lambda x: x, "{0}", ANY, differentiable=False)
+ZEROS_LIKE = unary("ZerosLike", np.zeros_like, "0", ANY, differentiable=False)
+ONES_LIKE = unary("OnesLike", np.ones_like, "1", ANY, differentiable=False)
+
+ADD = binary("Add", np.add, "({0} + {1})")
+SUB = binary("Sub", np.subtract, "({0} - {1})")
+MUL = binary("Mul", np.multiply, "({0} * {1})")
+REALDIV = binary("RealDiv", np.true_divide, "({0} / {1})", FLOAT)
+FLOORDIV = binary("FloorDiv", np.floor_divide, "floordiv({0}, {1})", differentiable=False)
+FLOORMOD = binary("FloorMod", np.mod, "floormod({0}, {1})")
+POW = binary("Pow", np.power, "({0} ** {1})")
+MAXIMUM = binary("Maximum", np.maximum, "maximum({0}, {1})")
+MINIMUM = binary("Minimum", np.minimum, "minimum({0}, {1})")
+EQUAL = binary("Equal", np.equal, "({0} == {1})", ANY, dtypes.bool_, False)
+NOT_EQUAL = binary("NotEqual", np.not_equal, "({0} != {1})", ANY, dtypes.bool_, False)
+LESS = binary("Less", np.less, "({0} < {1})", NUMERIC, dtypes.bool_, False)
+LESS_EQUAL = binary("LessEqual", np.less_equal, "({0} <= {1})", NUMERIC, dtypes.bool_, False)
+GREATER = binary("Greater", np.greater, "({0} > {1})", NUMERIC, dtypes.bool_, False)
+GREATER_EQUAL = binary("GreaterEqual", np.greater_equal, "({0} >= {1})", NUMERIC,
+                       dtypes.bool_, False)
+LOGICAL_AND = binary("LogicalAnd", np.logical_and, "({0} & {1})", BOOL, differentiable=False)
+LOGICAL_OR = binary("LogicalOr", np.logical_or, "({0} | {1})", BOOL, differentiable=False)
+
+
+def _select_infer(inputs):
+    cond, x, y = inputs
+    require_dtype(cond, BOOL, "where's condition")
+    dtype = require_same_dtype([x, y])
+    return Spec(broadcast_shapes(cond.shape, x.shape, y.shape), dtype)
+
+
+SELECT = OpDef("Select", ELEMENTWISE, _select_infer, np.where, scalar="select({0}, {1}, {2})")
+
+
+def _add_n_infer(inputs):
+    dtype = require_same_dtype(inputs)
+    require_dtype(inputs[0], NUMERIC, "add_n")
+    return Spec(broadcast_shapes(*(t.shape for t in inputs)), dtype)
+
+
+ADD_N = OpDef("AddN", ELEMENTWISE, _add_n_infer, lambda *xs: sum(xs[1:], xs[0]),
+              scalar=lambda args, attrs: "(" + " + ".join(args) + ")")
+
+
+def _cast_infer(inputs, *, dtype):
+    return Spec(inputs[0].shape, dtype)
+
+
+def _cast_scalar(args, attrs):
+    target = attrs["dtype"]
+    return f"({args[0]} != 0)" if target.is_bool else f"cast_{target.name}({args[0]})"
+
+
+CAST = OpDef("Cast", ELEMENTWISE, _cast_infer, lambda x, *, dtype: x.astype(dtype.np),
+             scalar=_cast_scalar)
+
+
+# -- operand conversion ------------------------------------------------------------------
+
+def binary_operands(x, y):
+    """Two tensors of one dtype: a non-tensor operand takes the other's dtype (TF1)."""
+    if isinstance(x, Tensor) and not isinstance(y, Tensor):
+        return x, convert_to_tensor(y, x.dtype, name="y")
+    if isinstance(y, Tensor) and not isinstance(x, Tensor):
+        return convert_to_tensor(x, y.dtype, name="x"), y
+    x = convert_to_tensor(x, name="x")
+    return x, convert_to_tensor(y, x.dtype, name="y")
+
+
+def _unary_fn(opdef, default_name):
+    def fn(x, name=None):
+        return opdef(convert_to_tensor(x), name=name or default_name)
+
+    fn.__name__ = default_name
+    return fn
+
+
+def _binary_fn(opdef, default_name):
+    def fn(x, y, name=None):
+        return opdef(*binary_operands(x, y), name=name or default_name)
+
+    fn.__name__ = default_name
+    return fn
+
+
+negative = _unary_fn(NEG, "Neg")
+abs = _unary_fn(ABS, "Abs")  # noqa: A001 (TF1 name)
+square = _unary_fn(SQUARE, "Square")
+sqrt = _unary_fn(SQRT, "Sqrt")
+rsqrt = _unary_fn(RSQRT, "Rsqrt")
+exp = _unary_fn(EXP, "Exp")
+log = _unary_fn(LOG, "Log")
+log1p = _unary_fn(LOG1P, "Log1p")
+expm1 = _unary_fn(EXPM1, "Expm1")
+sigmoid = _unary_fn(SIGMOID, "Sigmoid")
+tanh = _unary_fn(TANH, "Tanh")
+sin = _unary_fn(SIN, "Sin")
+cos = _unary_fn(COS, "Cos")
+sign = _unary_fn(SIGN, "Sign")
+floor = _unary_fn(FLOOR, "Floor")
+ceil = _unary_fn(CEIL, "Ceil")
+round = _unary_fn(ROUND, "Round")  # noqa: A001 (TF1 name)
+reciprocal = _unary_fn(RECIPROCAL, "Reciprocal")
+logical_not = _unary_fn(LOGICAL_NOT, "LogicalNot")
+identity = _unary_fn(IDENTITY, "Identity")
+stop_gradient = _unary_fn(STOP_GRADIENT, "StopGradient")
+
+add = _binary_fn(ADD, "Add")
+subtract = _binary_fn(SUB, "Sub")
+multiply = _binary_fn(MUL, "Mul")
+realdiv = _binary_fn(REALDIV, "RealDiv")
+floordiv = _binary_fn(FLOORDIV, "FloorDiv")
+mod = floormod = _binary_fn(FLOORMOD, "FloorMod")
+pow = _binary_fn(POW, "Pow")  # noqa: A001 (TF1 name)
+maximum = _binary_fn(MAXIMUM, "Maximum")
+minimum = _binary_fn(MINIMUM, "Minimum")
+equal = _binary_fn(EQUAL, "Equal")
+not_equal = _binary_fn(NOT_EQUAL, "NotEqual")
+less = _binary_fn(LESS, "Less")
+less_equal = _binary_fn(LESS_EQUAL, "LessEqual")
+greater = _binary_fn(GREATER, "Greater")
+greater_equal = _binary_fn(GREATER_EQUAL, "GreaterEqual")
+logical_and = _binary_fn(LOGICAL_AND, "LogicalAnd")
+logical_or = _binary_fn(LOGICAL_OR, "LogicalOr")
+
+
+def truediv(x, y, name=None):
+    """``x / y`` as floats: int8/16/uint8 become float32, int32/int64 float64 (TF1)."""
+    x, y = binary_operands(x, y)
+    if x.dtype.is_integer and x.dtype == y.dtype:
+        target = dtypes.float64 if x.dtype.size >= 4 else dtypes.float32
+        x, y = cast(x, target), cast(y, target)
+    return REALDIV(x, y, name=name or "truediv")
+
+
+def divide(x, y, name=None):
+    return truediv(x, y, name=name or "truediv")
+
+
+def zeros_like(tensor, dtype=None, name=None):
+    """Zeros with the shape (known at run time) of ``tensor``, in its dtype or ``dtype``."""
+    out = ZEROS_LIKE(convert_to_tensor(tensor), name=name or "zeros_like")
+    return out if dtype is None else cast(out, dtype)
+
+
+def ones_like(tensor, dtype=None, name=None):
+    """Ones with the shape (known at run time) of ``tensor``, in its dtype or ``dtype``."""
+    out = ONES_LIKE(convert_to_tensor(tensor), name=name or "ones_like")
+    return out if dtype is None else cast(out, dtype)
+
+
+def cast(x, dtype, name=None):
+    """``x`` converted to ``dtype`` (floats to ints truncate toward zero; nonzero -> True)."""
+    x = convert_to_tensor(x)
+    dtype = dtypes.as_dtype(dtype)
+    if x.dtype == dtype:
+        return x
+    return CAST(x, dtype=dtype, name=name or "Cast")
+
+
+def add_n(inputs, name=None):
+    """The elementwise sum of a list of tensors of one shape and dtype."""
+    tensors = [convert_to_tensor(t) for t in inputs]
+    if not tensors:
+        raise ValueError("add_n needs at least one input")
+    if len(tensors) == 1:
+        return tensors[0]
+    return ADD_N(*tensors, name=name or "AddN")
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """``t`` with every element clipped into ``[clip_value_min, clip_value_max]``."""
+    from ..graph import name_scope
+
+    with name_scope(name, "clip_by_value"):
+        t = convert_to_tensor(t)
+        return minimum(maximum(t, clip_value_min), clip_value_max)
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elementwise select (``x`` where ``condition`` else ``y``), or with ``condition``
+    alone the int64 coordinates of its true elements, shape ``[n, rank]``."""
+    condition = convert_to_tensor(condition)
+    if x is None and y is None:
+        from .movement import where_indices
+
+        return where_indices(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("where needs both x and y, or neither")
+    x, y = binary_operands(x, y)
+    xr, cr = x.shape.ndims, condition.shape.ndims
+    if cr == 1 and xr is not None and xr > 1:  # TF1: a vector condition selects rows
+        from .movement import reshape
+
+        condition = reshape(condition, [-1] + [1] * (xr - 1))
+    return SELECT(condition, x, y, name=name or "Select")

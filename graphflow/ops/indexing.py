@@ -1,0 +1,116 @@
+"""NumPy-style indexing: ``tensor[...]`` and ``slice`` lower to one StridedSlice op.
+
+The index is a static attr ``spec``: a tuple of items ``("index", i)``,
+``("slice", start, stop, step)``, ``("ellipsis",)`` and ``("newaxis",)``.
+An int tensor as the first index gathers rows (``x[idx]``).
+"""
+
+import numpy as np
+
+from ..graph import Tensor
+from ..shapes import TensorShape
+from .base import MOVEMENT, OpDef, Spec, static_value
+from .sources import convert_to_tensor
+
+
+def _expand_spec(spec, rank):
+    """The spec with the ellipsis (explicit or implied at the end) replaced by full slices."""
+    consumed = sum(item[0] in ("index", "slice") for item in spec)
+    if consumed > rank:
+        raise ValueError(f"too many indices ({consumed}) for a tensor of rank {rank}")
+    full = ("slice", None, None, None)
+    if ("ellipsis",) not in spec:
+        spec = tuple(spec) + (("ellipsis",),)
+    out = []
+    for item in spec:
+        out.extend([full] * (rank - consumed) if item == ("ellipsis",) else [item])
+    return out
+
+
+def _strided_slice_infer(inputs, *, spec):
+    (x,) = inputs
+    if x.shape.ndims is None:
+        return Spec(TensorShape(None), x.dtype)
+    dims, axis = [], 0
+    for item in _expand_spec(spec, x.shape.ndims):
+        if item[0] == "newaxis":
+            dims.append(1)
+            continue
+        d = x.shape.dims[axis]
+        axis += 1
+        if item[0] == "index":
+            if d is not None and not -d <= item[1] < d:
+                raise ValueError(f"index {item[1]} is out of bounds for axis {axis - 1} "
+                                 f"of shape {x.shape}")
+        else:
+            if item[3] == 0:
+                raise ValueError("slice step cannot be zero")
+            dims.append(None if d is None else len(range(*slice(*item[1:]).indices(d))))
+    return Spec(TensorShape(dims), x.dtype)
+
+
+def _numpy_key(spec):
+    convert = {"index": lambda i: i, "slice": lambda *a: slice(*a),
+               "ellipsis": lambda: Ellipsis, "newaxis": lambda: None}
+    return tuple(convert[item[0]](*item[1:]) for item in spec)
+
+
+STRIDED_SLICE = OpDef("StridedSlice", MOVEMENT, _strided_slice_infer,
+                      lambda x, *, spec: x[_numpy_key(spec)])
+
+
+def _spec_item(k):
+    if k is Ellipsis:
+        return ("ellipsis",)
+    if k is None:
+        return ("newaxis",)
+    if isinstance(k, slice):
+        return ("slice",) + tuple(None if v is None else _static_int(v) for v in
+                                  (k.start, k.stop, k.step))
+    return ("index", _static_int(k))
+
+
+def _static_int(v):
+    if isinstance(v, Tensor):
+        value = static_value(v)
+        if value is None or value.ndim:
+            raise TypeError(f"an index tensor other than the first index must be a known "
+                            f"scalar; {v.name!r} is not")
+        v = value
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"indices must be ints, slices, ..., newaxis or int tensors, not {v!r}")
+    return int(v)
+
+
+def getitem(tensor, key):
+    """``tensor[key]`` with NumPy semantics for ints, slices, ``...`` and ``newaxis``;
+    an int tensor (or list of ints) as the first index gathers along axis 0."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    if key and (isinstance(key[0], (Tensor, list, np.ndarray)) and not _is_static_scalar(key[0])):
+        from .movement import gather
+
+        rows = gather(tensor, key[0])
+        rest = key[1:]
+        if not rest:
+            return rows
+        return getitem(rows, (slice(None),) * (np.ndim(key[0]) if not isinstance(
+            key[0], Tensor) else key[0].shape.ndims or 0) + rest)
+    spec = tuple(_spec_item(k) for k in key)
+    if spec.count(("ellipsis",)) > 1:
+        raise ValueError("an index can only have a single ellipsis ('...')")
+    return STRIDED_SLICE(convert_to_tensor(tensor), spec=spec, name="strided_slice")
+
+
+def _is_static_scalar(k):
+    return isinstance(k, Tensor) and k.shape.ndims == 0 and static_value(k) is not None
+
+
+def slice_(input_, begin, size, name=None):
+    """The block of ``input_`` starting at ``begin`` with ``size`` (-1: to the end)."""
+    from .movement import _static_ints
+
+    begin = _static_ints(begin, "slice's begin")
+    size = _static_ints(size, "slice's size")
+    spec = tuple(("slice", b, None if s == -1 else b + s, None) for b, s in zip(begin, size))
+    return STRIDED_SLICE(convert_to_tensor(input_), spec=spec, name=name or "Slice")

@@ -1,0 +1,47 @@
+"""Contractions: matmul (transposes, batched with broadcast batch dims)."""
+
+import numpy as np
+
+from ..shapes import TensorShape, broadcast_shapes
+from .base import CONTRACTION, OpDef, Spec, require_dtype, require_same_dtype
+from .elementwise import NUMERIC, binary_operands
+
+
+def _matmul_infer(inputs, *, transpose_a, transpose_b):
+    a, b = inputs
+    dtype = require_same_dtype(inputs)
+    require_dtype(a, NUMERIC, "matmul")
+    for t, label in ((a, "a"), (b, "b")):
+        if t.shape.ndims is not None and t.shape.ndims < 2:
+            raise ValueError(f"matmul's {label} must have rank >= 2, got shape {t.shape}")
+    if a.shape.ndims is None or b.shape.ndims is None:
+        return Spec(TensorShape(None), dtype)
+    m, ka = a.shape.dims[-2:][::-1] if transpose_a else a.shape.dims[-2:]
+    kb, n = b.shape.dims[-2:][::-1] if transpose_b else b.shape.dims[-2:]
+    if ka is not None and kb is not None and ka != kb:
+        raise ValueError(
+            f"matmul's inner dimensions differ: a {a.shape}{' (transposed)' * transpose_a} "
+            f"has {ka} columns, b {b.shape}{' (transposed)' * transpose_b} has {kb} rows"
+        )
+    batch = broadcast_shapes(TensorShape(a.shape.dims[:-2]), TensorShape(b.shape.dims[:-2]))
+    return Spec(batch.concatenate([m, n]), dtype)
+
+
+def _matmul_reference(a, b, *, transpose_a, transpose_b):
+    if transpose_a:
+        a = np.swapaxes(a, -1, -2)
+    if transpose_b:
+        b = np.swapaxes(b, -1, -2)
+    return np.matmul(a, b)
+
+
+MATMUL = OpDef("MatMul", CONTRACTION, _matmul_infer, _matmul_reference)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           name=None):
+    """The matrix product ``a @ b`` over the last two axes; leading axes are batch axes
+    and broadcast (``*`` is the elementwise product)."""
+    a, b = binary_operands(a, b)
+    return MATMUL(a, b, transpose_a=bool(transpose_a or adjoint_a),
+                  transpose_b=bool(transpose_b or adjoint_b), name=name or "MatMul")

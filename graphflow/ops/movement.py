@@ -1,0 +1,428 @@
+"""Movement ops: they rearrange, copy or select elements without arithmetic.
+
+Structural arguments (axis, perm, paddings, multiples, split sizes) are static attrs;
+a *shape* argument is an int32 tensor input, so ``reshape(x, tf.shape(y))`` works.
+"""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import Tensor
+from ..shapes import TensorShape, normalize_axis
+from .base import MOVEMENT, SHAPE, OpDef, Spec, require_dtype, require_same_dtype, static_value
+from .elementwise import BOOL, INT
+from .sources import convert_to_tensor, shape_tensor, static_shape_of
+
+
+def _static_ints(value, what):
+    """A Python int/list for an argument that must be known while the graph is built."""
+    if isinstance(value, Tensor):
+        known = static_value(value)
+        if known is None:
+            raise TypeError(f"{what} must be known while the graph is built, not {value.name!r}")
+        value = known
+    return np.asarray(value, dtype=np.int64).tolist()
+
+
+# -- reshape ----------------------------------------------------------------------------------
+
+def _reshape_infer(inputs):
+    x, shape_t = inputs
+    require_dtype(shape_t, INT, "reshape's shape")
+    value = static_value(shape_t)
+    if value is None:
+        return Spec(static_shape_of(shape_t), x.dtype)
+    target = [int(d) for d in np.ravel(value)]
+    if sum(d == -1 for d in target) > 1 or any(d < -1 for d in target):
+        raise ValueError(f"reshape's shape {target} may hold at most one -1 and no other negative")
+    size = x.shape.num_elements()
+    known = int(np.prod([d for d in target if d != -1]))
+    if -1 in target:
+        if size is not None and (known == 0 or size % known):
+            raise ValueError(f"cannot reshape a tensor of {size} elements into shape {target}")
+        fill = size // known if size is not None else None
+        return Spec(TensorShape([fill if d == -1 else d for d in target]), x.dtype)
+    if size is not None and size != known:
+        raise ValueError(f"cannot reshape a tensor of shape {x.shape} ({size} elements) "
+                         f"into shape {target} ({known} elements)")
+    return Spec(TensorShape(target), x.dtype)
+
+
+RESHAPE = OpDef("Reshape", MOVEMENT, _reshape_infer,
+                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)))
+
+
+def reshape(tensor, shape, name=None):
+    """``tensor`` with a new shape of the same size; one dim may be -1 (inferred)."""
+    return RESHAPE(convert_to_tensor(tensor), shape_tensor(shape), name=name or "Reshape")
+
+
+# -- axis permutations ------------------------------------------------------------------------
+
+def _transpose_infer(inputs, *, perm):
+    (x,) = inputs
+    if perm is None:
+        return Spec(TensorShape(None if x.shape.ndims is None else x.shape.dims[::-1]), x.dtype)
+    if sorted(perm) != list(range(len(perm))) or (
+            x.shape.ndims is not None and len(perm) != x.shape.ndims):
+        raise ValueError(f"perm {list(perm)} is not a permutation of the axes of {x.shape}")
+    if x.shape.ndims is None:
+        return Spec(TensorShape([None] * len(perm)), x.dtype)
+    return Spec(TensorShape([x.shape.dims[p] for p in perm]), x.dtype)
+
+
+TRANSPOSE = OpDef("Transpose", MOVEMENT, _transpose_infer,
+                  lambda x, *, perm: np.transpose(x, perm))
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """Permute the axes of ``a`` (default: reverse them)."""
+    a = convert_to_tensor(a)
+    if perm is None and a.shape.ndims is not None:
+        perm = list(range(a.shape.ndims))[::-1]
+    perm = None if perm is None else tuple(_static_ints(perm, "transpose's perm"))
+    return TRANSPOSE(a, perm=perm, name=name)
+
+
+def _expand_dims_infer(inputs, *, axis):
+    (x,) = inputs
+    if x.shape.ndims is None:
+        return Spec(TensorShape(None), x.dtype)
+    dims = list(x.shape.dims)
+    dims.insert(axis, 1)
+    return Spec(TensorShape(dims), x.dtype)
+
+
+EXPAND_DIMS = OpDef("ExpandDims", MOVEMENT, _expand_dims_infer,
+                    lambda x, *, axis: np.expand_dims(x, axis))
+
+
+def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002 (TF1 name)
+    """Insert a size-1 axis at ``axis`` (negative counts from the end)."""
+    x = convert_to_tensor(input)
+    axis = _static_ints(axis if axis is not None else dim, "expand_dims's axis")
+    if x.shape.ndims is not None:
+        axis = normalize_axis(axis, x.shape.ndims + 1)
+    return EXPAND_DIMS(x, axis=axis, name=name or "ExpandDims")
+
+
+def _squeeze_infer(inputs, *, axis):
+    (x,) = inputs
+    if x.shape.ndims is None:
+        return Spec(TensorShape(None), x.dtype)
+    if axis is None:
+        if any(d is None for d in x.shape.dims):
+            return Spec(TensorShape(None), x.dtype)
+        return Spec(TensorShape([d for d in x.shape.dims if d != 1]), x.dtype)
+    for a in axis:
+        if x.shape.dims[a] not in (1, None):
+            raise ValueError(f"cannot squeeze axis {a} of shape {x.shape}: its size is not 1")
+    return Spec(TensorShape([d for i, d in enumerate(x.shape.dims) if i not in axis]), x.dtype)
+
+
+SQUEEZE = OpDef("Squeeze", MOVEMENT, _squeeze_infer,
+                lambda x, *, axis: np.squeeze(x, axis))
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002 (TF1 name)
+    """Remove size-1 axes (all of them, or those in ``axis``)."""
+    x = convert_to_tensor(input)
+    axis = axis if axis is not None else squeeze_dims
+    if axis is not None:
+        axis = _static_ints(axis, "squeeze's axis")
+        axis = tuple(sorted(normalize_axis(a, x.shape.ndims) for a in np.ravel(axis)))
+    return SQUEEZE(x, axis=axis, name=name or "Squeeze")
+
+
+# -- joining and splitting --------------------------------------------------------------------
+
+def _concat_infer(inputs, *, axis):
+    dtype = require_same_dtype(inputs)
+    ranks = {t.shape.ndims for t in inputs} - {None}
+    if len(ranks) > 1:
+        raise ValueError("concat's inputs must have the same rank, got shapes "
+                         + ", ".join(str(t.shape) for t in inputs))
+    if not ranks:
+        return Spec(TensorShape(None), dtype)
+    rank = ranks.pop()
+    axis = normalize_axis(axis, rank)
+    dims = []
+    for i in range(rank):
+        column = [t.shape.dims[i] for t in inputs if t.shape.ndims is not None]
+        if i == axis:
+            dims.append(None if None in column else sum(column))
+        else:
+            known = {d for d in column if d is not None}
+            if len(known) > 1:
+                raise ValueError(f"concat on axis {axis}: dimension {i} differs between shapes "
+                                 + ", ".join(str(t.shape) for t in inputs))
+            dims.append(known.pop() if known else None)
+    return Spec(TensorShape(dims), dtype)
+
+
+CONCAT = OpDef("ConcatV2", MOVEMENT, _concat_infer,
+               lambda *xs, axis: np.concatenate(xs, axis=axis))
+
+
+def concat(values, axis, name="concat"):
+    """Join tensors along an existing ``axis``."""
+    values = [convert_to_tensor(v) for v in values]
+    if len(values) == 1:
+        return values[0]
+    return CONCAT(*values, axis=int(_static_ints(axis, "concat's axis")), name=name)
+
+
+def _pack_infer(inputs, *, axis):
+    dtype = require_same_dtype(inputs)
+    shape = inputs[0].shape
+    for t in inputs[1:]:
+        if not shape.is_compatible_with(t.shape):
+            raise ValueError("stack's inputs must have one shape, got "
+                             + ", ".join(str(t.shape) for t in inputs))
+        shape = shape.merge_with(t.shape)
+    if shape.ndims is None:
+        return Spec(TensorShape(None), dtype)
+    dims = list(shape.dims)
+    dims.insert(normalize_axis(axis, len(dims) + 1), len(inputs))
+    return Spec(TensorShape(dims), dtype)
+
+
+PACK = OpDef("Pack", MOVEMENT, _pack_infer, lambda *xs, axis: np.stack(xs, axis=axis))
+
+
+def stack(values, axis=0, name="stack"):
+    """Join tensors of one shape along a new ``axis``."""
+    first = next((v for v in values if isinstance(v, Tensor)), None)
+    tensors = [convert_to_tensor(v, None if first is None else first.dtype) for v in values]
+    return PACK(*tensors, axis=int(axis), name=name)
+
+
+def _unpack_infer(inputs, *, num, axis):
+    (x,) = inputs
+    if x.shape.ndims is None:
+        return [Spec(TensorShape(None), x.dtype)] * num
+    dims = list(x.shape.dims)
+    del dims[axis]
+    return [Spec(TensorShape(dims), x.dtype)] * num
+
+
+UNPACK = OpDef("Unpack", MOVEMENT, _unpack_infer,
+               lambda x, *, num, axis: tuple(np.moveaxis(x, axis, 0)))
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """Split along ``axis`` into a list of tensors with that axis removed."""
+    x = convert_to_tensor(value)
+    if x.shape.ndims is not None:
+        axis = normalize_axis(axis, x.shape.ndims)
+        num = num if num is not None else x.shape.dims[axis]
+    if num is None:
+        raise ValueError(f"unstack cannot infer num from {x.name!r} of shape {x.shape}; pass num")
+    return UNPACK(x, num=int(num), axis=int(axis), name=name)
+
+
+def _split_infer(inputs, *, sizes, axis):
+    (x,) = inputs
+    if x.shape.ndims is None:
+        return [Spec(TensorShape(None), x.dtype)] * len(sizes)
+    dim = x.shape.dims[axis]
+    out = []
+    for s in _resolve_split(sizes, dim):
+        dims = list(x.shape.dims)
+        dims[axis] = s
+        out.append(Spec(TensorShape(dims), x.dtype))
+    return out
+
+
+def _resolve_split(sizes, dim):
+    """Split sizes with -1 (the rest) and 0 (an equal share, from num) resolved if possible."""
+    if dim is None:
+        return [None if s <= 0 else s for s in sizes]
+    if all(s == 0 for s in sizes):
+        if dim % len(sizes):
+            raise ValueError(f"cannot split a dimension of {dim} into {len(sizes)} equal parts")
+        return [dim // len(sizes)] * len(sizes)
+    rest = dim - sum(s for s in sizes if s > 0)
+    out = [rest if s == -1 else s for s in sizes]
+    if sum(out) != dim or min(out) < 0:
+        raise ValueError(f"split sizes {list(sizes)} do not add up to the dimension {dim}")
+    return out
+
+
+def _split_reference(x, *, sizes, axis):
+    sizes = _resolve_split(sizes, x.shape[axis])
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
+
+
+SPLIT = OpDef("Split", MOVEMENT, _split_infer, _split_reference)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Split along ``axis`` into ``num_or_size_splits`` equal parts, or parts of the given
+    sizes (one may be -1)."""
+    x = convert_to_tensor(value)
+    axis = normalize_axis(_static_ints(axis, "split's axis"), x.shape.ndims)
+    n = _static_ints(num_or_size_splits, "split's num_or_size_splits")
+    sizes = (0,) * n if isinstance(n, int) else tuple(n)
+    return SPLIT(x, sizes=sizes, axis=axis, name=name)
+
+
+# -- tile, pad, gather, one_hot, where ----------------------------------------------------------
+
+def _tile_infer(inputs, *, multiples):
+    (x,) = inputs
+    if x.shape.ndims is not None and len(multiples) != x.shape.ndims:
+        raise ValueError(f"tile needs one multiple per axis of {x.shape}, got {list(multiples)}")
+    dims = x.shape.dims or [None] * len(multiples)
+    return Spec(TensorShape([None if d is None else d * m for d, m in zip(dims, multiples)]),
+                x.dtype)
+
+
+TILE = OpDef("Tile", MOVEMENT, _tile_infer, lambda x, *, multiples: np.tile(x, multiples))
+
+
+def tile(input, multiples, name=None):  # noqa: A002 (TF1 name)
+    """Repeat ``input`` ``multiples[i]`` times along axis i."""
+    return TILE(convert_to_tensor(input), multiples=tuple(_static_ints(multiples, "multiples")),
+                name=name or "Tile")
+
+
+def _pad_infer(inputs, *, paddings, mode, constant_values):
+    (x,) = inputs
+    if x.shape.ndims is not None and len(paddings) != x.shape.ndims:
+        raise ValueError(f"pad needs one (before, after) pair per axis of {x.shape}")
+    dims = x.shape.dims or [None] * len(paddings)
+    return Spec(TensorShape([None if d is None else d + a + b
+                             for d, (a, b) in zip(dims, paddings)]), x.dtype)
+
+
+def _pad_reference(x, *, paddings, mode, constant_values):
+    if mode == "CONSTANT":
+        return np.pad(x, paddings, constant_values=constant_values)
+    return np.pad(x, paddings, mode=mode.lower())
+
+
+PAD = OpDef("Pad", MOVEMENT, _pad_infer, _pad_reference)
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    """Pad each axis with ``paddings[i] = (before, after)`` values (CONSTANT, REFLECT or
+    SYMMETRIC)."""
+    mode = mode.upper()
+    if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+        raise ValueError(f"pad's mode must be CONSTANT, REFLECT or SYMMETRIC, not {mode!r}")
+    pads = tuple(tuple(p) for p in _static_ints(paddings, "paddings"))
+    return PAD(convert_to_tensor(tensor), paddings=pads, mode=mode,
+               constant_values=constant_values, name=name or "Pad")
+
+
+def _gather_infer(inputs, *, axis):
+    params, indices = inputs
+    require_dtype(indices, INT, "gather's indices")
+    if params.shape.ndims is None or indices.shape.ndims is None:
+        return Spec(TensorShape(None), params.dtype)
+    dims = params.shape.dims
+    return Spec(TensorShape(dims[:axis] + indices.shape.dims + dims[axis + 1:]), params.dtype)
+
+
+def _gather_reference(params, indices, *, axis):
+    n = params.shape[axis]
+    bad = (indices < 0) | (indices >= n)
+    if bad.any():
+        raise ValueError(f"gather index {indices[bad].flat[0]} is not in [0, {n})")
+    return np.take(params, indices, axis=axis)
+
+
+GATHER = OpDef("GatherV2", MOVEMENT, _gather_infer, _gather_reference)
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
+    """Slices of ``params`` along ``axis`` at ``indices`` (any shape of ints)."""
+    if batch_dims:
+        raise NotImplementedError("gather with batch_dims is not supported yet")
+    params = convert_to_tensor(params)
+    indices = convert_to_tensor(indices)
+    axis = normalize_axis(_static_ints(axis, "gather's axis"), params.shape.ndims)
+    return GATHER(params, indices, axis=axis, name=name or "GatherV2")
+
+
+def _one_hot_infer(inputs, *, depth, on_value, off_value, axis, dtype):
+    (indices,) = inputs
+    require_dtype(indices, INT, "one_hot's indices")
+    if indices.shape.ndims is None:
+        return Spec(TensorShape(None), dtype)
+    dims = list(indices.shape.dims)
+    dims.insert(len(dims) if axis == -1 else axis, depth)
+    return Spec(TensorShape(dims), dtype)
+
+
+def _one_hot_reference(indices, *, depth, on_value, off_value, axis, dtype):
+    hot = indices[..., None] == np.arange(depth)
+    out = np.where(hot, on_value, off_value).astype(dtype.np)
+    return out if axis == -1 else np.moveaxis(out, -1, axis)
+
+
+ONE_HOT = OpDef("OneHot", MOVEMENT, _one_hot_infer, _one_hot_reference, differentiable=False)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """A new axis of size ``depth``: ``on_value`` at each index, ``off_value`` elsewhere."""
+    indices = convert_to_tensor(indices)
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+    for v in (on_value, off_value):
+        if isinstance(v, Tensor):
+            dtype = v.dtype
+    on = _static_ints(on_value, "on_value") if isinstance(on_value, Tensor) else on_value
+    off = _static_ints(off_value, "off_value") if isinstance(off_value, Tensor) else off_value
+    axis = -1 if axis is None else int(axis)
+    if indices.shape.ndims is not None and axis != -1:
+        axis = normalize_axis(axis, indices.shape.ndims + 1)
+    return ONE_HOT(indices, depth=int(_static_ints(depth, "one_hot's depth")),
+                   on_value=1 if on is None else on, off_value=0 if off is None else off,
+                   axis=axis, dtype=dtype, name=name or "one_hot")
+
+
+def _where_infer(inputs):
+    (cond,) = inputs
+    require_dtype(cond, BOOL, "where's condition")
+    return Spec(TensorShape([None, cond.shape.ndims]), dtypes.int64)
+
+
+WHERE_INDICES = OpDef("Where", MOVEMENT, _where_infer,
+                      lambda cond: np.argwhere(cond).astype(np.int64), differentiable=False)
+
+
+def where_indices(condition, name=None):
+    return WHERE_INDICES(condition, name=name or "Where")
+
+
+# -- shape queries ----------------------------------------------------------------------------
+
+def _shape_op(type, fn, out_shape):
+    def infer(inputs, *, out_type):
+        return Spec(out_shape(inputs[0].shape), out_type)
+
+    return OpDef(type, SHAPE, infer, lambda x, *, out_type: np.asarray(fn(x), out_type.np),
+                 differentiable=False)
+
+
+SHAPE_OP = _shape_op("Shape", np.shape, lambda s: TensorShape([s.ndims]))
+SIZE = _shape_op("Size", np.size, lambda s: TensorShape([]))
+RANK = _shape_op("Rank", np.ndim, lambda s: TensorShape([]))
+
+
+def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002 (TF1 name)
+    """The shape of ``input`` as a 1-D int tensor, known at run time (``None`` dims too)."""
+    return SHAPE_OP(convert_to_tensor(input), out_type=dtypes.as_dtype(out_type),
+                    name=name or "Shape")
+
+
+def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 (TF1 name)
+    """The number of elements of ``input`` as a scalar int tensor."""
+    return SIZE(convert_to_tensor(input), out_type=dtypes.as_dtype(out_type), name=name or "Size")
+
+
+def rank(input, name=None):  # noqa: A002 (TF1 name)
+    return RANK(convert_to_tensor(input), out_type=dtypes.int32, name=name or "Rank")
+
+

@@ -1,0 +1,145 @@
+"""Reductions over axes (sum, mean, max, min, prod, any, all) and argmax/argmin."""
+
+import numpy as np
+
+from .. import dtypes
+from ..shapes import TensorShape, normalize_axes, normalize_axis
+from .base import REDUCE, OpDef, Spec, require_dtype
+from .elementwise import BOOL, NUMERIC
+from .sources import convert_to_tensor
+
+
+def reduced_shape(shape, axes, keepdims):
+    """The static shape after reducing ``axes`` (None = all) of ``shape``."""
+    if shape.ndims is None:
+        return TensorShape([]) if axes is None and not keepdims else TensorShape(None)
+    if axes is None:
+        axes = range(shape.ndims)
+    if keepdims:
+        return TensorShape([1 if i in axes else d for i, d in enumerate(shape.dims)])
+    return TensorShape([d for i, d in enumerate(shape.dims) if i not in axes])
+
+
+def _np_axis(axis):
+    return None if axis is None else tuple(axis)
+
+
+def reduction(type, reduce_fn, allowed=NUMERIC, differentiable=True):
+    """Declare a reduction: ``reduce_fn(x, axis, keepdims) -> array`` of x's dtype."""
+
+    def infer(inputs, *, axis, keepdims):
+        (x,) = inputs
+        require_dtype(x, allowed, type)
+        return Spec(reduced_shape(x.shape, axis, keepdims), x.dtype)
+
+    def reference(x, *, axis, keepdims):
+        out = reduce_fn(x, _np_axis(axis), keepdims)
+        return np.asarray(out).astype(x.dtype, copy=False)
+
+    return OpDef(type, REDUCE, infer, reference, differentiable=differentiable)
+
+
+def _mean(x, axis, keepdims):
+    if x.dtype.kind == "f":
+        return np.mean(x, axis=axis, keepdims=keepdims)
+    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+    count = max(x.size, 1) // max(np.size(total), 1) if x.size else 1
+    return np.trunc(total / count)  # TF1 integer mean truncates toward zero
+
+
+def _extreme(fn, which):
+    def reduce(x, axis, keepdims):
+        lim = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+        if x.dtype.kind == "f":
+            initial = -np.inf if which == "max" else np.inf
+        else:
+            initial = lim.min if which == "max" else lim.max
+        return fn(x, axis=axis, keepdims=keepdims, initial=initial)
+
+    return reduce
+
+
+SUM = reduction("Sum", lambda x, a, k: np.sum(x, axis=a, keepdims=k, dtype=x.dtype))
+MEAN = reduction("Mean", _mean)
+MAX = reduction("Max", _extreme(np.max, "max"))
+MIN = reduction("Min", _extreme(np.min, "min"))
+PROD = reduction("Prod", lambda x, a, k: np.prod(x, axis=a, keepdims=k, dtype=x.dtype))
+ANY = reduction("Any", lambda x, a, k: np.any(x, axis=a, keepdims=k), BOOL, False)
+ALL = reduction("All", lambda x, a, k: np.all(x, axis=a, keepdims=k), BOOL, False)
+
+
+def _reduce_fn(opdef, default_name):
+    def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+           keep_dims=None):
+        x = convert_to_tensor(input_tensor)
+        if axis is None:
+            axis = reduction_indices
+        keep = bool(keepdims if keepdims is not None else keep_dims)
+        axes = normalize_axes(_static_axis(axis), x.shape.ndims)
+        return opdef(x, axis=axes, keepdims=keep, name=name or default_name)
+
+    fn.__name__ = default_name
+    fn.__doc__ = (f"{opdef.type} of ``input_tensor`` over ``axis`` (int, list, or None for "
+                  "all axes); ``keepdims`` keeps reduced axes as size 1.")
+    return fn
+
+
+def _static_axis(axis):
+    from ..graph import Tensor
+
+    if isinstance(axis, Tensor):
+        from .base import static_value
+
+        value = static_value(axis)
+        if value is None:
+            raise TypeError(f"the reduction axis {axis.name!r} must be known statically")
+        return value.tolist()
+    return axis
+
+
+reduce_sum = _reduce_fn(SUM, "Sum")
+reduce_mean = _reduce_fn(MEAN, "Mean")
+reduce_max = _reduce_fn(MAX, "Max")
+reduce_min = _reduce_fn(MIN, "Min")
+reduce_prod = _reduce_fn(PROD, "Prod")
+reduce_any = _reduce_fn(ANY, "Any")
+reduce_all = _reduce_fn(ALL, "All")
+
+
+def _arg_infer(inputs, *, axis, keepdims, output_type):
+    (x,) = inputs
+    require_dtype(x, NUMERIC, "argmax/argmin")
+    if x.shape.ndims == 0:
+        raise ValueError("argmax/argmin need a tensor of rank >= 1")
+    return Spec(reduced_shape(x.shape, axis, False), output_type)
+
+
+def _arg_op(type, fn):
+    def reference(x, *, axis, keepdims, output_type):
+        if x.shape[axis[0]] == 0:
+            raise ValueError(f"{type} of an empty axis")
+        return fn(x, axis=axis[0]).astype(output_type.np)
+
+    return OpDef(type, REDUCE, _arg_infer, reference, differentiable=False)
+
+
+ARGMAX = _arg_op("ArgMax", np.argmax)
+ARGMIN = _arg_op("ArgMin", np.argmin)
+
+
+def _arg_fn(opdef, default_name):
+    def fn(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+        x = convert_to_tensor(input)
+        if axis is None:
+            axis = 0 if dimension is None else dimension
+        axis = normalize_axis(_static_axis(axis), x.shape.ndims)
+        return opdef(x, axis=(axis,), keepdims=False, output_type=dtypes.as_dtype(output_type),
+                     name=name or default_name)
+
+    fn.__name__ = default_name
+    fn.__doc__ = f"The index of the {default_name[3:].lower()} value along ``axis`` (default 0)."
+    return fn
+
+
+argmax = _arg_fn(ARGMAX, "ArgMax")
+argmin = _arg_fn(ARGMIN, "ArgMin")

@@ -1,0 +1,259 @@
+"""Session: owns variable values and random generators, checks feeds, runs subgraphs.
+
+``run`` is transactional: assignments are staged and committed only when the
+whole run succeeds, so a failed run leaves every variable as it was.
+"""
+
+import collections
+import contextlib
+
+import numpy as np
+
+from . import dtypes, errors, subgraph
+from .backends import get_backend
+from .graph import Operation, Tensor, get_default_graph
+from .ops.random import generator
+
+
+class Session:
+    """Runs graph fragments: ``sess.run(fetches, feed_dict)``.
+
+    ``backend`` picks how ops execute: ``"numpy"`` (the reference interpreter).
+    """
+
+    def __init__(self, target="", graph=None, config=None, backend="numpy"):
+        self.graph = graph if graph is not None else get_default_graph()
+        self.backend = get_backend(backend)
+        self._values = {}  # variable op -> np.ndarray (never mutated in place)
+        self._rngs = {}  # random op -> np.random.Generator
+        self._prepared = {}  # (fetch tensors, target ops, fed tensors) -> backend executable
+        self._closed = False
+        self._default_cm = None
+
+    # -- running --------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Evaluate ``fetches`` (a tensor, op, name, or any nesting of list/tuple/dict/
+        namedtuple of those) and return values in the same structure; ops give None."""
+        if self._closed:
+            raise errors.FailedPreconditionError("this Session is closed; open a new one")
+        elements, rebuild = _flatten(fetches, self.graph)
+        feeds = self._check_feeds(feed_dict)
+        fetch_tensors = tuple(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
+        targets = tuple(dict.fromkeys(e for e in elements if isinstance(e, Operation)))
+        key = (fetch_tensors, targets, tuple(feeds))
+        executable = self._prepared.get(key)
+        if executable is None:
+            sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
+            executable = self._prepared[key] = self.backend.prepare(sub)
+        state = _RunState(self)
+        with np.errstate(all="ignore"):
+            values = executable.run(feeds, state)
+        state.commit()
+        borrowed = {id(v) for v in feeds.values()} | {id(v) for v in self._values.values()}
+        by_tensor = {t: _handout(v, borrowed) for t, v in zip(fetch_tensors, values)}
+        return rebuild([by_tensor.get(e) if isinstance(e, Tensor) else None for e in elements])
+
+    def _check_feeds(self, feed_dict):
+        feeds = {}
+        for key, value in (feed_dict or {}).items():
+            t = key if isinstance(key, Tensor) else self._element(key)
+            if not isinstance(t, Tensor):
+                raise errors.DTypeError(f"feed_dict keys must be tensors, got the operation "
+                                        f"{t.name!r}; did you mean '{t.name}:0'?")
+            if t.graph is not self.graph:
+                raise errors.InvalidArgumentError(
+                    f"cannot feed {errors.describe(t)}: it belongs to another graph than "
+                    "this session's", t)
+            feeds[t] = _convert_feed(t, value)
+        return feeds
+
+    def _element(self, obj):
+        try:
+            return self.graph.as_graph_element(obj)
+        except errors.NotFoundError as e:
+            raise errors.NotFoundError(f"{e}; cannot feed or fetch it") from None
+
+    # -- variables and random state -------------------------------------------------------
+    def load_variable(self, var, value):
+        """Set ``var`` to ``value`` directly (TF1's ``Variable.load``)."""
+        self._values[var.op] = np.array(_convert_feed(var, value))
+
+    def _rng(self, op):
+        rng = self._rngs.get(op)
+        if rng is None:
+            rng = self._rngs[op] = generator(op._attrs["seed"], op._attrs["seed2"])
+        return rng
+
+    # -- lifetime and default session -----------------------------------------------------
+    def close(self):
+        self._closed = True
+        self._values.clear()
+        self._prepared.clear()
+
+    def as_default(self):
+        return _default_sessions.push(self)
+
+    def __enter__(self):
+        self._default_cm = self.as_default()
+        self._default_cm.__enter__()
+        self._graph_cm = self.graph.as_default()
+        self._graph_cm.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._graph_cm.__exit__(*exc)
+        self._default_cm.__exit__(*exc)
+        self.close()
+
+    graph_def = property(lambda self: None)
+
+
+class InteractiveSession(Session):
+    """A Session that makes itself the default on creation (for notebooks and shells)."""
+
+    def __init__(self, target="", graph=None, config=None, backend="numpy"):
+        super().__init__(target, graph, config, backend)
+        self._default_cm = self.as_default()
+        self._default_cm.__enter__()
+
+    def close(self):
+        if self._default_cm is not None:
+            self._default_cm.__exit__(None, None, None)
+            self._default_cm = None
+        super().close()
+
+
+class _RunState:
+    """Variable values during one run: reads of the committed values, staged writes."""
+
+    def __init__(self, session):
+        self.session = session
+        self.committed = session._values
+        self.pending = {}
+
+    def snapshot(self, var_op):
+        value = self.committed.get(var_op)
+        if value is None:
+            raise errors.FailedPreconditionError(
+                f"attempting to use the uninitialized variable {errors.describe(var_op.outputs[0])}"
+                "\n  run its initializer (or gf.global_variables_initializer()) first", var_op)
+        return value
+
+    def current(self, var_op):
+        value = self.pending.get(var_op)
+        return self.snapshot(var_op) if value is None else value
+
+    def current_or_none(self, var_op):
+        return self.pending.get(var_op, self.committed.get(var_op))
+
+    def write(self, var_op, value, assign_op):
+        var = var_op.outputs[0]
+        if value.shape != tuple(var.shape.dims) or value.dtype != var.dtype.np:
+            raise errors.InvalidArgumentError(
+                f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
+                f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
+                f"{value.shape}", assign_op)
+        if not value.flags.owndata or not value.flags.writeable:
+            value = value.copy()  # never alias a feed, a constant or another variable
+        self.pending[var_op] = value
+
+    def rng(self, op):
+        return self.session._rng(op)
+
+    def commit(self):
+        self.committed.update(self.pending)
+
+
+def _convert_feed(t, value):
+    if isinstance(value, (Tensor, Operation)):
+        raise errors.DTypeError(f"the value fed to {t.name!r} is a graphflow {type(value).__name__}"
+                                "; feed NumPy arrays, lists or scalars")
+    try:
+        arr = dtypes.convert_value(value, t.dtype)
+    except TypeError as e:
+        raise errors.DTypeError(f"cannot feed {np.asarray(value).dtype.name} data to "
+                                f"{errors.describe(t)}: {e}", t) from None
+    if not t.shape.is_compatible_with(arr.shape):
+        raise errors.InvalidArgumentError(
+            f"cannot feed a value of shape {arr.shape} to {errors.describe(t)}", t)
+    return arr
+
+
+def _handout(value, borrowed):
+    """What the user gets back: a fresh array (never one the session or a feed holds)."""
+    if id(value) in borrowed or not value.flags.owndata or not value.flags.writeable:
+        value = value.copy()
+    return value[()] if value.ndim == 0 else value
+
+
+def _flatten(fetches, graph):
+    """Flat list of graph elements in ``fetches`` and a function rebuilding the structure."""
+    if isinstance(fetches, (Tensor, Operation, str)):
+        element = graph.as_graph_element(fetches) if isinstance(fetches, str) else fetches
+        if element.graph is not graph:
+            raise errors.InvalidArgumentError(
+                f"cannot fetch {errors.describe(element)}: it belongs to another graph than "
+                "this session's")
+        return [element], lambda values: values[0]
+    if isinstance(fetches, dict):
+        keys = list(fetches)
+        parts = [_flatten(fetches[k], graph) for k in keys]
+        return _join(parts, lambda vals: type(fetches)(zip(keys, vals)) if not isinstance(
+            fetches, collections.defaultdict) else dict(zip(keys, vals)))
+    if isinstance(fetches, (list, tuple)):
+        parts = [_flatten(f, graph) for f in fetches]
+        if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
+            return _join(parts, lambda vals: type(fetches)(*vals))
+        return _join(parts, type(fetches))
+    if fetches is None:
+        raise errors.DTypeError("cannot fetch None")
+    raise errors.DTypeError(f"cannot fetch a {type(fetches).__name__}: fetches are tensors, "
+                            "operations, names, or lists/tuples/dicts of them")
+
+
+def _join(parts, make):
+    elements, sizes = [], []
+    for part_elements, _ in parts:
+        elements.extend(part_elements)
+        sizes.append(len(part_elements))
+
+    def rebuild(values):
+        out, start = [], 0
+        for (_, part_rebuild), n in zip(parts, sizes):
+            out.append(part_rebuild(values[start:start + n]))
+            start += n
+        return make(out)
+
+    return elements, rebuild
+
+
+class _DefaultStack:
+    def __init__(self):
+        self.stack = []
+
+    @contextlib.contextmanager
+    def push(self, session):
+        self.stack.append(session)
+        try:
+            yield session
+        finally:
+            self.stack.remove(session)
+
+    def top(self):
+        return self.stack[-1] if self.stack else None
+
+
+_default_sessions = _DefaultStack()
+
+
+def get_default_session():
+    return _default_sessions.top()
+
+
+def _session_or_default(session, node):
+    session = session or get_default_session()
+    if session is None:
+        raise errors.FailedPreconditionError(
+            f"no session to evaluate {node.name!r}: pass session=, or run it inside "
+            "`with gf.Session() as sess:`")
+    return session
