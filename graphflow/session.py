@@ -45,7 +45,7 @@ class Session:
         if executable is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
             executable = self._prepared[key] = self.backend.prepare(sub)
-        state = _RunState(self)
+        state = _RunState(self, feeds)
         with np.errstate(all="ignore"):
             values = executable.run(feeds, state)
         state.commit()
@@ -126,10 +126,11 @@ class InteractiveSession(Session):
 class _RunState:
     """Variable values during one run: reads of the committed values, staged writes."""
 
-    def __init__(self, session):
+    def __init__(self, session, feeds):
         self.session = session
         self.committed = session._values
         self.pending = {}
+        self.feed_ids = {id(v) for v in feeds.values()}
 
     def snapshot(self, var_op):
         value = self.committed.get(var_op)
@@ -153,8 +154,8 @@ class _RunState:
                 f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
                 f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
                 f"{value.shape}", assign_op)
-        if not value.flags.owndata or not value.flags.writeable:
-            value = value.copy()  # never alias a feed, a constant or another variable
+        if id(value) in self.feed_ids or not value.flags.owndata or not value.flags.writeable:
+            value = value.copy()  # never alias the user's feed, a constant or a view
         self.pending[var_op] = value
 
     def rng(self, op):

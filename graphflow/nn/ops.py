@@ -16,35 +16,35 @@ tanh = ew.tanh
 
 def relu(features, name=None):
     """``max(features, 0)``."""
-    with name_scope(name, "Relu"):
-        return ew.maximum(features, 0)
+    with name_scope(name, "Relu") as scope:
+        return ew.maximum(features, 0, name=scope)
 
 
 def relu6(features, name=None):
     """``min(max(features, 0), 6)``."""
-    with name_scope(name, "Relu6"):
-        return ew.minimum(ew.maximum(features, 0), 6)
+    with name_scope(name, "Relu6") as scope:
+        return ew.minimum(ew.maximum(features, 0), 6, name=scope)
 
 
 def leaky_relu(features, alpha=0.2, name=None):
     """``x`` where positive, ``alpha * x`` elsewhere."""
-    with name_scope(name, "LeakyRelu"):
+    with name_scope(name, "LeakyRelu") as scope:
         x = convert_to_tensor(features)
-        return ew.where(x > 0, x, x * alpha)
+        return ew.where(x > 0, x, x * alpha, name=scope)
 
 
 def elu(features, name=None):
     """``x`` where positive, ``exp(x) - 1`` elsewhere."""
-    with name_scope(name, "Elu"):
+    with name_scope(name, "Elu") as scope:
         x = convert_to_tensor(features)
-        return ew.where(x > 0, x, ew.expm1(ew.minimum(x, 0)))
+        return ew.where(x > 0, x, ew.expm1(ew.minimum(x, 0)), name=scope)
 
 
 def softplus(features, name=None):
     """``log(1 + exp(x))``, as ``max(x, 0) + log1p(exp(-|x|))`` so it never overflows."""
-    with name_scope(name, "Softplus"):
+    with name_scope(name, "Softplus") as scope:
         x = convert_to_tensor(features)
-        return ew.maximum(x, 0) + ew.log1p(ew.exp(-ew.abs(x)))
+        return ew.add(ew.maximum(x, 0), ew.log1p(ew.exp(-ew.abs(x))), name=scope)
 
 
 def _shifted(logits, axis):
@@ -56,17 +56,17 @@ def _shifted(logits, axis):
 def softmax(logits, axis=None, name=None, dim=None):
     """``exp(x) / sum(exp(x))`` along ``axis`` (default: the last)."""
     axis = _axis(axis, dim)
-    with name_scope(name, "Softmax"):
+    with name_scope(name, "Softmax") as scope:
         e = ew.exp(_shifted(logits, axis))
-        return e / reduce_sum(e, axis=axis, keepdims=True)
+        return ew.truediv(e, reduce_sum(e, axis=axis, keepdims=True), name=scope)
 
 
 def log_softmax(logits, axis=None, name=None, dim=None):
     """``x - log(sum(exp(x)))`` along ``axis``, computed after subtracting the max."""
     axis = _axis(axis, dim)
-    with name_scope(name, "LogSoftmax"):
+    with name_scope(name, "LogSoftmax") as scope:
         s = _shifted(logits, axis)
-        return s - ew.log(reduce_sum(ew.exp(s), axis=axis, keepdims=True))
+        return ew.subtract(s, ew.log(reduce_sum(ew.exp(s), axis=axis, keepdims=True)), name=scope)
 
 
 def _axis(axis, dim):
@@ -75,30 +75,31 @@ def _axis(axis, dim):
 
 def bias_add(value, bias, data_format=None, name=None):
     """``value + bias`` with the 1-D ``bias`` on the channel axis (last, or 1 for NC...)."""
-    with name_scope(name, "BiasAdd"):
+    with name_scope(name, "BiasAdd") as scope:
         value, bias = convert_to_tensor(value), convert_to_tensor(bias)
         if bias.shape.ndims != 1:
             raise ValueError(f"bias_add needs a 1-D bias, got shape {bias.shape}")
         if data_format is not None and data_format.startswith("NC"):
             rank = value.shape.ndims
             bias = reshape(bias, [-1] + [1] * (rank - 2))
-        return ew.add(value, bias)
+        return ew.add(value, bias, name=scope)
 
 
 def l2_loss(t, name=None):
     """``sum(t ** 2) / 2``."""
-    with name_scope(name, "L2Loss"):
+    with name_scope(name, "L2Loss") as scope:
         t = convert_to_tensor(t)
-        return reduce_sum(ew.square(t)) / 2
+        return ew.truediv(reduce_sum(ew.square(t)), 2, name=scope)
 
 
 def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
     """``-sum(labels * log_softmax(logits))`` along ``axis``; gradients reach labels too."""
     axis = dim if dim is not None else axis
-    with name_scope(name, "softmax_cross_entropy_with_logits"):
+    with name_scope(name, "softmax_cross_entropy_with_logits") as scope:
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels, logits.dtype)
-        return -reduce_sum(labels * log_softmax(logits, axis=axis), axis=axis)
+        return ew.negative(reduce_sum(labels * log_softmax(logits, axis=axis), axis=axis),
+                           name=scope)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None, dim=None):
@@ -111,19 +112,19 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None, dim=No
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy of integer class ``labels`` against ``logits`` (classes on the last
     axis, whose size must be known)."""
-    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits"):
+    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits") as scope:
         logits = convert_to_tensor(logits)
         depth = logits.shape[-1] if logits.shape.ndims else None
         if depth is None:
             raise ValueError(f"sparse_softmax_cross_entropy_with_logits needs the number of "
                              f"classes (last dim of {logits.name!r}) to be known")
         hot = one_hot(labels, depth, dtype=logits.dtype)
-        return -reduce_sum(hot * log_softmax(logits), axis=-1)
+        return ew.negative(reduce_sum(hot * log_softmax(logits), axis=-1), name=scope)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """``max(x, 0) - x * z + log1p(exp(-|x|))`` for logits x and labels z."""
-    with name_scope(name, "logistic_loss"):
+    with name_scope(name, "logistic_loss") as scope:
         x = convert_to_tensor(logits)
         z = convert_to_tensor(labels, x.dtype)
-        return ew.maximum(x, 0) - x * z + ew.log1p(ew.exp(-ew.abs(x)))
+        return ew.add(ew.maximum(x, 0) - x * z, ew.log1p(ew.exp(-ew.abs(x))), name=scope)

@@ -134,7 +134,12 @@ CAST = OpDef("Cast", ELEMENTWISE, _cast_infer, lambda x, *, dtype: x.astype(dtyp
 # -- operand conversion ------------------------------------------------------------------
 
 def binary_operands(x, y):
-    """Two tensors of one dtype: a non-tensor operand takes the other's dtype (TF1)."""
+    """Two tensors of one dtype: a non-tensor operand takes the other's dtype (TF1).
+
+    Two tensors pass through unchanged: the op's own check reports a dtype mismatch.
+    """
+    if isinstance(x, Tensor) and isinstance(y, Tensor):
+        return x, y
     if isinstance(x, Tensor) and not isinstance(y, Tensor):
         return x, convert_to_tensor(y, x.dtype, name="y")
     if isinstance(y, Tensor) and not isinstance(x, Tensor):
@@ -248,9 +253,9 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """``t`` with every element clipped into ``[clip_value_min, clip_value_max]``."""
     from ..graph import name_scope
 
-    with name_scope(name, "clip_by_value"):
+    with name_scope(name, "clip_by_value") as scope:
         t = convert_to_tensor(t)
-        return minimum(maximum(t, clip_value_min), clip_value_max)
+        return minimum(maximum(t, clip_value_min), clip_value_max, name=scope)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -265,7 +270,8 @@ def where(condition, x=None, y=None, name=None):
         raise ValueError("where needs both x and y, or neither")
     x, y = binary_operands(x, y)
     xr, cr = x.shape.ndims, condition.shape.ndims
-    if cr == 1 and xr is not None and xr > 1:  # TF1: a vector condition selects rows
+    if cr == 1 and xr is not None and xr > 1 and x.shape == y.shape:
+        # TF1's where: a vector condition over same-shaped x, y selects whole rows.
         from .movement import reshape
 
         condition = reshape(condition, [-1] + [1] * (xr - 1))

@@ -76,7 +76,7 @@ def _static_int(v):
         if value is None or value.ndim:
             raise TypeError(f"an index tensor other than the first index must be a known "
                             f"scalar; {v.name!r} is not")
-        v = value
+        v = value.item()
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"indices must be ints, slices, ..., newaxis or int tensors, not {v!r}")
     return int(v)

@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..graph import get_default_graph, name_scope
 from .base import RANDOM, OpDef, Spec, require_dtype
-from .elementwise import FLOAT, INT, binary_operands
+from .elementwise import FLOAT, INT, add, binary_operands
 from .sources import convert_to_tensor, shape_tensor, static_shape_of
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -72,40 +72,42 @@ TRUNCATED = OpDef("TruncatedNormal", RANDOM, _random_infer,
                   .astype(dtype.np), differentiable=False)
 
 
-def _draw(opdef, shape, dtype, seed, **bounds):
+def _draw(opdef, shape, dtype, seed, name=None, **bounds):
     seed, seed2 = get_seed(seed)
     return opdef(shape_tensor(shape), dtype=dtypes.as_dtype(dtype), seed=seed, seed2=seed2,
-                 **bounds)
+                 name=name, **bounds)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples of a normal distribution with ``mean`` and ``stddev``."""
-    with name_scope(name, "random_normal"):
+    with name_scope(name, "random_normal") as scope:
         rnd = _draw(NORMAL, shape, dtype, seed)
-        return _scale(rnd, stddev, mean)
+        return _scale(rnd, stddev, mean, scope)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples, redrawn where more than two standard deviations from the mean."""
-    with name_scope(name, "truncated_normal"):
+    with name_scope(name, "truncated_normal") as scope:
         rnd = _draw(TRUNCATED, shape, dtype, seed)
-        return _scale(rnd, stddev, mean)
+        return _scale(rnd, stddev, mean, scope)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Uniform samples in ``[minval, maxval)`` (``maxval`` defaults to 1 for floats)."""
     dtype = dtypes.as_dtype(dtype)
-    with name_scope(name, "random_uniform"):
+    with name_scope(name, "random_uniform") as scope:
         if dtype.is_integer:
             if maxval is None:
                 raise ValueError("random_uniform with an integer dtype needs maxval")
-            return _draw(UNIFORM_INT, shape, dtype, seed, minval=int(minval), maxval=int(maxval))
+            return _draw(UNIFORM_INT, shape, dtype, seed, minval=int(minval), maxval=int(maxval),
+                         name=scope)
         rnd = _draw(UNIFORM, shape, dtype, seed)
         maxval = 1 if maxval is None else maxval
         lo, hi = binary_operands(convert_to_tensor(minval, dtype), maxval)
-        return rnd * (hi - lo) + lo
+        return add(rnd * (hi - lo), lo, name=scope)
 
 
-def _scale(rnd, stddev, mean):
+def _scale(rnd, stddev, mean, name):
     require_dtype(rnd, FLOAT, "a normal distribution")
-    return rnd * convert_to_tensor(stddev, rnd.dtype) + convert_to_tensor(mean, rnd.dtype)
+    return add(rnd * convert_to_tensor(stddev, rnd.dtype), convert_to_tensor(mean, rnd.dtype),
+               name=name)

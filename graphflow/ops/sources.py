@@ -59,11 +59,10 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     anything else becomes a constant (of ``dtype`` if given)."""
     if isinstance(value, Tensor):
         if dtype is not None and value.dtype != dtypes.as_dtype(dtype):
-            from ..errors import DTypeError, describe
+            from ..errors import describe
 
-            raise DTypeError(
-                f"expected a {dtypes.as_dtype(dtype).name} tensor, got {describe(value)}"
-            )
+            raise _conversion_error(value, f"expected a {dtypes.as_dtype(dtype).name} tensor, "
+                                           f"got {describe(value)}")
         return value
     if isinstance(value, (list, tuple)) and _holds_tensor(value):
         from .movement import stack
@@ -86,8 +85,9 @@ def _conversion_error(value, cause):
     from ..errors import DTypeError, user_location
 
     loc = user_location()
-    where = f" (at {loc}: {loc.code})" if loc else ""
-    return DTypeError(f"cannot make a tensor of {value!r:.80}{where}: {cause}")
+    where = f" at {loc}: {loc.code}" if loc else ""
+    what = value.name if hasattr(value, "name") else f"{value!r:.80}"
+    return DTypeError(f"cannot use {what}{where}\n  {cause}")
 
 
 def shape_tensor(shape):
