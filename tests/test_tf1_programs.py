@@ -37,12 +37,12 @@ def compare(actual, expected, path="RESULTS"):
     if _is_array_spec(expected):
         # NumPy arrays and NumPy scalars (a 0-d fetch) are compared alike.
         assert isinstance(actual, (np.ndarray, np.generic)), (
-            "%s: expected a NumPy array/scalar, got %s" % (path, type(actual).__name__))
+            f"{path}: expected a NumPy array/scalar, got {type(actual).__name__}")
         actual = np.asarray(actual)
         assert actual.dtype.name == expected["dtype"], (
-            "%s: dtype %s != expected %s" % (path, actual.dtype.name, expected["dtype"]))
+            "{}: dtype {} != expected {}".format(path, actual.dtype.name, expected["dtype"]))
         assert list(actual.shape) == expected["shape"], (
-            "%s: shape %s != expected %s" % (path, list(actual.shape), expected["shape"]))
+            "{}: shape {} != expected {}".format(path, list(actual.shape), expected["shape"]))
         want = np.array(expected["__array__"], dtype=expected["dtype"]).reshape(expected["shape"])
         if actual.dtype.kind in "fc":
             np.testing.assert_allclose(actual, want, rtol=RTOL, atol=ATOL, err_msg=path)
@@ -50,40 +50,40 @@ def compare(actual, expected, path="RESULTS"):
             np.testing.assert_array_equal(actual, want, err_msg=path)
     elif isinstance(expected, dict):
         assert isinstance(actual, dict), (
-            "%s: expected a dict, got %s" % (path, type(actual).__name__))
+            f"{path}: expected a dict, got {type(actual).__name__}")
         missing = sorted(set(expected) - set(actual))
         extra = sorted(set(actual) - set(expected))
         assert not missing and not extra, (
-            "%s: missing keys %s, unexpected keys %s" % (path, missing, extra))
+            f"{path}: missing keys {missing}, unexpected keys {extra}")
         for key in expected:
-            compare(actual[key], expected[key], "%s[%r]" % (path, key))
+            compare(actual[key], expected[key], f"{path}[{key!r}]")
     elif isinstance(expected, (list, tuple)):
         assert type(actual) is type(expected), (
-            "%s: expected a %s, got %s" % (path, type(expected).__name__, type(actual).__name__))
+            f"{path}: expected a {type(expected).__name__}, got {type(actual).__name__}")
         assert len(actual) == len(expected), (
             "%s: length %d != expected %d" % (path, len(actual), len(expected)))
         for i, (a, e) in enumerate(zip(actual, expected)):
             compare(a, e, "%s[%d]" % (path, i))
     elif expected is None:
-        assert actual is None, "%s: expected None, got %r" % (path, actual)
+        assert actual is None, f"{path}: expected None, got {actual!r}"
     elif isinstance(expected, bool):
         assert isinstance(actual, (bool, np.bool_)) and bool(actual) == expected, (
-            "%s: expected %r, got %r" % (path, expected, actual))
+            f"{path}: expected {expected!r}, got {actual!r}")
     elif isinstance(expected, int):
         assert isinstance(actual, int) and not isinstance(actual, bool), (
-            "%s: expected a Python int, got %s" % (path, type(actual).__name__))
-        assert actual == expected, "%s: %r != expected %r" % (path, actual, expected)
+            f"{path}: expected a Python int, got {type(actual).__name__}")
+        assert actual == expected, f"{path}: {actual!r} != expected {expected!r}"
     elif isinstance(expected, float):
         assert isinstance(actual, float), (
-            "%s: expected a Python float, got %s" % (path, type(actual).__name__))
+            f"{path}: expected a Python float, got {type(actual).__name__}")
         assert (math.isnan(expected) and math.isnan(actual)) or math.isclose(
             actual, expected, rel_tol=RTOL, abs_tol=ATOL), (
-            "%s: %r != expected %r" % (path, actual, expected))
+            f"{path}: {actual!r} != expected {expected!r}")
     elif isinstance(expected, str):
         assert isinstance(actual, str) and actual == expected, (
-            "%s: %r != expected %r" % (path, actual, expected))
+            f"{path}: {actual!r} != expected {expected!r}")
     else:  # pragma: no cover - expected.py only holds the types above
-        raise TypeError("%s: unsupported expected value %r" % (path, expected))
+        raise TypeError(f"{path}: unsupported expected value {expected!r}")
 
 
 def test_expected_covers_all_programs():
@@ -100,8 +100,8 @@ def test_tf1_program(name):
 
     tf.reset_default_graph()  # so that default op names are predictable
     namespace = runpy.run_path(os.path.join(PROGRAM_DIR, name + ".py"), run_name="__main__")
-    assert "RESULTS" in namespace, "%s.py defines no RESULTS" % name
-    compare(namespace["RESULTS"], load_expected()[name], path="%s.RESULTS" % name)
+    assert "RESULTS" in namespace, f"{name}.py defines no RESULTS"
+    compare(namespace["RESULTS"], load_expected()[name], path=f"{name}.RESULTS")
 
 
 # --- The comparison itself must not pass trivially -------------------------------------

@@ -6,9 +6,9 @@ the primitives, autodiff needs no extra rules, and fusion sees plain elementwise
 
 from ..graph import name_scope
 from ..ops import elementwise as ew
-from ..ops.movement import one_hot, reshape
+from ..ops.movement import expand_dims, reshape, shape
 from ..ops.reduce import reduce_max, reduce_sum
-from ..ops.sources import convert_to_tensor
+from ..ops.sources import convert_to_tensor, range
 
 sigmoid = ew.sigmoid
 tanh = ew.tanh
@@ -111,15 +111,14 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None, dim=No
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Cross-entropy of integer class ``labels`` against ``logits`` (classes on the last
-    axis, whose size must be known)."""
+    axis, whose number may be known only at run time)."""
     with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits") as scope:
         logits = convert_to_tensor(logits)
-        depth = logits.shape[-1] if logits.shape.ndims else None
-        if depth is None:
-            raise ValueError(f"sparse_softmax_cross_entropy_with_logits needs the number of "
-                             f"classes (last dim of {logits.name!r}) to be known")
-        hot = one_hot(labels, depth, dtype=logits.dtype)
-        return ew.negative(reduce_sum(hot * log_softmax(logits), axis=-1), name=scope)
+        labels = convert_to_tensor(labels)
+        classes = ew.cast(shape(logits)[-1], labels.dtype)
+        hot = ew.equal(expand_dims(labels, -1), range(ew.cast(0, labels.dtype), classes))
+        picked = ew.cast(hot, logits.dtype) * log_softmax(logits)
+        return ew.negative(reduce_sum(picked, axis=-1), name=scope)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):

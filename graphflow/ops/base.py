@@ -152,7 +152,7 @@ def static_value(tensor):
     """
     op = tensor.op
     if op.kind == SOURCE and not op.inputs:
-        return op.reference(**op._attrs) if op.type != "Const" else op._attrs["value"]
+        return op.opdef.reference(**op._attrs)
     if op.kind not in _PURE_KINDS:
         return None
     if op.kind == SHAPE:
@@ -160,13 +160,13 @@ def static_value(tensor):
         if not shape.is_fully_defined():
             return None
         dummy = np.broadcast_to(np.zeros((), op.inputs[0].dtype.np), shape.dims)
-        return _as_outputs(op.reference(dummy, **op._attrs))[tensor.value_index]
+        return _as_outputs(op.opdef.reference(dummy, **op._attrs))[tensor.value_index]
     values = [static_value(t) for t in op.inputs]
     if any(v is None or v.size > _STATIC_LIMIT for v in values):
         return None
     try:
         with np.errstate(all="ignore"):
-            return _as_outputs(op.reference(*values, **op._attrs))[tensor.value_index]
+            return _as_outputs(op.opdef.reference(*values, **op._attrs))[tensor.value_index]
     except Exception:  # the run will report it, with the op and its line
         return None
 

@@ -88,9 +88,7 @@ def getitem(tensor, key):
     if not isinstance(key, tuple):
         key = (key,)
     if key and (isinstance(key[0], (Tensor, list, np.ndarray)) and not _is_static_scalar(key[0])):
-        from .movement import gather
-
-        rows = gather(tensor, key[0])
+        rows = _gather_rows(convert_to_tensor(tensor), convert_to_tensor(key[0]))
         rest = key[1:]
         if not rest:
             return rows
@@ -100,6 +98,16 @@ def getitem(tensor, key):
     if spec.count(("ellipsis",)) > 1:
         raise ValueError("an index can only have a single ellipsis ('...')")
     return STRIDED_SLICE(convert_to_tensor(tensor), spec=spec, name="strided_slice")
+
+
+def _gather_rows(x, idx):
+    """``x[idx]`` for an int tensor ``idx``: rows of axis 0, negative indices counting from
+    the end (NumPy's rule; ``gather`` itself rejects them, as TF1 does)."""
+    from .elementwise import add, cast, less, where
+    from .movement import gather, shape
+
+    n = cast(shape(x)[0], idx.dtype)
+    return gather(x, where(less(idx, 0), add(idx, n), idx))
 
 
 def _is_static_scalar(k):

@@ -1,6 +1,8 @@
-import graphflow as tf
-import numpy as np
 import collections
+
+import numpy as np
+
+import graphflow as tf
 
 # Placeholders, feed_dict, the many shapes a fetch can take, op names,
 # and the tf.nn activation / loss functions.

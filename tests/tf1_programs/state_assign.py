@@ -1,5 +1,6 @@
-import graphflow as tf
 import numpy as np
+
+import graphflow as tf
 
 # Variables, initialisers, assignments and control dependencies, ending with
 # a tiny linear regression trained by hand-written gradient descent.
@@ -78,7 +79,7 @@ with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     RESULTS["loss0"] = sess.run(loss)
     losses = []
-    for i in range(20):
+    for _i in range(20):
         # `loss` does not depend on `train`'s assignments; `train` depends on the
         # same reads (through pred), so the loss is the one from before this step.
         _, l = sess.run([train, loss])

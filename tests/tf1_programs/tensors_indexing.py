@@ -1,5 +1,6 @@
-import graphflow as tf
 import numpy as np
+
+import graphflow as tf
 
 # A tour of tensor creation, dtype rules, indexing and shape manipulation.
 # Everything is built first, then evaluated in one sess.run at the end.
