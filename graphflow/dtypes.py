@@ -154,4 +154,4 @@ def _is_safe_cast(arr, dtype):
     with np.errstate(all="ignore"):
         converted = arr.astype(dst)
         back = converted.astype(src)
-    return bool(np.all((back == arr) | (np.isnan(arr) if src.kind == "f" else False)))
+    return bool(np.all(back == arr))

@@ -1,0 +1,99 @@
+"""DType conversion rules, TensorShape with None dims, broadcasting, static values."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import graphflow as gf
+from graphflow import dtypes
+from graphflow.ops.base import static_value
+from graphflow.shapes import TensorShape, broadcast_shapes
+
+
+def test_dtype_objects_convert_both_ways():
+    assert gf.as_dtype(np.float32) is gf.float32 and gf.as_dtype("int64") is gf.int64
+    assert gf.as_dtype(np.dtype("bool")) is gf.bool and gf.as_dtype(float) is gf.float32
+    assert gf.float32.as_numpy_dtype is np.float32 and gf.uint8.np == np.dtype(np.uint8)
+    assert gf.float64 == np.float64 and gf.float64 != gf.float32 and gf.int32 != "nonsense"
+    assert gf.int32.is_integer and gf.float16.is_floating and gf.bool.is_bool
+    assert (gf.uint8.min, gf.uint8.max) == (0, 255)
+    with pytest.raises(TypeError, match="no dtype 'complex64'"):
+        gf.as_dtype(np.complex64)
+
+
+@pytest.mark.parametrize("value, dtype", [
+    (1.5, gf.float32), (1, gf.int32), (2**40, gf.int64), (True, gf.bool),
+    ([[1, 2], [3, 4]], gf.int32), ([1, 2.5], gf.float32), (np.zeros(2), gf.float64),
+    (np.float64(1), gf.float64), (np.arange(3, dtype=np.uint8), gf.uint8),
+])
+def test_tf1_default_dtypes(value, dtype):
+    assert dtypes.infer_dtype(value) is dtype
+    assert gf.constant(value).dtype is dtype
+
+
+@pytest.mark.parametrize("value, dtype, ok", [
+    (1.0, gf.int32, True), (1.5, gf.int32, False), (300, gf.uint8, False), (-1, gf.uint8, False),
+    (np.float64(0.1), gf.float32, True), (np.int64(5), gf.int32, True), (2**40, gf.int32, False),
+    (True, gf.float32, True), (0.5, gf.bool, False), (np.nan, gf.float32, True),
+    (np.array([1.0, np.nan]), gf.int32, False),
+])
+def test_safe_conversion(value, dtype, ok):
+    if ok:
+        assert dtypes.convert_value(value, dtype).dtype == dtype.np
+    else:
+        with pytest.raises(TypeError):
+            dtypes.convert_value(value, dtype)
+
+
+def test_tensor_shape_basics():
+    s = TensorShape([None, 3])
+    assert s.as_list() == [None, 3] and s.ndims == 2 and s[1] == 3 and s[0] is None
+    assert s.is_compatible_with([5, 3]) and not s.is_compatible_with([5, 4])
+    assert s.merge_with([5, None]) == TensorShape([5, 3])
+    assert not s.is_fully_defined() and TensorShape([2, 3]).num_elements() == 6
+    assert str(s) == "(?, 3)" and str(TensorShape([4])) == "(4,)"
+    unknown = TensorShape(None)
+    assert unknown.ndims is None and unknown.is_compatible_with([1, 2, 3])
+    with pytest.raises(ValueError):
+        unknown.as_list()
+
+
+dims = st.one_of(st.none(), st.integers(0, 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(dims, max_size=4), st.lists(dims, max_size=4))
+def test_static_broadcast_agrees_with_numpy(a, b):
+    """Whatever the unknown dims turn out to be, the static result is compatible."""
+    concrete = np.random.default_rng(0)
+    try:
+        static = broadcast_shapes(TensorShape(a), TensorShape(b))
+    except ValueError:
+        # a static error must mean that no choice of the unknown dims broadcasts
+        with pytest.raises(ValueError):
+            np.broadcast_shapes(tuple(1 if d is None else d for d in a),
+                                tuple(1 if d is None else d for d in b))
+        return
+    for _ in range(5):
+        ca = tuple(concrete.choice([1, 2]) if d is None else d for d in a)
+        cb = tuple(concrete.choice([1, 2]) if d is None else d for d in b)
+        try:
+            runtime = np.broadcast_shapes(ca, cb)
+        except ValueError:
+            continue
+        assert static.is_compatible_with(runtime)
+
+
+def test_static_values_give_static_shapes():
+    gf.reset_default_graph()
+    x = gf.placeholder(gf.float32, [2, 6])
+    y = gf.placeholder(gf.float32, [None, 6])
+    assert gf.reshape(x, gf.shape(x)[::-1]).shape.as_list() == [6, 2]
+    assert gf.reshape(y, gf.shape(y)[::-1]).shape.as_list() == [None, None]
+    assert gf.reshape(x, [3, -1]).shape.as_list() == [3, 4]
+    assert gf.reshape(y, [-1, 3]).shape.as_list() == [None, 3]
+    assert gf.fill(gf.stack([2, 3]), 1.0).shape.as_list() == [2, 3]
+    assert gf.zeros(gf.shape(x)).shape.as_list() == [2, 6]
+    assert static_value(gf.size(x)) == 12 and static_value(gf.shape(y)) is None
+    assert static_value(gf.constant([1, 2]) * 3).tolist() == [3, 6]
