@@ -572,6 +572,11 @@ case("where/i32_2x3", op("where"), np.where, [B(2, 3), I(2, 3), I(2, 3)])
 case("where/f64_scalar", op("where"), np.where, [B(), F(dt=F64), F(dt=F64)])
 case("where/bool_values", op("where"), np.where, [B(4), B(4), B(4)])
 case("where/f32_empty", op("where"), np.where, [B(0, 3), F(0, 3), F(1, 3)])
+# TF1 (tf.compat.v1.where): a vector condition over x, y of one rank selects rows
+case("where/tf1_vector_cond_selects_rows", op("where"),
+     lambda c, x, y: np.where(c[:, None], x, y), [B(3), F(3, 3), F(3, 3)])
+case("where/tf1_vector_cond_rank3", op("where"),
+     lambda c, x, y: np.where(c[:, None, None], x, y), [B(2), F(2, 3, 4), F(2, 1, 4)])
 case("where/f32_pyscalar_y", lambda c, x: gf.where(c, x, 0.0),
      lambda c, x: np.where(c, x, np.float32(0.0)), [B(2, 3), F(2, 3)])
 

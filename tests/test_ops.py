@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -177,11 +177,20 @@ def test_hypothesis_binary_broadcast(backend, shapes, name, dtype, seed):
 def test_hypothesis_where_broadcast(backend, shapes, dtype, seed):
     rng = np.random.default_rng(seed)
     sc, sx, sy = shapes.input_shapes
+    # TF1's row rule (vector condition, x and y of one rank > 1) has its own cases
+    assume(not (len(sc) == 1 and len(sx) > 1 and len(sx) == len(sy)))
     c = _random_values(rng, sc, np.bool_)
     x = _random_values(rng, sx, dtype)
     y = _random_values(rng, sy, dtype)
-    _run_both(OpCase("where/hyp", lambda a, b, d: gf.where(a, b, d), np.where,
+    _run_both(OpCase("where/hyp", lambda a, b, d: gf.where(a, b, d), _tf1_where,
                      (c, x, y)), backend)
+
+
+def _tf1_where(c, x, y):
+    """np.where, except TF1's rule: a vector condition over x, y of one rank picks rows."""
+    if c.ndim == 1 and x.ndim > 1 and x.ndim == y.ndim:
+        c = c.reshape((-1,) + (1,) * (x.ndim - 1))
+    return np.where(c, x, y)
 
 
 # --------------------------------------------------------------------------

@@ -270,8 +270,9 @@ def where(condition, x=None, y=None, name=None):
         raise ValueError("where needs both x and y, or neither")
     x, y = binary_operands(x, y)
     xr, cr = x.shape.ndims, condition.shape.ndims
-    if cr == 1 and xr is not None and xr > 1 and x.shape == y.shape:
-        # TF1's where: a vector condition over same-shaped x, y selects whole rows.
+    if cr == 1 and xr is not None and xr > 1 and y.shape.ndims == xr:
+        # TF1's where: a vector condition over x and y of one rank selects whole rows
+        # (decided by ranks alone, so None dims and known dims behave the same).
         from .movement import reshape
 
         condition = reshape(condition, [-1] + [1] * (xr - 1))
