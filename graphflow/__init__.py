@@ -86,16 +86,14 @@ from .ops.elementwise import (  # noqa: F401
 )
 from .ops.indexing import slice_ as slice  # noqa: F401, A004
 from .ops.linalg import matmul  # noqa: F401
+from .ops.shape_ops import rank, shape, size  # noqa: F401
 from .ops.movement import (  # noqa: F401
     concat,
     expand_dims,
     gather,
     one_hot,
     pad,
-    rank,
     reshape,
-    shape,
-    size,
     split,
     squeeze,
     stack,

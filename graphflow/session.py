@@ -4,7 +4,6 @@
 whole run succeeds, so a failed run leaves every variable as it was.
 """
 
-import collections
 import contextlib
 
 import numpy as np
@@ -105,8 +104,6 @@ class Session:
         self._default_cm.__exit__(*exc)
         self.close()
 
-    graph_def = property(lambda self: None)
-
 
 class InteractiveSession(Session):
     """A Session that makes itself the default on creation (for notebooks and shells)."""
@@ -199,8 +196,7 @@ def _flatten(fetches, graph):
     if isinstance(fetches, dict):
         keys = list(fetches)
         parts = [_flatten(fetches[k], graph) for k in keys]
-        return _join(parts, lambda vals: type(fetches)(zip(keys, vals)) if not isinstance(
-            fetches, collections.defaultdict) else dict(zip(keys, vals)))
+        return _join(parts, lambda vals: dict(zip(keys, vals)))
     if isinstance(fetches, (list, tuple)):
         parts = [_flatten(f, graph) for f in fetches]
         if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):

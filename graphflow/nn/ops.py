@@ -6,8 +6,9 @@ the primitives, autodiff needs no extra rules, and fusion sees plain elementwise
 
 from ..graph import name_scope
 from ..ops import elementwise as ew
-from ..ops.movement import expand_dims, reshape, shape
+from ..ops.movement import expand_dims, reshape
 from ..ops.reduce import reduce_max, reduce_sum
+from ..ops.shape_ops import shape
 from ..ops.sources import convert_to_tensor, range
 
 sigmoid = ew.sigmoid

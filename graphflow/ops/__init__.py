@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     operators,  # noqa: F401  (attaches Python operators to Tensor)
     random,
     reduce,
+    shape_ops,
     sources,
     state,
 )

@@ -148,61 +148,61 @@ def binary_operands(x, y):
     return x, convert_to_tensor(y, x.dtype, name="y")
 
 
-def _unary_fn(opdef, default_name):
+def _unary_fn(opdef):
     def fn(x, name=None):
-        return opdef(convert_to_tensor(x), name=name or default_name)
+        return opdef(convert_to_tensor(x), name=name or opdef.type)
 
-    fn.__name__ = default_name
+    fn.__doc__ = f"Elementwise {opdef.type} of ``x``."
     return fn
 
 
-def _binary_fn(opdef, default_name):
+def _binary_fn(opdef):
     def fn(x, y, name=None):
-        return opdef(*binary_operands(x, y), name=name or default_name)
+        return opdef(*binary_operands(x, y), name=name or opdef.type)
 
-    fn.__name__ = default_name
+    fn.__doc__ = f"Elementwise {opdef.type} of ``x`` and ``y``, with broadcasting."
     return fn
 
 
-negative = _unary_fn(NEG, "Neg")
-abs = _unary_fn(ABS, "Abs")  # noqa: A001 (TF1 name)
-square = _unary_fn(SQUARE, "Square")
-sqrt = _unary_fn(SQRT, "Sqrt")
-rsqrt = _unary_fn(RSQRT, "Rsqrt")
-exp = _unary_fn(EXP, "Exp")
-log = _unary_fn(LOG, "Log")
-log1p = _unary_fn(LOG1P, "Log1p")
-expm1 = _unary_fn(EXPM1, "Expm1")
-sigmoid = _unary_fn(SIGMOID, "Sigmoid")
-tanh = _unary_fn(TANH, "Tanh")
-sin = _unary_fn(SIN, "Sin")
-cos = _unary_fn(COS, "Cos")
-sign = _unary_fn(SIGN, "Sign")
-floor = _unary_fn(FLOOR, "Floor")
-ceil = _unary_fn(CEIL, "Ceil")
-round = _unary_fn(ROUND, "Round")  # noqa: A001 (TF1 name)
-reciprocal = _unary_fn(RECIPROCAL, "Reciprocal")
-logical_not = _unary_fn(LOGICAL_NOT, "LogicalNot")
-identity = _unary_fn(IDENTITY, "Identity")
-stop_gradient = _unary_fn(STOP_GRADIENT, "StopGradient")
+negative = _unary_fn(NEG)
+abs = _unary_fn(ABS)  # noqa: A001 (TF1 name)
+square = _unary_fn(SQUARE)
+sqrt = _unary_fn(SQRT)
+rsqrt = _unary_fn(RSQRT)
+exp = _unary_fn(EXP)
+log = _unary_fn(LOG)
+log1p = _unary_fn(LOG1P)
+expm1 = _unary_fn(EXPM1)
+sigmoid = _unary_fn(SIGMOID)
+tanh = _unary_fn(TANH)
+sin = _unary_fn(SIN)
+cos = _unary_fn(COS)
+sign = _unary_fn(SIGN)
+floor = _unary_fn(FLOOR)
+ceil = _unary_fn(CEIL)
+round = _unary_fn(ROUND)  # noqa: A001 (TF1 name)
+reciprocal = _unary_fn(RECIPROCAL)
+logical_not = _unary_fn(LOGICAL_NOT)
+identity = _unary_fn(IDENTITY)
+stop_gradient = _unary_fn(STOP_GRADIENT)
 
-add = _binary_fn(ADD, "Add")
-subtract = _binary_fn(SUB, "Sub")
-multiply = _binary_fn(MUL, "Mul")
-realdiv = _binary_fn(REALDIV, "RealDiv")
-floordiv = _binary_fn(FLOORDIV, "FloorDiv")
-mod = floormod = _binary_fn(FLOORMOD, "FloorMod")
-pow = _binary_fn(POW, "Pow")  # noqa: A001 (TF1 name)
-maximum = _binary_fn(MAXIMUM, "Maximum")
-minimum = _binary_fn(MINIMUM, "Minimum")
-equal = _binary_fn(EQUAL, "Equal")
-not_equal = _binary_fn(NOT_EQUAL, "NotEqual")
-less = _binary_fn(LESS, "Less")
-less_equal = _binary_fn(LESS_EQUAL, "LessEqual")
-greater = _binary_fn(GREATER, "Greater")
-greater_equal = _binary_fn(GREATER_EQUAL, "GreaterEqual")
-logical_and = _binary_fn(LOGICAL_AND, "LogicalAnd")
-logical_or = _binary_fn(LOGICAL_OR, "LogicalOr")
+add = _binary_fn(ADD)
+subtract = _binary_fn(SUB)
+multiply = _binary_fn(MUL)
+realdiv = _binary_fn(REALDIV)
+floordiv = _binary_fn(FLOORDIV)
+mod = floormod = _binary_fn(FLOORMOD)
+pow = _binary_fn(POW)  # noqa: A001 (TF1 name)
+maximum = _binary_fn(MAXIMUM)
+minimum = _binary_fn(MINIMUM)
+equal = _binary_fn(EQUAL)
+not_equal = _binary_fn(NOT_EQUAL)
+less = _binary_fn(LESS)
+less_equal = _binary_fn(LESS_EQUAL)
+greater = _binary_fn(GREATER)
+greater_equal = _binary_fn(GREATER_EQUAL)
+logical_and = _binary_fn(LOGICAL_AND)
+logical_or = _binary_fn(LOGICAL_OR)
 
 
 def truediv(x, y, name=None):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, as_shape
 from .base import PLACEHOLDER, SOURCE, OpDef, Spec, require_dtype, static_value
@@ -40,9 +40,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
         elif arr.size == int(np.prod(shape)):
             arr = arr.reshape(shape)
         else:
-            from ..errors import ShapeError
-
-            raise ShapeError(f"constant: a value of shape {arr.shape} cannot be made shape {shape}")
+            raise errors.ShapeError(
+                f"constant: a value of shape {arr.shape} cannot be made shape {shape}")
     arr = np.array(arr, dtype=dtype.np)  # own copy: the graph's value never changes
     arr.flags.writeable = False
     return CONST(value=arr, dtype=dtype, name=name)
@@ -59,10 +58,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     anything else becomes a constant (of ``dtype`` if given)."""
     if isinstance(value, Tensor):
         if dtype is not None and value.dtype != dtypes.as_dtype(dtype):
-            from ..errors import describe
-
             raise _conversion_error(value, f"expected a {dtypes.as_dtype(dtype).name} tensor, "
-                                           f"got {describe(value)}")
+                                           f"got {errors.describe(value)}")
         return value
     if isinstance(value, (list, tuple)) and _holds_tensor(value):
         from .movement import stack
@@ -82,12 +79,10 @@ def _holds_tensor(value):
 
 
 def _conversion_error(value, cause):
-    from ..errors import DTypeError, user_location
-
-    loc = user_location()
+    loc = errors.user_location()
     where = f" at {loc}: {loc.code}" if loc else ""
     what = value.name if hasattr(value, "name") else f"{value!r:.80}"
-    return DTypeError(f"cannot use {what}{where}\n  {cause}")
+    return errors.DTypeError(f"cannot use {what}{where}\n  {cause}")
 
 
 def shape_tensor(shape):
