@@ -140,3 +140,6 @@ def disable_eager_execution():
 
 def disable_v2_behavior():
     """Accepted for TF2-compat programs; graphflow always behaves like TF1."""
+
+
+errors.wrap_public(globals())

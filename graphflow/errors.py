@@ -5,9 +5,11 @@ builtin it resembles, so ``except ValueError`` keeps working.  Messages name
 the node, its dtype and shape, and the user's ``file:line`` that created it.
 """
 
+import functools
 import linecache
 import os
 import sys
+import types
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -59,6 +61,12 @@ def created_at(op):
     return f", created at {loc}" + (f": {code}" if code else "")
 
 
+def at_user_line(cls, message):
+    """An error of ``cls`` for a bad argument, pointing at the user's line."""
+    loc = user_location()
+    return cls(message + (f"\n  at {loc}: {loc.code}" if loc else ""))
+
+
 class GraphflowError(Exception):
     """Base class of every error graphflow raises on purpose."""
 
@@ -96,3 +104,41 @@ class UnimplementedError(GraphflowError, NotImplementedError):
 
 
 OpError = GraphflowError
+
+
+def api_boundary(fn):
+    """Wrap a public entry point: a GraphflowError leaves it without graphflow's frames.
+
+    The message already names the user's line; the traceback should end there too
+    (one frame, this wrapper's, stays: Python adds it while the error propagates).
+    """
+
+    @functools.wraps(fn)
+    def boundary(*args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841 (pytest hides this frame)
+        try:
+            return fn(*args, **kwargs)
+        except GraphflowError as e:
+            raise e.with_traceback(_without_own_frames(e.__traceback__)) from None
+
+    return boundary
+
+
+def _without_own_frames(tb):
+    kept = []
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            kept.append(tb)
+        tb = tb.tb_next
+    out = None
+    for entry in reversed(kept):
+        out = types.TracebackType(out, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return out
+
+
+def wrap_public(namespace):
+    """Put an ``api_boundary`` around every graphflow function in a module namespace."""
+    for name, value in list(namespace.items()):
+        if (isinstance(value, types.FunctionType) and not name.startswith("_")
+                and value.__module__.startswith("graphflow")):
+            namespace[name] = api_boundary(value)

@@ -65,6 +65,7 @@ class Tensor:
         """The operations that take this tensor as an input."""
         return list(self._consumers)
 
+    @errors.api_boundary
     def eval(self, feed_dict=None, session=None):
         """Run this tensor in ``session`` (or the default session) and return its value."""
         from .session import _session_or_default
@@ -136,6 +137,7 @@ class Operation:
         except KeyError:
             raise errors.NotFoundError(f"op {self._name!r} has no attr {name!r}", self) from None
 
+    @errors.api_boundary
     def run(self, feed_dict=None, session=None):
         """Run this operation in ``session`` (or the default session)."""
         from .session import _session_or_default

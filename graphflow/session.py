@@ -30,6 +30,7 @@ class Session:
         self._default_cm = None
 
     # -- running --------------------------------------------------------------------------
+    @errors.api_boundary
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Evaluate ``fetches`` (a tensor, op, name, or any nesting of list/tuple/dict/
         namedtuple of those) and return values in the same structure; ops give None."""

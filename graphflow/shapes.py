@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from . import errors
+
 
 class TensorShape:
     """A static shape: a tuple of dims (``int`` or ``None``), or unknown rank (``dims is None``)."""
@@ -150,7 +152,8 @@ def normalize_axis(axis, ndims, what="axis"):
     if ndims is None:
         return axis
     if not -ndims <= axis < ndims:
-        raise ValueError(f"{what} {axis} is out of range for a tensor of rank {ndims}")
+        raise errors.at_user_line(
+            errors.ShapeError, f"{what} {axis} is out of range for a tensor of rank {ndims}")
     return axis % ndims if ndims else axis
 
 
@@ -164,5 +167,5 @@ def normalize_axes(axis, ndims):
     if ndims is None and any(a < 0 for a in axes):
         return tuple(axes)
     if len(set(axes)) != len(axes):
-        raise ValueError(f"axis {list(axes)} repeats an axis")
+        raise errors.at_user_line(errors.ShapeError, f"axis {list(axes)} repeats an axis")
     return tuple(sorted(axes))

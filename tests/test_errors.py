@@ -183,3 +183,24 @@ def test_assign_shape_checked_at_run_time():
 def test_unknown_backend():
     with pytest.raises(gf.errors.InvalidArgumentError, match="unknown backend 'tpu'"):
         gf.Session(backend="tpu")
+
+
+def test_traceback_ends_at_the_users_line():
+    """Only the API boundary's own frame of graphflow stays in the traceback."""
+    import os
+    import traceback
+
+    package = os.path.dirname(gf.__file__)
+    a = gf.placeholder(gf.float32, [2, 3])
+    x = gf.placeholder(gf.float32, [None, 3])
+    attempts = [lambda: a + gf.placeholder(gf.float32, [4]),
+                lambda: gf.nn.softmax(a, axis=5),
+                lambda: gf.Session().run(x * 2, {x: [[1.0]]}),
+                lambda: gf.Session().run(gf.Variable(1.0) + 1)]
+    for attempt in attempts:
+        with pytest.raises(gf.errors.GraphflowError) as e:
+            attempt()
+        frames = traceback.extract_tb(e.value.__traceback__)
+        internal = [f.filename for f in frames if f.filename.startswith(package)]
+        assert internal == [os.path.join(package, "errors.py")], internal
+        assert frames[-2].filename == __file__

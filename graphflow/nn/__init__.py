@@ -1,5 +1,6 @@
 """``gf.nn``: activations, softmax and losses, composed from primitive ops."""
 
+from .. import errors as _errors  # noqa: E402
 from .ops import (  # noqa: F401
     bias_add,
     elu,
@@ -17,3 +18,5 @@ from .ops import (  # noqa: F401
     sparse_softmax_cross_entropy_with_logits,
     tanh,
 )
+
+_errors.wrap_public(globals())

@@ -4,6 +4,7 @@ Each is a composite under its own name scope (``Softmax/...``): the graph shows
 the primitives, autodiff needs no extra rules, and fusion sees plain elementwise ops.
 """
 
+from .. import errors
 from ..graph import name_scope
 from ..ops import elementwise as ew
 from ..ops.movement import expand_dims, reshape
@@ -79,7 +80,8 @@ def bias_add(value, bias, data_format=None, name=None):
     with name_scope(name, "BiasAdd") as scope:
         value, bias = convert_to_tensor(value), convert_to_tensor(bias)
         if bias.shape.ndims != 1:
-            raise ValueError(f"bias_add needs a 1-D bias, got shape {bias.shape}")
+            raise errors.at_user_line(
+                errors.ShapeError, f"bias_add needs a 1-D bias, got shape {bias.shape}")
         if data_format is not None and data_format.startswith("NC"):
             rank = value.shape.ndims
             bias = reshape(bias, [-1] + [1] * (rank - 2))

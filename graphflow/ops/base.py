@@ -171,5 +171,18 @@ def static_value(tensor):
         return None
 
 
+def static_ints(value, what):
+    """An int or (nested) list of ints for an argument that must be known while the graph is
+    built: Python values pass through, a tensor must have a static value."""
+    if isinstance(value, Tensor):
+        known = static_value(value)
+        if known is None:
+            raise errors.at_user_line(
+                errors.DTypeError,
+                f"{what} must be known while the graph is built, not {value.name!r}")
+        value = known
+    return np.asarray(value, dtype=np.int64).tolist()
+
+
 def _as_outputs(result):
     return result if isinstance(result, (tuple, list)) else (result,)

@@ -1,5 +1,6 @@
 """Control: ops without a value that only order or bundle other ops (no_op, group)."""
 
+from .. import errors
 from ..graph import Operation, Tensor, get_default_graph
 from .base import CONTROL, OpDef
 
@@ -21,7 +22,8 @@ def group(*inputs, name=None):
     ops = [x.op if isinstance(x, Tensor) else x for x in inputs]
     for x in ops:
         if not isinstance(x, Operation):
-            raise TypeError(f"group takes operations or tensors, got {x!r}")
+            raise errors.at_user_line(
+                errors.DTypeError, f"group takes operations or tensors, got {x!r}")
     graph = ops[0].graph if ops else get_default_graph()
     with graph.control_dependencies(ops):
         return NO_OP(name=name or "group_deps")

@@ -8,7 +8,7 @@ Numba/CUDA intrinsics in generated kernels).
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import broadcast_shapes
 from .base import ELEMENTWISE, OpDef, Spec, require_dtype, require_same_dtype
@@ -243,7 +243,7 @@ def add_n(inputs, name=None):
     """The elementwise sum of a list of tensors of one shape and dtype."""
     tensors = [convert_to_tensor(t) for t in inputs]
     if not tensors:
-        raise ValueError("add_n needs at least one input")
+        raise errors.at_user_line(errors.InvalidArgumentError, "add_n needs at least one input")
     if len(tensors) == 1:
         return tensors[0]
     return ADD_N(*tensors, name=name or "AddN")
@@ -267,7 +267,8 @@ def where(condition, x=None, y=None, name=None):
 
         return where_indices(condition, name=name)
     if x is None or y is None:
-        raise ValueError("where needs both x and y, or neither")
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, "where needs both x and y, or neither")
     x, y = binary_operands(x, y)
     xr, cr = x.shape.ndims, condition.shape.ndims
     if cr == 1 and xr is not None and xr > 1 and y.shape.ndims == xr:

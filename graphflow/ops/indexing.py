@@ -7,9 +7,10 @@ An int tensor as the first index gathers rows (``x[idx]``).
 
 import numpy as np
 
+from .. import errors
 from ..graph import Tensor
 from ..shapes import TensorShape
-from .base import MOVEMENT, OpDef, Spec, static_value
+from .base import MOVEMENT, OpDef, Spec, static_ints, static_value
 from .sources import convert_to_tensor
 
 
@@ -74,11 +75,14 @@ def _static_int(v):
     if isinstance(v, Tensor):
         value = static_value(v)
         if value is None or value.ndim:
-            raise TypeError(f"an index tensor other than the first index must be a known "
-                            f"scalar; {v.name!r} is not")
+            raise errors.at_user_line(
+                errors.DTypeError,
+                f"an index tensor other than the first must be a known scalar; {v.name!r} is not")
         v = value.item()
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-        raise TypeError(f"indices must be ints, slices, ..., newaxis or int tensors, not {v!r}")
+        raise errors.at_user_line(
+            errors.DTypeError,
+            f"indices must be ints, slices, ..., newaxis or int tensors, not {v!r}")
     return int(v)
 
 
@@ -96,7 +100,8 @@ def getitem(tensor, key):
             key[0], Tensor) else key[0].shape.ndims or 0) + rest)
     spec = tuple(_spec_item(k) for k in key)
     if spec.count(("ellipsis",)) > 1:
-        raise ValueError("an index can only have a single ellipsis ('...')")
+        raise errors.at_user_line(
+            errors.ShapeError, "an index can only have a single ellipsis ('...')")
     return STRIDED_SLICE(convert_to_tensor(tensor), spec=spec, name="strided_slice")
 
 
@@ -117,9 +122,7 @@ def _is_static_scalar(k):
 
 def slice_(input_, begin, size, name=None):
     """The block of ``input_`` starting at ``begin`` with ``size`` (-1: to the end)."""
-    from .movement import _static_ints
-
-    begin = _static_ints(begin, "slice's begin")
-    size = _static_ints(size, "slice's size")
+    begin = static_ints(begin, "slice's begin")
+    size = static_ints(size, "slice's size")
     spec = tuple(("slice", b, None if s == -1 else b + s, None) for b, s in zip(begin, size))
     return STRIDED_SLICE(convert_to_tensor(input_), spec=spec, name=name or "Slice")

@@ -6,23 +6,20 @@ a *shape* argument is an int32 tensor input, so ``reshape(x, tf.shape(y))`` work
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axis
-from .base import MOVEMENT, OpDef, Spec, require_dtype, require_same_dtype, static_value
+from .base import (
+    MOVEMENT,
+    OpDef,
+    Spec,
+    require_dtype,
+    require_same_dtype,
+    static_ints,
+    static_value,
+)
 from .elementwise import BOOL, INT
 from .sources import convert_to_tensor, shape_tensor, static_shape_of
-
-
-def _static_ints(value, what):
-    """A Python int/list for an argument that must be known while the graph is built."""
-    if isinstance(value, Tensor):
-        known = static_value(value)
-        if known is None:
-            raise TypeError(f"{what} must be known while the graph is built, not {value.name!r}")
-        value = known
-    return np.asarray(value, dtype=np.int64).tolist()
-
 
 # -- reshape ----------------------------------------------------------------------------------
 
@@ -80,7 +77,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
     a = convert_to_tensor(a)
     if perm is None and a.shape.ndims is not None:
         perm = list(range(a.shape.ndims))[::-1]
-    perm = None if perm is None else tuple(_static_ints(perm, "transpose's perm"))
+    perm = None if perm is None else tuple(static_ints(perm, "transpose's perm"))
     return TRANSPOSE(a, perm=perm, name=name)
 
 
@@ -100,7 +97,7 @@ EXPAND_DIMS = OpDef("ExpandDims", MOVEMENT, _expand_dims_infer,
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002 (TF1 name)
     """Insert a size-1 axis at ``axis`` (negative counts from the end)."""
     x = convert_to_tensor(input)
-    axis = _static_ints(axis if axis is not None else dim, "expand_dims's axis")
+    axis = static_ints(axis if axis is not None else dim, "expand_dims's axis")
     if x.shape.ndims is not None:
         axis = normalize_axis(axis, x.shape.ndims + 1)
     return EXPAND_DIMS(x, axis=axis, name=name or "ExpandDims")
@@ -129,7 +126,7 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002 (TF1 
     x = convert_to_tensor(input)
     axis = axis if axis is not None else squeeze_dims
     if axis is not None:
-        axis = _static_ints(axis, "squeeze's axis")
+        axis = static_ints(axis, "squeeze's axis")
         axis = tuple(sorted(normalize_axis(a, x.shape.ndims) for a in np.ravel(axis)))
     return SQUEEZE(x, axis=axis, name=name or "Squeeze")
 
@@ -169,7 +166,7 @@ def concat(values, axis, name="concat"):
     values = [convert_to_tensor(v) for v in values]
     if len(values) == 1:
         return values[0]
-    return CONCAT(*values, axis=int(_static_ints(axis, "concat's axis")), name=name)
+    return CONCAT(*values, axis=int(static_ints(axis, "concat's axis")), name=name)
 
 
 def _pack_infer(inputs, *, axis):
@@ -217,7 +214,9 @@ def unstack(value, num=None, axis=0, name="unstack"):
         axis = normalize_axis(axis, x.shape.ndims)
         num = num if num is not None else x.shape.dims[axis]
     if num is None:
-        raise ValueError(f"unstack cannot infer num from {x.name!r} of shape {x.shape}; pass num")
+        raise errors.at_user_line(
+            errors.ShapeError,
+            f"unstack cannot infer num from {x.name!r} of shape {x.shape}; pass num")
     return UNPACK(x, num=int(num), axis=int(axis), name=name)
 
 
@@ -261,8 +260,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     """Split along ``axis`` into ``num_or_size_splits`` equal parts, or parts of the given
     sizes (one may be -1)."""
     x = convert_to_tensor(value)
-    axis = normalize_axis(_static_ints(axis, "split's axis"), x.shape.ndims)
-    n = _static_ints(num_or_size_splits, "split's num_or_size_splits")
+    axis = normalize_axis(static_ints(axis, "split's axis"), x.shape.ndims)
+    n = static_ints(num_or_size_splits, "split's num_or_size_splits")
     sizes = (0,) * n if isinstance(n, int) else tuple(n)
     return SPLIT(x, sizes=sizes, axis=axis, name=name)
 
@@ -283,7 +282,7 @@ TILE = OpDef("Tile", MOVEMENT, _tile_infer, lambda x, *, multiples: np.tile(x, m
 
 def tile(input, multiples, name=None):  # noqa: A002 (TF1 name)
     """Repeat ``input`` ``multiples[i]`` times along axis i."""
-    return TILE(convert_to_tensor(input), multiples=tuple(_static_ints(multiples, "multiples")),
+    return TILE(convert_to_tensor(input), multiples=tuple(static_ints(multiples, "multiples")),
                 name=name or "Tile")
 
 
@@ -310,8 +309,10 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     SYMMETRIC)."""
     mode = mode.upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
-        raise ValueError(f"pad's mode must be CONSTANT, REFLECT or SYMMETRIC, not {mode!r}")
-    pads = tuple(tuple(p) for p in _static_ints(paddings, "paddings"))
+        raise errors.at_user_line(
+            errors.InvalidArgumentError,
+            f"pad's mode must be CONSTANT, REFLECT or SYMMETRIC, not {mode!r}")
+    pads = tuple(tuple(p) for p in static_ints(paddings, "paddings"))
     return PAD(convert_to_tensor(tensor), paddings=pads, mode=mode,
                constant_values=constant_values, name=name or "Pad")
 
@@ -339,10 +340,11 @@ GATHER = OpDef("GatherV2", MOVEMENT, _gather_infer, _gather_reference)
 def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
     """Slices of ``params`` along ``axis`` at ``indices`` (any shape of ints)."""
     if batch_dims:
-        raise NotImplementedError("gather with batch_dims is not supported yet")
+        raise errors.at_user_line(
+            errors.UnimplementedError, "gather with batch_dims is not supported yet")
     params = convert_to_tensor(params)
     indices = convert_to_tensor(indices)
-    axis = normalize_axis(_static_ints(axis, "gather's axis"), params.shape.ndims)
+    axis = normalize_axis(static_ints(axis, "gather's axis"), params.shape.ndims)
     return GATHER(params, indices, axis=axis, name=name or "GatherV2")
 
 
@@ -372,12 +374,12 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     for v in (on_value, off_value):
         if isinstance(v, Tensor):
             dtype = v.dtype
-    on = _static_ints(on_value, "on_value") if isinstance(on_value, Tensor) else on_value
-    off = _static_ints(off_value, "off_value") if isinstance(off_value, Tensor) else off_value
+    on = static_ints(on_value, "on_value") if isinstance(on_value, Tensor) else on_value
+    off = static_ints(off_value, "off_value") if isinstance(off_value, Tensor) else off_value
     axis = -1 if axis is None else int(axis)
     if indices.shape.ndims is not None and axis != -1:
         axis = normalize_axis(axis, indices.shape.ndims + 1)
-    return ONE_HOT(indices, depth=int(_static_ints(depth, "one_hot's depth")),
+    return ONE_HOT(indices, depth=int(static_ints(depth, "one_hot's depth")),
                    on_value=1 if on is None else on, off_value=0 if off is None else off,
                    axis=axis, dtype=dtype, name=name or "one_hot")
 

@@ -3,6 +3,7 @@
 ``==`` stays object identity (TF1 graph mode): tensors are dict keys in feed_dict.
 """
 
+from ..errors import api_boundary
 from ..graph import Tensor
 from . import elementwise as ew
 from .indexing import getitem
@@ -10,11 +11,11 @@ from .linalg import matmul
 
 
 def _forward(fn, name):
-    return lambda x, y: fn(x, y, name=name)
+    return api_boundary(lambda x, y: fn(x, y, name=name))
 
 
 def _reflected(fn, name):
-    return lambda x, y: fn(y, x, name=name)
+    return api_boundary(lambda x, y: fn(y, x, name=name))
 
 
 _BINARY = {
@@ -38,7 +39,7 @@ Tensor.__lt__ = _forward(ew.less, "Less")
 Tensor.__le__ = _forward(ew.less_equal, "LessEqual")
 Tensor.__gt__ = _forward(ew.greater, "Greater")
 Tensor.__ge__ = _forward(ew.greater_equal, "GreaterEqual")
-Tensor.__neg__ = lambda x: ew.negative(x, name="Neg")
-Tensor.__abs__ = lambda x: ew.abs(x, name="Abs")
-Tensor.__invert__ = lambda x: ew.logical_not(x, name="LogicalNot")
-Tensor.__getitem__ = getitem
+Tensor.__neg__ = api_boundary(lambda x: ew.negative(x, name="Neg"))
+Tensor.__abs__ = api_boundary(lambda x: ew.abs(x, name="Abs"))
+Tensor.__invert__ = api_boundary(lambda x: ew.logical_not(x, name="LogicalNot"))
+Tensor.__getitem__ = api_boundary(getitem)

@@ -7,7 +7,7 @@ With neither a graph seed nor an op seed the numbers differ every time.
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import get_default_graph, name_scope
 from .base import RANDOM, OpDef, Spec, require_dtype
 from .elementwise import FLOAT, INT, add, binary_operands
@@ -98,7 +98,9 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
     with name_scope(name, "random_uniform") as scope:
         if dtype.is_integer:
             if maxval is None:
-                raise ValueError("random_uniform with an integer dtype needs maxval")
+                raise errors.at_user_line(
+                    errors.InvalidArgumentError,
+                    "random_uniform with an integer dtype needs maxval")
             return _draw(UNIFORM_INT, shape, dtype, seed, minval=int(minval), maxval=int(maxval),
                          name=scope)
         rnd = _draw(UNIFORM, shape, dtype, seed)

@@ -3,8 +3,9 @@
 import numpy as np
 
 from .. import dtypes
+from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axes, normalize_axis
-from .base import REDUCE, OpDef, Spec, require_dtype
+from .base import REDUCE, OpDef, Spec, require_dtype, static_ints
 from .elementwise import BOOL, NUMERIC
 from .sources import convert_to_tensor
 
@@ -85,16 +86,7 @@ def _reduce_fn(opdef, default_name):
 
 
 def _static_axis(axis):
-    from ..graph import Tensor
-
-    if isinstance(axis, Tensor):
-        from .base import static_value
-
-        value = static_value(axis)
-        if value is None:
-            raise TypeError(f"the reduction axis {axis.name!r} must be known statically")
-        return value.tolist()
-    return axis
+    return static_ints(axis, "the reduction axis") if isinstance(axis, Tensor) else axis
 
 
 reduce_sum = _reduce_fn(SUM, "Sum")

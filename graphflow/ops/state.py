@@ -24,10 +24,12 @@ class Variable(Tensor):
     ``v.initializer`` (or ``global_variables_initializer()``) before reading it.
     """
 
+    @errors.api_boundary
     def __new__(cls, initial_value=None, trainable=True, collections=None, validate_shape=True,
                 caching_device=None, name=None, variable_def=None, dtype=None, **kwargs):
         if initial_value is None:
-            raise ValueError("Variable needs an initial_value")
+            raise errors.at_user_line(
+                errors.InvalidArgumentError, "Variable needs an initial_value")
         return _make_variable(initial_value, trainable, collections, name, dtype)
 
     def __init__(self, *args, **kwargs):
@@ -37,12 +39,15 @@ class Variable(Tensor):
     initial_value = property(lambda self: self._initial_value)
     trainable = property(lambda self: self._trainable)
 
+    @errors.api_boundary
     def assign(self, value, use_locking=None, name=None, read_value=True):
         return assign(self, value, name=name)
 
+    @errors.api_boundary
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         return assign_add(self, delta, name=name)
 
+    @errors.api_boundary
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         return assign_sub(self, delta, name=name)
 
@@ -53,6 +58,7 @@ class Variable(Tensor):
     def value(self):
         return self
 
+    @errors.api_boundary
     def load(self, value, session=None):
         """Write ``value`` into this variable in ``session`` (or the default session)."""
         from ..session import _session_or_default
