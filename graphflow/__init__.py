@@ -85,13 +85,12 @@ from .ops.elementwise import (  # noqa: F401
     zeros_like,
 )
 from .ops.indexing import slice_ as slice  # noqa: F401, A004
+from .ops.gather import gather, one_hot  # noqa: F401
 from .ops.linalg import matmul  # noqa: F401
 from .ops.shape_ops import rank, shape, size  # noqa: F401
 from .ops.movement import (  # noqa: F401
     concat,
     expand_dims,
-    gather,
-    one_hot,
     pad,
     reshape,
     split,

@@ -8,6 +8,7 @@ source line that created it, for error messages and the SVG.
 import contextlib
 import re
 import threading
+import types
 
 from . import errors
 from .shapes import as_shape
@@ -99,8 +100,10 @@ class Tensor:
 class Operation:
     """A node of the graph: an op declaration applied to input tensors with attrs."""
 
-    def __init__(self, graph, opdef, name, inputs, attrs, control_inputs, output_specs, source):
+    def __init__(self, graph, opdef, name, inputs, attrs, control_inputs, output_specs, source,
+                 role="forward"):
         self._graph = graph
+        self._role = role
         self._opdef = opdef
         self._name = name
         self._inputs = tuple(inputs)
@@ -123,7 +126,8 @@ class Operation:
     inputs = property(lambda self: self._inputs)
     outputs = property(lambda self: self._outputs)
     control_inputs = property(lambda self: self._control_inputs)
-    attrs = property(lambda self: dict(self._attrs))
+    attrs = property(lambda self: types.MappingProxyType(self._attrs))
+    role = property(lambda self: self._role)  # "forward", "backward" (gradients) or "update"
     source = property(lambda self: self._source)
     id = property(lambda self: self._id)
     device = property(lambda self: "")
@@ -166,6 +170,7 @@ class Graph:
         self._control_stack = []
         self._collections = {}
         self._finalized = False
+        self._role = "forward"
         self._lock = threading.Lock()
         self.seed = None
 
@@ -188,9 +193,8 @@ class Graph:
                 name = name[:-1]
             else:
                 name = self.unique_name(name or opdef.type)
-            op = Operation(
-                self, opdef, name, inputs, attrs, control, output_specs, errors.user_location()
-            )
+            op = Operation(self, opdef, name, inputs, attrs, control, output_specs,
+                           errors.user_location(), self._role)
             self._ops.append(op)
             self._by_name[op.name] = op
         return op
@@ -267,6 +271,15 @@ class Graph:
                     seen.add(c)
                     out.append(c)
         return out
+
+    @contextlib.contextmanager
+    def role(self, role):
+        """Mark ops made inside as ``"backward"`` (gradients) or ``"update"`` (optimizers)."""
+        saved, self._role = self._role, role
+        try:
+            yield
+        finally:
+            self._role = saved
 
     @contextlib.contextmanager
     def as_default(self):

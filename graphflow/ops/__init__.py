@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     control,
     elementwise,
+    gather,
     indexing,
     linalg,
     movement,

@@ -263,7 +263,7 @@ def where(condition, x=None, y=None, name=None):
     alone the int64 coordinates of its true elements, shape ``[n, rank]``."""
     condition = convert_to_tensor(condition)
     if x is None and y is None:
-        from .movement import where_indices
+        from .gather import where_indices
 
         return where_indices(condition, name=name)
     if x is None or y is None:

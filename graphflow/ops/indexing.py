@@ -109,7 +109,7 @@ def _gather_rows(x, idx):
     """``x[idx]`` for an int tensor ``idx``: rows of axis 0, negative indices counting from
     the end (NumPy's rule; ``gather`` itself rejects them, as TF1 does)."""
     from .elementwise import add, cast, less, where
-    from .movement import gather
+    from .gather import gather
     from .shape_ops import shape
 
     n = cast(shape(x)[0], idx.dtype)

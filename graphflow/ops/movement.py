@@ -6,7 +6,7 @@ a *shape* argument is an int32 tensor input, so ``reshape(x, tf.shape(y))`` work
 
 import numpy as np
 
-from .. import dtypes, errors
+from .. import errors
 from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axis
 from .base import (
@@ -18,7 +18,7 @@ from .base import (
     static_ints,
     static_value,
 )
-from .elementwise import BOOL, INT
+from .elementwise import INT
 from .sources import convert_to_tensor, shape_tensor, static_shape_of
 
 # -- reshape ----------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     return SPLIT(x, sizes=sizes, axis=axis, name=name)
 
 
-# -- tile, pad, gather, one_hot, where ----------------------------------------------------------
+# -- tile and pad -----------------------------------------------------------------------------
 
 def _tile_infer(inputs, *, multiples):
     (x,) = inputs
@@ -315,84 +315,3 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     pads = tuple(tuple(p) for p in static_ints(paddings, "paddings"))
     return PAD(convert_to_tensor(tensor), paddings=pads, mode=mode,
                constant_values=constant_values, name=name or "Pad")
-
-
-def _gather_infer(inputs, *, axis):
-    params, indices = inputs
-    require_dtype(indices, INT, "gather's indices")
-    if params.shape.ndims is None or indices.shape.ndims is None:
-        return Spec(TensorShape(None), params.dtype)
-    dims = params.shape.dims
-    return Spec(TensorShape(dims[:axis] + indices.shape.dims + dims[axis + 1:]), params.dtype)
-
-
-def _gather_reference(params, indices, *, axis):
-    n = params.shape[axis]
-    bad = (indices < 0) | (indices >= n)
-    if bad.any():
-        raise ValueError(f"gather index {indices[bad].flat[0]} is not in [0, {n})")
-    return np.take(params, indices, axis=axis)
-
-
-GATHER = OpDef("GatherV2", MOVEMENT, _gather_infer, _gather_reference)
-
-
-def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
-    """Slices of ``params`` along ``axis`` at ``indices`` (any shape of ints)."""
-    if batch_dims:
-        raise errors.at_user_line(
-            errors.UnimplementedError, "gather with batch_dims is not supported yet")
-    params = convert_to_tensor(params)
-    indices = convert_to_tensor(indices)
-    axis = normalize_axis(static_ints(axis, "gather's axis"), params.shape.ndims)
-    return GATHER(params, indices, axis=axis, name=name or "GatherV2")
-
-
-def _one_hot_infer(inputs, *, depth, on_value, off_value, axis, dtype):
-    (indices,) = inputs
-    require_dtype(indices, INT, "one_hot's indices")
-    if indices.shape.ndims is None:
-        return Spec(TensorShape(None), dtype)
-    dims = list(indices.shape.dims)
-    dims.insert(len(dims) if axis == -1 else axis, depth)
-    return Spec(TensorShape(dims), dtype)
-
-
-def _one_hot_reference(indices, *, depth, on_value, off_value, axis, dtype):
-    hot = indices[..., None] == np.arange(depth)
-    out = np.where(hot, on_value, off_value).astype(dtype.np)
-    return out if axis == -1 else np.moveaxis(out, -1, axis)
-
-
-ONE_HOT = OpDef("OneHot", MOVEMENT, _one_hot_infer, _one_hot_reference, differentiable=False)
-
-
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """A new axis of size ``depth``: ``on_value`` at each index, ``off_value`` elsewhere."""
-    indices = convert_to_tensor(indices)
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
-    for v in (on_value, off_value):
-        if isinstance(v, Tensor):
-            dtype = v.dtype
-    on = static_ints(on_value, "on_value") if isinstance(on_value, Tensor) else on_value
-    off = static_ints(off_value, "off_value") if isinstance(off_value, Tensor) else off_value
-    axis = -1 if axis is None else int(axis)
-    if indices.shape.ndims is not None and axis != -1:
-        axis = normalize_axis(axis, indices.shape.ndims + 1)
-    return ONE_HOT(indices, depth=int(static_ints(depth, "one_hot's depth")),
-                   on_value=1 if on is None else on, off_value=0 if off is None else off,
-                   axis=axis, dtype=dtype, name=name or "one_hot")
-
-
-def _where_infer(inputs):
-    (cond,) = inputs
-    require_dtype(cond, BOOL, "where's condition")
-    return Spec(TensorShape([None, cond.shape.ndims]), dtypes.int64)
-
-
-WHERE_INDICES = OpDef("Where", MOVEMENT, _where_infer,
-                      lambda cond: np.argwhere(cond).astype(np.int64), differentiable=False)
-
-
-def where_indices(condition, name=None):
-    return WHERE_INDICES(condition, name=name or "Where")
