@@ -5,7 +5,8 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 ``import graphflow as tf``.
 """
 
-from . import errors, nn  # noqa: F401
+from . import errors, nn, test, train  # noqa: F401
+from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType,
     as_dtype,

@@ -1,6 +1,7 @@
 """Op declarations by family; importing this package registers every op."""
 
 from . import (  # noqa: F401
+    broadcast,
     control,
     elementwise,
     gather,

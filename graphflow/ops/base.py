@@ -94,7 +94,10 @@ def construction_error(opdef, graph, name, inputs, cause):
     cls = errors.DTypeError if isinstance(cause, TypeError) else errors.ShapeError
     loc = errors.user_location()
     where = f" at {loc}: {loc.code}" if loc else ""
-    op_name = graph.unique_name(name or opdef.type, mark_as_used=False)
+    if name and name.endswith("/"):  # an exact scope name (see Graph.create_op)
+        op_name = name[:-1]
+    else:
+        op_name = graph.unique_name(name or opdef.type, mark_as_used=False)
     lines = [f"cannot build {opdef.type} op {op_name!r}{where}", f"  {cause}"]
     lines += [f"  input {i}: {errors.describe(t)}" for i, t in enumerate(inputs)]
     return cls("\n".join(lines))

@@ -9,7 +9,7 @@ Numba/CUDA intrinsics in generated kernels).
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Tensor
+from ..graph import Tensor, name_scope
 from ..shapes import broadcast_shapes
 from .base import ELEMENTWISE, OpDef, Spec, require_dtype, require_same_dtype
 from .sources import convert_to_tensor
@@ -158,7 +158,8 @@ def _unary_fn(opdef):
 
 def _binary_fn(opdef):
     def fn(x, y, name=None):
-        return opdef(*binary_operands(x, y), name=name or opdef.type)
+        with name_scope(name, opdef.type) as scope:  # a converted constant is "<op>/y"
+            return opdef(*binary_operands(x, y), name=scope)
 
     fn.__doc__ = f"Elementwise {opdef.type} of ``x`` and ``y``, with broadcasting."
     return fn
@@ -207,11 +208,12 @@ logical_or = _binary_fn(LOGICAL_OR)
 
 def truediv(x, y, name=None):
     """``x / y`` as floats: int8/16/uint8 become float32, int32/int64 float64 (TF1)."""
-    x, y = binary_operands(x, y)
-    if x.dtype.is_integer and x.dtype == y.dtype:
-        target = dtypes.float64 if x.dtype.size >= 4 else dtypes.float32
-        x, y = cast(x, target), cast(y, target)
-    return REALDIV(x, y, name=name or "truediv")
+    with name_scope(name, "truediv") as scope:
+        x, y = binary_operands(x, y)
+        if x.dtype.is_integer and x.dtype == y.dtype:
+            target = dtypes.float64 if x.dtype.size >= 4 else dtypes.float32
+            x, y = cast(x, target), cast(y, target)
+        return REALDIV(x, y, name=scope)
 
 
 def divide(x, y, name=None):
@@ -251,8 +253,6 @@ def add_n(inputs, name=None):
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """``t`` with every element clipped into ``[clip_value_min, clip_value_max]``."""
-    from ..graph import name_scope
-
     with name_scope(name, "clip_by_value") as scope:
         t = convert_to_tensor(t)
         return minimum(maximum(t, clip_value_min), clip_value_max, name=scope)
@@ -278,3 +278,71 @@ def where(condition, x=None, y=None, name=None):
 
         condition = reshape(condition, [-1] + [1] * (xr - 1))
     return SELECT(condition, x, y, name=name or "Select")
+
+
+# -- gradient rules: one term per input; the autodiff driver sums uses and un-broadcasts ----
+
+def _x(op):
+    return op.inputs[0]
+
+
+def _y(op):
+    return op.outputs[0]
+
+
+NEG.gradient(lambda op, g: [-g])
+ABS.gradient(lambda op, g: [g * sign(_x(op))])
+SQUARE.gradient(lambda op, g: [g * (2 * _x(op))])
+SQRT.gradient(lambda op, g: [g * 0.5 / _y(op)])
+RSQRT.gradient(lambda op, g: [g * -0.5 * _y(op) / _x(op)])
+EXP.gradient(lambda op, g: [g * _y(op)])
+LOG.gradient(lambda op, g: [g / _x(op)])
+LOG1P.gradient(lambda op, g: [g / (1 + _x(op))])
+EXPM1.gradient(lambda op, g: [g * (_y(op) + 1)])
+SIGMOID.gradient(lambda op, g: [g * (_y(op) * (1 - _y(op)))])
+TANH.gradient(lambda op, g: [g * (1 - square(_y(op)))])
+SIN.gradient(lambda op, g: [g * cos(_x(op))])
+COS.gradient(lambda op, g: [-g * sin(_x(op))])
+SIGN.gradient(lambda op, g: [zeros_like(g)])
+RECIPROCAL.gradient(lambda op, g: [-g * square(_y(op))])
+IDENTITY.gradient(lambda op, g: [g])
+ADD.gradient(lambda op, g: [g, g])
+SUB.gradient(lambda op, g: [g, -g])
+MUL.gradient(lambda op, g: [g * op.inputs[1], g * op.inputs[0]])
+ADD_N.gradient(lambda op, g: [g] * len(op.inputs))
+FLOORMOD.gradient(lambda op, g: [g, -g * floordiv(*op.inputs)])
+
+
+@REALDIV.gradient
+def _realdiv_grad(op, g):
+    a, b = op.inputs
+    return [g / b, -g * a / square(b)]
+
+
+@POW.gradient
+def _pow_grad(op, g):
+    a, b = op.inputs
+    safe_log = SELECT(a > 0, log(SELECT(a > 0, a, ones_like(a))), zeros_like(a))
+    return [g * b * a ** (b - 1), g * _y(op) * safe_log]
+
+
+def _choose(op, g, take_first):
+    """Gradient of max/min: ``g`` flows to the input that was chosen (the first on ties)."""
+    mask = cast(take_first(*op.inputs), g.dtype)
+    return [g * mask, g * (1 - mask)]
+
+
+MAXIMUM.gradient(lambda op, g: _choose(op, g, greater_equal))
+MINIMUM.gradient(lambda op, g: _choose(op, g, less_equal))
+
+
+@SELECT.gradient
+def _select_grad(op, g):
+    zeros = zeros_like(g)
+    return [None, SELECT(op.inputs[0], g, zeros), SELECT(op.inputs[0], zeros, g)]
+
+
+@CAST.gradient
+def _cast_grad(op, g):
+    return [cast(g, _x(op).dtype) if _x(op).dtype.is_floating else None]
+

@@ -7,7 +7,8 @@ from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axis
 from .base import MOVEMENT, OpDef, Spec, require_dtype, static_ints
 from .elementwise import BOOL, INT
-from .sources import convert_to_tensor
+from .shape_ops import shape
+from .sources import convert_to_tensor, shape_tensor, static_shape_of
 
 
 def _gather_infer(inputs, *, axis):
@@ -39,6 +40,33 @@ def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims
     indices = convert_to_tensor(indices)
     axis = normalize_axis(static_ints(axis, "gather's axis"), params.shape.ndims)
     return GATHER(params, indices, axis=axis, name=name or "GatherV2")
+
+
+def _scatter_add_infer(inputs, *, axis):
+    updates, indices, shape_t = inputs
+    require_dtype(indices, INT, "scatter_add's indices")
+    return Spec(static_shape_of(shape_t), updates.dtype)
+
+
+def _scatter_add_reference(updates, indices, shape, *, axis):
+    out = np.zeros(tuple(int(d) for d in shape), updates.dtype)
+    np.add.at(out, (slice(None),) * axis + (indices,), updates)
+    return out
+
+
+SCATTER_ADD = OpDef("ScatterAddNd", MOVEMENT, _scatter_add_infer, _scatter_add_reference)
+
+
+def scatter_add(updates, indices, shape, axis=0, name=None):
+    """Zeros of ``shape`` with ``updates`` added at ``indices`` along ``axis`` (repeated
+    indices accumulate): the transpose of ``gather``."""
+    return SCATTER_ADD(updates, indices, shape_tensor(shape), axis=axis,
+                       name=name or "ScatterAdd")
+
+
+GATHER.gradient(lambda op, g: [scatter_add(g, op.inputs[1], shape(op.inputs[0]),
+                                           op.attrs["axis"]), None])
+SCATTER_ADD.gradient(lambda op, g: [gather(g, op.inputs[1], axis=op.attrs["axis"]), None, None])
 
 
 def _one_hot_infer(inputs, *, depth, on_value, off_value, axis, dtype):

@@ -11,7 +11,8 @@ from .. import errors
 from ..graph import Tensor
 from ..shapes import TensorShape
 from .base import MOVEMENT, OpDef, Spec, static_ints, static_value
-from .sources import convert_to_tensor
+from .shape_ops import shape
+from .sources import convert_to_tensor, static_shape_of
 
 
 def _expand_spec(spec, rank):
@@ -58,6 +59,22 @@ def _numpy_key(spec):
 
 STRIDED_SLICE = OpDef("StridedSlice", MOVEMENT, _strided_slice_infer,
                       lambda x, *, spec: x[_numpy_key(spec)])
+
+
+def _strided_slice_grad_reference(g, shape, *, spec):
+    out = np.zeros(tuple(int(d) for d in shape), g.dtype)
+    out[_numpy_key(spec)] = g
+    return out
+
+
+STRIDED_SLICE_GRAD = OpDef(
+    "StridedSliceGrad", MOVEMENT,
+    lambda inputs, *, spec: Spec(static_shape_of(inputs[1]), inputs[0].dtype),
+    _strided_slice_grad_reference)
+
+STRIDED_SLICE.gradient(lambda op, g: [STRIDED_SLICE_GRAD(g, shape(op.inputs[0]),
+                                                         spec=op.attrs["spec"])])
+STRIDED_SLICE_GRAD.gradient(lambda op, g: [STRIDED_SLICE(g, spec=op.attrs["spec"]), None])
 
 
 def _spec_item(k):
@@ -110,7 +127,6 @@ def _gather_rows(x, idx):
     the end (NumPy's rule; ``gather`` itself rejects them, as TF1 does)."""
     from .elementwise import add, cast, less, where
     from .gather import gather
-    from .shape_ops import shape
 
     n = cast(shape(x)[0], idx.dtype)
     return gather(x, where(less(idx, 0), add(idx, n), idx))

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..graph import name_scope
 from ..shapes import TensorShape, broadcast_shapes
 from .base import CONTRACTION, OpDef, Spec, require_dtype, require_same_dtype
 from .elementwise import NUMERIC, binary_operands
@@ -42,6 +43,22 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
            name=None):
     """The matrix product ``a @ b`` over the last two axes; leading axes are batch axes
     and broadcast (``*`` is the elementwise product)."""
-    a, b = binary_operands(a, b)
-    return MATMUL(a, b, transpose_a=bool(transpose_a or adjoint_a),
-                  transpose_b=bool(transpose_b or adjoint_b), name=name or "MatMul")
+    with name_scope(name, "MatMul") as scope:
+        a, b = binary_operands(a, b)
+        return MATMUL(a, b, transpose_a=bool(transpose_a or adjoint_a),
+                      transpose_b=bool(transpose_b or adjoint_b), name=scope)
+
+
+@MATMUL.gradient
+def _matmul_grad(op, g):
+    """TF1's rule for each transpose combination; batch dims are summed by the driver."""
+    a, b = op.inputs
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    if not ta and not tb:
+        return [matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)]
+    if not ta and tb:
+        return [matmul(g, b), matmul(g, a, transpose_a=True)]
+    if ta and not tb:
+        return [matmul(b, g, transpose_b=True), matmul(a, g)]
+    return [matmul(b, g, transpose_a=True, transpose_b=True),
+            matmul(g, a, transpose_a=True, transpose_b=True)]

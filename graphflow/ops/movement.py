@@ -266,6 +266,29 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     return SPLIT(x, sizes=sizes, axis=axis, name=name)
 
 
+def _split_v_infer(inputs, *, num, axis):
+    x, sizes_t = inputs
+    require_dtype(sizes_t, INT, "split's sizes")
+    sizes = static_value(sizes_t)
+    if sizes is not None:
+        return _split_infer([x], sizes=tuple(int(v) for v in sizes), axis=axis)
+    if x.shape.ndims is None:
+        return [Spec(TensorShape(None), x.dtype)] * num
+    dims = list(x.shape.dims)
+    dims[axis] = None
+    return [Spec(TensorShape(dims), x.dtype)] * num
+
+
+SPLIT_V = OpDef("SplitV", MOVEMENT, _split_v_infer,
+                lambda x, sizes, *, num, axis: _split_reference(x, sizes=tuple(sizes), axis=axis))
+
+
+def split_v(value, sizes, axis, name="split"):
+    """Split along ``axis`` into parts whose sizes are an int tensor known at run time."""
+    sizes = convert_to_tensor(sizes)
+    return SPLIT_V(value, sizes, num=int(sizes.shape[0]), axis=axis, name=name)
+
+
 # -- tile and pad -----------------------------------------------------------------------------
 
 def _tile_infer(inputs, *, multiples):
@@ -315,3 +338,67 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     pads = tuple(tuple(p) for p in static_ints(paddings, "paddings"))
     return PAD(convert_to_tensor(tensor), paddings=pads, mode=mode,
                constant_values=constant_values, name=name or "Pad")
+
+
+# -- gradient rules -------------------------------------------------------------------------
+
+def _like_input(op, g):
+    from .shape_ops import shape
+
+    return reshape(g, shape(op.inputs[0]))
+
+
+def _filled(op, grads):
+    """Output gradients with the missing ones replaced by zeros."""
+    from .elementwise import zeros_like
+
+    return [zeros_like(t) if g is None else g for t, g in zip(op.outputs, grads)]
+
+
+RESHAPE.gradient(lambda op, g: [_like_input(op, g), None])
+EXPAND_DIMS.gradient(lambda op, g: [_like_input(op, g)])
+SQUEEZE.gradient(lambda op, g: [_like_input(op, g)])
+PACK.gradient(lambda op, g: unstack(g, num=len(op.inputs), axis=op.attrs["axis"]))
+UNPACK.gradient(lambda op, *gs: [stack(_filled(op, gs), axis=op.attrs["axis"])])
+SPLIT.gradient(lambda op, *gs: [concat(_filled(op, gs), op.attrs["axis"])])
+SPLIT_V.gradient(lambda op, *gs: [concat(_filled(op, gs), op.attrs["axis"]), None])
+
+
+@TRANSPOSE.gradient
+def _transpose_grad(op, g):
+    perm = op.attrs["perm"]
+    return [transpose(g, None if perm is None else list(np.argsort(perm)))]
+
+
+@CONCAT.gradient
+def _concat_grad(op, g):
+    from .shape_ops import shape
+
+    axis = normalize_axis(op.attrs["axis"], op.inputs[0].shape.ndims)
+    sizes = stack([shape(x)[axis] for x in op.inputs])
+    return split_v(g, sizes, axis)
+
+
+@TILE.gradient
+def _tile_grad(op, g):
+    """Fold each tiled axis i into (multiples[i], dim i) and sum over the copies."""
+    from .reduce import reduce_sum
+    from .shape_ops import shape
+
+    x, multiples = op.inputs[0], op.attrs["multiples"]
+    dims = shape(x)
+    folded = stack([v for i, m in enumerate(multiples) for v in (m, dims[i])])
+    return [reduce_sum(reshape(g, folded), axis=list(range(0, 2 * len(multiples), 2)))]
+
+
+@PAD.gradient
+def _pad_grad(op, g):
+    from .. import errors
+    from .indexing import STRIDED_SLICE
+
+    if op.attrs["mode"] != "CONSTANT":
+        raise errors.at_user_line(errors.UnimplementedError,
+                                  f"the gradient of {op.attrs['mode']} padding is not implemented")
+    spec = tuple(("slice", a, -b if b else None, None) for a, b in op.attrs["paddings"])
+    return [STRIDED_SLICE(g, spec=spec)]
+

@@ -6,7 +6,10 @@ from .. import dtypes
 from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axes, normalize_axis
 from .base import REDUCE, OpDef, Spec, require_dtype, static_ints
-from .elementwise import BOOL, NUMERIC
+from .broadcast import broadcast_to
+from .elementwise import BOOL, NUMERIC, SELECT, cast, equal, ones_like, zeros_like
+from .movement import expand_dims
+from .shape_ops import shape, size
 from .sources import convert_to_tensor
 
 
@@ -135,3 +138,60 @@ def _arg_fn(opdef, default_name):
 
 argmax = _arg_fn(ARGMAX, "ArgMax")
 argmin = _arg_fn(ARGMIN, "ArgMin")
+
+
+# -- gradient rules -------------------------------------------------------------------------
+
+def _kept(op, t):
+    """``t`` (shaped like the reduction's output) with the reduced axes back as size 1."""
+    if op.attrs["keepdims"]:
+        return t
+    axes = op.attrs["axis"]
+    rank = op.inputs[0].shape.ndims
+    if axes is None:
+        axes = range(rank)
+    for a in sorted(axes):
+        t = expand_dims(t, a)
+    return t
+
+
+def _spread(op, g):
+    """The output gradient broadcast back over the reduced axes, to the input's shape."""
+    return broadcast_to(_kept(op, g), shape(op.inputs[0]))
+
+
+@SUM.gradient
+def _sum_grad(op, g):
+    return [_spread(op, g)]
+
+
+@MEAN.gradient
+def _mean_grad(op, g):
+    x, y = op.inputs[0], op.outputs[0]
+    count = cast(size(x), g.dtype) / cast(size(y), g.dtype)
+    return [_spread(op, g) / count]
+
+
+def _extreme_grad(op, g):
+    """``g`` shared equally among the elements that attained the max (or min)."""
+    x = op.inputs[0]
+    hit = cast(equal(x, _kept(op, op.outputs[0])), g.dtype)
+    ties = reduce_sum(hit, axis=op.attrs["axis"], keepdims=True)
+    return [hit / ties * _kept(op, g)]
+
+
+MAX.gradient(_extreme_grad)
+MIN.gradient(_extreme_grad)
+
+
+@PROD.gradient
+def _prod_grad(op, g):
+    """d prod / d x_i is the product of the others; exact with zeros (0 or 1 of them)."""
+    x, axis = op.inputs[0], op.attrs["axis"]
+    is_zero = equal(x, zeros_like(x))
+    nonzero = SELECT(is_zero, ones_like(x), x)
+    zeros = reduce_sum(cast(is_zero, x.dtype), axis=axis, keepdims=True)
+    others_if_zero = SELECT(equal(zeros, ones_like(zeros)),
+                            reduce_prod(nonzero, axis=axis, keepdims=True), zeros_like(zeros))
+    others = SELECT(is_zero, others_if_zero, _kept(op, op.outputs[0]) / nonzero)
+    return [others * _kept(op, g)]

@@ -5,7 +5,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, as_shape
-from .base import PLACEHOLDER, SOURCE, OpDef, Spec, require_dtype, static_value
+from .base import PLACEHOLDER, SHAPE, SOURCE, OpDef, Spec, require_dtype, static_value
 
 
 def _const_infer(inputs, *, value, dtype):
@@ -100,6 +100,8 @@ def static_shape_of(shape_t):
     value = static_value(shape_t)
     if value is not None:
         return TensorShape([int(d) if d >= 0 else None for d in np.ravel(value)])
+    if shape_t.op.kind == SHAPE and shape_t.shape.ndims == 1:  # shape(x): x's own static dims
+        return shape_t.op.inputs[0].shape
     n = shape_t.shape[0] if shape_t.shape.ndims == 1 else None
     return TensorShape(None if n is None else [None] * n)
 
@@ -117,6 +119,13 @@ def _fill_infer(inputs):
 
 FILL = OpDef("Fill", SOURCE, _fill_infer,
              lambda dims, value: np.full(tuple(int(d) for d in dims), value, dtype=value.dtype))
+
+
+@FILL.gradient
+def _fill_grad(op, g):
+    from .reduce import reduce_sum
+
+    return [None, reduce_sum(g)]
 
 
 def fill(dims, value, name=None):

@@ -1,0 +1,176 @@
+"""Gradient cases: every differentiable op, float64 inputs in safe domains (no kinks, ties
+or poles), several shapes with broadcasting. ``build`` takes one placeholder per input
+and returns the tensor whose gradient is checked against central differences."""
+
+import dataclasses
+from typing import Any, Callable
+
+import numpy as np
+
+import graphflow as gf
+from graphflow.ops.broadcast import broadcast_to, sum_to
+from graphflow.ops.gather import scatter_add
+from graphflow.ops.indexing import STRIDED_SLICE_GRAD
+from graphflow.ops.movement import split_v
+
+
+@dataclasses.dataclass
+class GradCase:
+    id: str
+    build: Callable
+    inputs: list
+    wrt: tuple = None  # indices of the inputs to differentiate (default: all float ones)
+    static: bool = True  # placeholders with known shapes (False: every dim None)
+    tol: float = 1e-6
+    second_order: bool = False
+    extra: Any = None
+
+    def wrt_indices(self):
+        if self.wrt is not None:
+            return self.wrt
+        return tuple(i for i, a in enumerate(self.inputs) if np.asarray(a).dtype.kind == "f")
+
+
+CASES = []
+_rng = np.random.default_rng(1234)
+
+
+def case(id, build, *inputs, **kw):
+    CASES.append(GradCase(id, build, [np.asarray(a) for a in inputs], **kw))
+
+
+def U(*shape, lo=-2.0, hi=2.0):
+    return _rng.uniform(lo, hi, shape)
+
+
+def P(*shape):  # positive, away from 0
+    return _rng.uniform(0.5, 2.0, shape)
+
+
+def S(*shape):  # away from 0, either sign
+    return P(*shape) * _rng.choice([-1.0, 1.0], shape)
+
+
+def distinct(*shape):  # no ties (max/min, maximum/minimum)
+    return _rng.permutation(np.arange(int(np.prod(shape)), dtype=np.float64)).reshape(shape) / 3
+
+
+# -- elementwise, unary -------------------------------------------------------------------
+UNARY = {
+    "negative": (gf.negative, U), "abs": (gf.abs, S), "square": (gf.square, U),
+    "sqrt": (gf.sqrt, P), "rsqrt": (gf.rsqrt, P), "exp": (gf.exp, U), "log": (gf.log, P),
+    "log1p": (gf.log1p, P), "expm1": (gf.expm1, U), "sigmoid": (gf.sigmoid, U),
+    "tanh": (gf.tanh, U), "sin": (gf.sin, U), "cos": (gf.cos, U), "sign": (gf.sign, S),
+    "reciprocal": (gf.reciprocal, S), "identity": (gf.identity, U),
+}
+for name, (fn, gen) in UNARY.items():
+    for shape in [(), (2, 3)]:
+        case(f"{name}/{shape}", fn, gen(*shape), second_order=True)
+
+# -- elementwise, binary with broadcasting --------------------------------------------------
+BIN_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2,))]
+BINARY = {
+    "add": (gf.add, U, U), "subtract": (gf.subtract, U, U), "multiply": (gf.multiply, U, U),
+    "divide": (gf.divide, U, S), "pow": (gf.pow, P, U), "maximum": (gf.maximum, None, None),
+    "minimum": (gf.minimum, None, None),
+}
+for name, (fn, ga, gb) in BINARY.items():
+    for sa, sb in BIN_SHAPES:
+        if ga is None:  # distinct values across both operands: no ties
+            both = distinct(int(np.prod(sa)) + int(np.prod(sb)))
+            a, b = both[:int(np.prod(sa))].reshape(sa), both[int(np.prod(sa)):].reshape(sb)
+        else:
+            a, b = ga(*sa), gb(*sb)
+        case(f"{name}/{sa}x{sb}", fn, a, b, second_order=True)
+case("mod/(2, 3)x(3,)", gf.mod, np.array([[2.3, 5.1, -1.2], [0.4, 7.7, 3.3]]),
+     np.array([1.5, 2.0, 0.7]))
+case("where", lambda c, x, y: gf.where(c, x, y), np.array([[True, False, True]]), U(2, 3), U(3))
+case("where/tf1_rows", lambda c, x, y: gf.where(c, x, y), np.array([True, False]), U(2, 3),
+     U(2, 3))
+case("add_n", lambda a, b, c: gf.add_n([a, b, a * c]), U(2, 3), U(2, 3), U(2, 3))
+case("cast/f32_to_f64", lambda x: gf.cast(x, gf.float64) * 3.0,
+     U(4).astype(np.float32), tol=1e-4)
+case("clip_by_value", lambda x: gf.clip_by_value(x, -1.0, 1.0),
+     np.array([-1.7, -0.4, 0.3, 1.6]))
+
+# -- reductions -----------------------------------------------------------------------------
+for name, fn in [("reduce_sum", gf.reduce_sum), ("reduce_mean", gf.reduce_mean),
+                 ("reduce_max", gf.reduce_max), ("reduce_min", gf.reduce_min),
+                 ("reduce_prod", gf.reduce_prod)]:
+    for axis in [None, 0, [0, 2], -1]:
+        for keepdims in [False, True]:
+            x = distinct(2, 3, 4) + 0.5 if name != "reduce_prod" else S(2, 3, 4)
+            case(f"{name}/axis={axis},keepdims={keepdims}",
+                 lambda x, fn=fn, axis=axis, keepdims=keepdims: fn(x, axis=axis, keepdims=keepdims),
+                 x)
+case("reduce_prod/one_zero", lambda x: gf.reduce_prod(x, axis=1), np.array([[1.5, 0.0, -2.0],
+                                                                          [0.5, 1.2, 3.0]]))
+case("reduce_prod/two_zeros", lambda x: gf.reduce_prod(x, axis=1), np.array([[0.0, 0.0, 2.0]]))
+case("reduce_max/ties", lambda x: gf.reduce_max(x, axis=1), np.array([[1.0, 3.0, 3.0]]))
+case("reduce_sum/none_dims", lambda x: gf.reduce_sum(x, axis=1), U(3, 4), static=False)
+
+# -- contraction ----------------------------------------------------------------------------
+for ta in (False, True):
+    for tb in (False, True):
+        a = U(4, 3) if ta else U(3, 4)
+        b = U(5, 4) if tb else U(4, 5)
+        case(f"matmul/ta={ta},tb={tb}",
+             lambda a, b, ta=ta, tb=tb: gf.matmul(a, b, transpose_a=ta, transpose_b=tb),
+             a, b, second_order=True)
+case("matmul/batched", gf.matmul, U(2, 3, 4), U(2, 4, 5), second_order=True)
+case("matmul/broadcast_batch", gf.matmul, U(1, 3, 4), U(2, 4, 5))
+case("matmul/rank3_x_rank2", gf.matmul, U(2, 3, 4), U(4, 5))
+case("matmul/none_dims", gf.matmul, U(3, 4), U(4, 2), static=False)
+
+# -- movement -------------------------------------------------------------------------------
+case("reshape", lambda x: gf.reshape(x, [3, -1]), U(2, 3, 2))
+case("reshape/none_dims", lambda x: gf.reshape(x, [-1]), U(2, 3), static=False)
+case("transpose", lambda x: gf.transpose(x, [2, 0, 1]), U(2, 3, 4))
+case("transpose/default", gf.transpose, U(2, 3))
+case("expand_dims", lambda x: gf.expand_dims(x, 1), U(2, 3))
+case("squeeze", lambda x: gf.squeeze(x, [1]), U(2, 1, 3))
+case("concat/axis0", lambda a, b: gf.concat([a, b], 0), U(2, 3), U(1, 3))
+case("concat/axis-1", lambda a, b, c: gf.concat([a, b, c], -1), U(2, 1), U(2, 2), U(2, 3))
+case("concat/none_dims", lambda a, b: gf.concat([a, b * 2], 0), U(2, 3), U(3, 3), static=False)
+case("stack", lambda a, b: gf.stack([a, b], axis=1), U(2, 3), U(2, 3))
+case("unstack", lambda x: gf.add_n([t * (i + 1) for i, t in enumerate(gf.unstack(x, axis=1))]),
+     U(2, 3))
+case("unstack/unused_part", lambda x: gf.unstack(x)[1], U(3, 2))
+case("split/num", lambda x: gf.split(x, 2, axis=1)[1] * 2, U(2, 4))
+case("split/sizes", lambda x: gf.split(x, [1, 3, -1])[1] * 2, U(5, 2))
+case("split_v", lambda x: split_v(x, [2, 2], 0)[0] * 3.0, U(4, 2))
+case("tile", lambda x: gf.tile(x, [2, 3]), U(2, 3))
+case("pad", lambda x: gf.pad(x, [[1, 0], [2, 1]]), U(2, 3))
+case("slice", lambda x: gf.slice(x, [0, 1], [2, -1]), U(3, 4))
+for key_name, key in [("int", (1,)), ("neg_step", (slice(None, None, -2),)),
+                      ("ellipsis_newaxis", (Ellipsis, None, slice(1, 3))),
+                      ("mixed", (slice(1, None), -1))]:
+    case(f"strided_slice/{key_name}", lambda x, key=key: x[key], U(3, 4))
+case("strided_slice/none_dims", lambda x: x[:, 1:], U(3, 4), static=False)
+case("getitem/tensor_index", lambda x, i: x[i], U(4, 3), np.array([3, 0, 3, -1]))
+case("gather/axis0_repeats", lambda p, i: gf.gather(p, i), U(4, 3), np.array([[2, 0], [2, 2]]))
+case("gather/axis1", lambda p, i: gf.gather(p, i, axis=1), U(2, 4), np.array([3, 1]))
+case("fill", lambda v: gf.fill([2, 3], v) * np.arange(6.0).reshape(2, 3), np.array(1.5))
+case("broadcast_to", lambda x: broadcast_to(x, [2, 3, 4]), U(3, 1))
+case("sum_to", lambda x: sum_to(x, [3, 1]), U(2, 3, 4))
+case("scatter_add", lambda u, i: scatter_add(u, i, [4, 3]), U(3, 3), np.array([0, 2, 0]))
+case("strided_slice_grad", lambda g: STRIDED_SLICE_GRAD(g, gf.constant([3, 4]),
+                                                        spec=(("slice", 1, None, None),)),
+     U(2, 4))
+
+# -- nn composites --------------------------------------------------------------------------
+case("nn.relu", gf.nn.relu, S(2, 3))
+case("nn.relu6", gf.nn.relu6, np.array([-1.0, 2.0, 7.0, 5.5]))
+case("nn.leaky_relu", gf.nn.leaky_relu, S(2, 3))
+case("nn.elu", gf.nn.elu, S(2, 3))
+case("nn.softplus", gf.nn.softplus, U(2, 3))
+case("nn.softmax", gf.nn.softmax, U(2, 4))
+case("nn.log_softmax", lambda x: gf.nn.log_softmax(x, axis=0), U(3, 2))
+case("nn.bias_add", gf.nn.bias_add, U(2, 3), U(3))
+case("nn.l2_loss", gf.nn.l2_loss, U(2, 3))
+case("nn.softmax_xent_v2", lambda l, x: gf.nn.softmax_cross_entropy_with_logits_v2(
+    labels=l, logits=x), np.array([[0.2, 0.8, 0.0], [1.0, 0.0, 0.0]]), U(2, 3))
+case("nn.sparse_softmax_xent", lambda l, x: gf.nn.sparse_softmax_cross_entropy_with_logits(
+    labels=l, logits=x), np.array([2, 0]), U(2, 3) * 5)
+case("nn.sigmoid_xent", lambda l, x: gf.nn.sigmoid_cross_entropy_with_logits(
+    labels=l, logits=x), np.array([[0.0, 1.0, 0.3]]), U(2, 3) * 3)
