@@ -9,11 +9,8 @@ import graphflow as gf
 
 
 def demo(steps=200, seed=0):
-    """Fit ``y = 3x + 2`` by gradient descent written as graph ops (assign_sub).
-
-    Until symbolic autodiff lands the gradient is spelled out by hand; everything
-    else is the TF1 workflow: placeholders, variables, one Session, feed and fetch.
-    """
+    """Fit ``y = 3x + 2`` with symbolic gradients and gradient descent, TF1 style:
+    placeholders, variables, ``minimize``, then one Session that feeds and fetches."""
     rng = np.random.default_rng(seed)
     xs = rng.uniform(-1, 1, size=(256, 1)).astype(np.float32)
     ys = (3 * xs + 2 + rng.normal(0, 0.1, size=xs.shape)).astype(np.float32)
@@ -27,19 +24,17 @@ def demo(steps=200, seed=0):
             b = gf.Variable([0.0], name="b")
             pred = gf.matmul(x, w) + b
         with gf.name_scope("loss"):
-            err = pred - y
-            loss = gf.reduce_mean(gf.square(err))
-        with gf.name_scope("update"):
-            n = gf.cast(gf.shape(x)[0], gf.float32)
-            grad_w = gf.matmul(x, err, transpose_a=True) * (2.0 / n)
-            grad_b = gf.reduce_sum(err, axis=0) * (2.0 / n)
-            train = gf.group(w.assign_sub(0.1 * grad_w), b.assign_sub(0.1 * grad_b))
+            loss = gf.reduce_mean(gf.square(pred - y))
+        train = gf.train.GradientDescentOptimizer(0.1).minimize(loss)
         init = gf.global_variables_initializer()
 
-    print(f"graph: {len(graph.get_operations())} ops")
+    roles = {}
+    for op in graph.get_operations():
+        roles[op.role] = roles.get(op.role, 0) + 1
+    print("graph: " + ", ".join(f"{n} {role} ops" for role, n in roles.items()))
     for op in graph.get_operations():
         ins = ", ".join(t.name for t in op.inputs)
-        print(f"  {op.name:<28} {op.type:<14} ({ins})")
+        print(f"  {op.role:<8} {op.name:<40} {op.type:<12} ({ins})")
     with gf.Session(graph=graph) as sess:
         sess.run(init)
         for step in range(steps + 1):

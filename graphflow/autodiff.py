@@ -84,7 +84,9 @@ def _backprop(ys, xs, grad_ys, stops):
                 if g is None or not t.dtype.is_floating:
                     cuts.append((op, f"its input {t.name!r} ({t.dtype.name}) gets no gradient"))
                     continue
-                grads.setdefault(t, []).append(_unbroadcast(g, t) if broadcasts else g)
+                if broadcasts and not _never_broadcast(t, op):
+                    g = sum_to(g, shape(t))
+                grads.setdefault(t, []).append(g)
     for t, terms in grads.items():  # the xs themselves (and tensors no op consumed)
         _total(terms, t, summed)
     return summed, cuts
@@ -99,10 +101,23 @@ def _total(terms, tensor, summed):
     return total
 
 
-def _unbroadcast(g, x):
-    if g.shape == x.shape and x.shape.is_fully_defined():
-        return g
-    return sum_to(g, shape(x))
+def _never_broadcast(t, op):
+    """True if the op's other inputs cannot stretch ``t``: each of their broadcast dims is 1
+    or equal to ``t``'s known dim, and none has more. Otherwise ``sum_to`` decides at run
+    time. Only batch dims broadcast in a contraction (its last two are the matrix)."""
+    if t.shape.ndims is None:
+        return False
+    core = 2 if op.kind == CONTRACTION else 0
+    dims = t.shape.dims[:len(t.shape.dims) - core]
+    for u in op.inputs:
+        if u is t:
+            continue
+        if u.shape.ndims is None or u.shape.ndims - core > len(dims):
+            return False
+        for du, dt in zip(reversed(u.shape.dims[:u.shape.ndims - core]), reversed(dims)):
+            if du != 1 and (du is None or du != dt):
+                return False
+    return True
 
 
 def _downstream(xs):

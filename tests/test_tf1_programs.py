@@ -15,7 +15,8 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAM_DIR = os.path.join(HERE, "tf1_programs")
-PROGRAMS = ["tensors_indexing", "feeds_fetches", "state_assign"]
+PROGRAMS = ["tensors_indexing", "feeds_fetches", "state_assign",
+            "gradients_basic", "mlp_gradients", "train_linear"]
 RTOL, ATOL = 1e-5, 1e-6
 
 

@@ -17,15 +17,17 @@ tanh = ew.tanh
 
 
 def relu(features, name=None):
-    """``max(features, 0)``."""
-    with name_scope(name, "Relu") as scope:
-        return ew.maximum(features, 0, name=scope)
+    """``max(features, 0)``; its gradient is 0 at 0, as in TF1. (A primitive, not a
+    composite: it is the most common activation, and its TF1 gradient differs from
+    ``maximum``'s at the kink.)"""
+    return ew.RELU(convert_to_tensor(features), name=name or "Relu")
 
 
 def relu6(features, name=None):
     """``min(max(features, 0), 6)``."""
     with name_scope(name, "Relu6") as scope:
-        return ew.minimum(ew.maximum(features, 0), 6, name=scope)
+        # 6 first: at the tie x == 6 the gradient goes to the constant (TF1: 0 < x < 6)
+        return ew.minimum(6, relu(features), name=scope)
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -42,11 +44,19 @@ def elu(features, name=None):
         return ew.where(x > 0, x, ew.expm1(ew.minimum(x, 0)), name=scope)
 
 
+def _relu_and_neg_abs(x):
+    """``max(x, 0)`` and ``-|x|`` chosen by one ``x >= 0`` test: finite for any x, and
+    their gradients at 0 are 1 and -1, so softplus' slope there is sigmoid(0) = 0.5."""
+    positive = x >= 0
+    zeros = ew.zeros_like(x)
+    return ew.where(positive, x, zeros), ew.where(positive, -x, x)
+
+
 def softplus(features, name=None):
     """``log(1 + exp(x))``, as ``max(x, 0) + log1p(exp(-|x|))`` so it never overflows."""
     with name_scope(name, "Softplus") as scope:
-        x = convert_to_tensor(features)
-        return ew.add(ew.maximum(x, 0), ew.log1p(ew.exp(-ew.abs(x))), name=scope)
+        relu_x, neg_abs = _relu_and_neg_abs(convert_to_tensor(features))
+        return ew.add(relu_x, ew.log1p(ew.exp(neg_abs)), name=scope)
 
 
 def _shifted(logits, axis):
@@ -129,4 +139,5 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     with name_scope(name, "logistic_loss") as scope:
         x = convert_to_tensor(logits)
         z = convert_to_tensor(labels, x.dtype)
-        return ew.add(ew.maximum(x, 0) - x * z, ew.log1p(ew.exp(-ew.abs(x))), name=scope)
+        relu_x, neg_abs = _relu_and_neg_abs(x)
+        return ew.add(relu_x - x * z, ew.log1p(ew.exp(neg_abs)), name=scope)

@@ -35,7 +35,8 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROGRAMS = ["tensors_indexing", "feeds_fetches", "state_assign"]
+PROGRAMS = ["tensors_indexing", "feeds_fetches", "state_assign",
+            "gradients_basic", "mlp_gradients", "train_linear"]
 
 
 def fmt_float(x):
