@@ -101,9 +101,10 @@ class Operation:
     """A node of the graph: an op declaration applied to input tensors with attrs."""
 
     def __init__(self, graph, opdef, name, inputs, attrs, control_inputs, output_specs, source,
-                 role="forward"):
+                 role="forward", origin=None):
         self._graph = graph
         self._role = role
+        self._origin = origin if origin is not None else self
         self._opdef = opdef
         self._name = name
         self._inputs = tuple(inputs)
@@ -128,6 +129,9 @@ class Operation:
     control_inputs = property(lambda self: self._control_inputs)
     attrs = property(lambda self: types.MappingProxyType(self._attrs))
     role = property(lambda self: self._role)  # "forward", "backward" (gradients) or "update"
+    # The user's op this one stands for: itself, or the op a compiler pass copied it from
+    # (session state and random generators are keyed by the origin).
+    origin = property(lambda self: self._origin)
     source = property(lambda self: self._source)
     id = property(lambda self: self._id)
     device = property(lambda self: "")

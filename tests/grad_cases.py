@@ -3,7 +3,8 @@ or poles), several shapes with broadcasting. ``build`` takes one placeholder per
 and returns the tensor whose gradient is checked against central differences."""
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -29,7 +29,7 @@ import numpy as np
 
 import graphflow as gf
 
-BACKENDS = ["numpy"]
+BACKENDS = ["numpy", "numba"]
 
 F32 = np.float32
 F64 = np.float64

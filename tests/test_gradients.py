@@ -3,10 +3,10 @@ elementwise ops and matmul, and the driver's semantics (sums, stops, unconnected
 
 import numpy as np
 import pytest
+from grad_cases import CASES
 
 import graphflow as gf
 from graphflow.ops import base
-from grad_cases import CASES
 
 
 @pytest.fixture(autouse=True)

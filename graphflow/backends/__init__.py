@@ -4,12 +4,12 @@ import importlib
 
 from .. import errors
 
-_BACKENDS = {"numpy": ("numpy_ref", "NumpyBackend")}
+_BACKENDS = {"numpy": ("numpy_ref", "NumpyBackend"), "numba": ("numba_cpu", "NumbaBackend")}
 _instances = {}
 
 
 def get_backend(name):
-    """The backend object for ``name`` (``"numpy"``)."""
+    """The backend object for ``name`` (``"numpy"`` or ``"numba"``)."""
     if not isinstance(name, str):
         return name
     if name not in _BACKENDS:

@@ -45,24 +45,25 @@ class Interpreter:
             for i, t in base.read_inputs(op):
                 args[i] = env[t]
             for i in fresh.get(op, ()):
-                args[i] = state.current(op.inputs[i].op)
+                args[i] = state.current(op.inputs[i].op.origin)
             try:
-                outputs = _evaluate(op, args, state)
+                outputs = evaluate(op, args, state)
             except errors.GraphflowError:
                 raise
             except Exception as e:  # a NumPy failure becomes a message about the user's op
-                raise _runtime_error(op, args, e) from None
+                raise runtime_error(op, args, e) from None
             for t, value in zip(op.outputs, outputs):
                 env[t] = value
         return [env[t] for t in self.subgraph.fetch_tensors]
 
 
-def _evaluate(op, args, state):
+def evaluate(op, args, state):
+    """One op's outputs from its input values, by kind (shared with compiled backends)."""
     kind, attrs = op.kind, op._attrs
     if kind == base.VARIABLE:
-        return (state.snapshot(op),)
+        return (state.snapshot(op.origin),)
     if kind == base.ASSIGN:
-        var = op.inputs[0].op
+        var = op.inputs[0].op.origin
         try:
             new = op.opdef.reference(state.current_or_none(var), args[1])
         except base.Uninitialized:
@@ -70,7 +71,7 @@ def _evaluate(op, args, state):
         state.write(var, np.asarray(new), op)
         return (state.current(var),)
     if kind == base.RANDOM:
-        result = op.opdef.reference(state.rng(op), *args, **attrs)
+        result = op.opdef.reference(state.rng(op.origin), *args, **attrs)
     elif kind == base.CONTROL:
         return ()
     else:
@@ -80,7 +81,7 @@ def _evaluate(op, args, state):
     return (np.asarray(result),)
 
 
-def _runtime_error(op, args, cause):
+def runtime_error(op, args, cause):
     lines = [f"{op.type} op {op.name!r} failed at run time: {cause}"]
     if op.source is not None:
         lines.append(f"  created at {op.source}: {op.source.code}")

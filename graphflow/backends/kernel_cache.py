@@ -1,0 +1,73 @@
+"""Compiled kernels cached on disk across processes.
+
+Numba's ``cache=True`` needs a real source file, so each kernel's source is written
+once, atomically, to a content-hashed module in the cache directory and imported as a
+real module; Numba then stores the machine code beside it. The key covers the source
+(which holds the operand modes and literals), and the graphflow, Numba and scalar-
+library versions, never concrete sizes. ``GRAPHFLOW_CACHE_DIR`` overrides the
+directory; ``GRAPHFLOW_LOG_COMPILES=1`` logs each compile with its reason.
+"""
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+
+import numba
+
+from .. import __version__
+
+_SCALAR_LIBRARY = os.path.join(os.path.dirname(__file__), "numba_scalar.py")
+
+
+def cache_dir():
+    """The per-user kernel directory (created with mode 0700)."""
+    root = os.environ.get("GRAPHFLOW_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "graphflow")
+    path = os.path.join(root, "kernels")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+def _library_version():
+    with open(_SCALAR_LIBRARY, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:12]
+
+
+_VERSIONS = f"graphflow {__version__}, numba {numba.__version__}, scalars {_library_version()}"
+
+
+def kernel_key(source):
+    return hashlib.sha256(f"{_VERSIONS}\n{source}".encode()).hexdigest()[:24]
+
+
+def load_kernel(source):
+    """The ``kernel`` function of this source, from memory, disk or a fresh compile."""
+    key = kernel_key(source)
+    name = f"graphflow_kernel_{key}"
+    module = sys.modules.get(name)
+    if module is None:
+        path = os.path.join(cache_dir(), f"{name}.py")
+        if not os.path.exists(path):
+            _write_atomically(path, f"# cache key: {key} ({_VERSIONS})\n{source}")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return key, module.kernel
+
+
+def _write_atomically(path, text):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)  # never rewritten in place: readers see all of it or none
+
+
+def log_compile(key, kernel, reason):
+    """Report a compile when GRAPHFLOW_LOG_COMPILES is set (cache hits stay quiet)."""
+    if os.environ.get("GRAPHFLOW_LOG_COMPILES") and kernel.stats.cache_misses:
+        misses = dict(kernel.stats.cache_misses)
+        print(f"graphflow: compiled kernel {key} ({reason}; signatures {list(misses)})",
+              file=sys.stderr)

@@ -1,0 +1,185 @@
+"""The Numba CPU backend: compiled Programs whose fused groups run as generated kernels.
+
+``prepare`` runs the compiler pipeline and returns a Plan: the Program's ops in order,
+each either a Fused op (one generated Numba kernel) or any other op (its NumPy
+reference, at the plan level: matmul goes to BLAS, movement ops are views). The plan
+recycles intermediate buffers once their last reader has run, and a kernel may write
+into a dying input buffer of its own size (in place).
+"""
+
+import numpy as np
+
+from .. import errors
+from ..compiler import compile_subgraph
+from ..compiler.fuse import FUSED
+from ..ops import base
+from ..ops.sources import CONST
+from . import codegen, kernel_cache
+from .numpy_ref import evaluate, runtime_error
+
+PARALLEL_FROM = 1 << 16  # elements: smaller loops are not worth starting threads for
+
+
+class NumbaBackend:
+    name = "numba"
+
+    def prepare(self, subgraph):
+        program, report = compile_subgraph(subgraph)
+        return Plan(program, report)
+
+
+class Plan:
+    """An executable Program with its kernels and buffer plan (see ``explain``)."""
+
+    def __init__(self, program, report):
+        self.program, self.report = program, report
+        self.kernels = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
+        self._pool = {}
+        last = {}
+        for i, op in enumerate(program.ops):
+            for t in op.inputs:
+                last[t] = i
+        for t in program.outputs:
+            last[t] = len(program.ops)
+        self._dying = [[] for _ in program.ops]
+        for t, i in last.items():
+            if i < len(program.ops):
+                self._dying[i].append(t)
+
+    # -- running --------------------------------------------------------------------------
+    def run(self, feeds, state):
+        env = {self.program.feeds[t]: v for t, v in feeds.items()}
+        refs = {}  # id(root buffer) -> live tensors reading it (only buffers the plan owns)
+        for i, op in enumerate(self.program.ops):
+            args = [None] * len(op.inputs)
+            for j, t in base.read_inputs(op):
+                args[j] = env[t]
+            for j in self.program.fresh.get(op, ()):
+                args[j] = state.current(op.inputs[j].op.origin)
+            try:
+                if op.opdef is FUSED:
+                    self._release(self._dying[i], env, refs)  # lets the kernel work in place
+                    outputs = self._launch(op, args, refs)
+                else:
+                    outputs = evaluate(op, args, state)
+            except errors.GraphflowError:
+                raise
+            except Exception as e:
+                raise runtime_error(op, args, e) from None
+            for t, value in zip(op.outputs, outputs):
+                env[t] = value
+                root = _root(value)
+                if id(root) in refs:
+                    refs[id(root)][1] += 1
+            if op.opdef is not FUSED:
+                self._release(self._dying[i], env, refs)
+        return [env[t] for t in self.program.outputs]
+
+    def _release(self, tensors, env, refs):
+        for t in tensors:
+            value = env.pop(t, None)
+            entry = refs.get(id(_root(value))) if value is not None else None
+            if entry is not None:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del refs[id(entry[0])]
+                    self._pool.setdefault((entry[0].dtype.str, entry[0].size), []).append(entry[0])
+
+    def _buffer(self, dtype, n, refs):
+        free = self._pool.get((np.dtype(dtype).str, n))
+        buf = free.pop() if free else np.empty(n, dtype)
+        refs[id(buf)] = [buf, 0]
+        return buf
+
+    def _launch(self, op, args, refs):
+        shape = np.broadcast_shapes(*(a.shape for a in args))
+        results = op._attrs["results"]
+        if any(tuple(t.shape.dims or ()) != shape and not _fits_loop(t, op, args, shape)
+               for t in results):
+            return [np.asarray(r) for r in op.opdef.reference(*args, **op._attrs)]
+        n = int(np.prod(shape, dtype=np.int64))
+        outs = [self._buffer(t.dtype.np, n, refs) for t in results]
+        if n:
+            operands, modes = [], []
+            for leaf, a in zip(op._attrs["leaves"], args):
+                mode, values = _operand(leaf, a, shape, n)
+                modes.append(mode)
+                operands += values
+            parallel = n >= PARALLEL_FROM
+            kernel = self._kernel(op, tuple(modes), parallel)
+            kernel(n, *operands, *outs)
+        return [o.reshape(shape) for o in outs]
+
+    def _kernel(self, op, modes, parallel):
+        found = self.kernels.get((op, modes, parallel))
+        if found is None:
+            source = codegen.kernel_source(op, modes, parallel)
+            found = self.kernels[(op, modes, parallel)] = kernel_cache.load_kernel(source)
+        return found[1]
+
+    # -- introspection --------------------------------------------------------------------
+    def kernel_sources(self):
+        """``[(cache key, source)]`` of every kernel compiled so far."""
+        return [(key, fn.py_func.__module__) for key, fn in self.kernels.values()]
+
+    def explain(self):
+        """The pipeline (op counts per kind before and after each pass) and the steps."""
+        lines = ["pipeline:"]
+        for name, before, after in self.report:
+            lines.append(f"  {name:<20} {_counts(before):<40} -> {_counts(after)}")
+        lines.append(f"steps ({len(self.program.ops)}):")
+        for op in self.program.ops:
+            if op.opdef is FUSED:
+                members = ", ".join(m.name for m in op._attrs["body"])
+                lines.append(f"  kernel {op.name}: {len(op._attrs['body'])} ops ({members})")
+            else:
+                lines.append(f"  {op.kind:<12} {op.type} '{op.name}'")
+        return "\n".join(lines)
+
+
+def _counts(counts):
+    return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def _root(a):
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a
+
+
+def _fits_loop(result, op, args, shape):
+    """Whether a result's run-time shape equals the loop's (else the group falls back)."""
+    body_inputs = _leaves_of(result, op._attrs["leaves"])
+    own = np.broadcast_shapes(*(a.shape for leaf, a in zip(op._attrs["leaves"], args)
+                                if leaf in body_inputs)) if body_inputs else ()
+    return own == shape
+
+
+def _leaves_of(t, leaves):
+    found, stack, seen = set(), [t], set()
+    while stack:
+        x = stack.pop()
+        if x in leaves:
+            found.add(x)
+        elif x not in seen:
+            seen.add(x)
+            stack.extend(x.op.inputs)
+    return found
+
+
+def _operand(leaf, a, shape, n):
+    """How the kernel reads one operand: its mode and the values to pass."""
+    if a.size == 1:
+        if leaf.op.opdef is CONST:
+            return "const", []
+        return "scalar", [a.reshape(-1)[0]]
+    if a.shape == shape:
+        return "full", [np.ascontiguousarray(a).reshape(-1)]
+    padded = (1,) * (len(shape) - a.ndim) + a.shape
+    core = [i for i, d in enumerate(padded) if d != 1]
+    lo, hi = core[0], core[-1] + 1
+    if padded[lo:] == shape[lo:]:
+        return "suffix", [np.ascontiguousarray(a).reshape(-1), a.size]
+    if padded[:hi] == shape[:hi]:
+        return "prefix", [np.ascontiguousarray(a).reshape(-1), n // a.size]
+    return "full", [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1)]

@@ -1,0 +1,154 @@
+"""Elementwise fusion: maximal convex groups of elementwise ops become one Fused op.
+
+A Fused op *contains* its group: ``attrs["body"]`` is the list of member ops (in the
+previous program's graph), ``attrs["leaves"]`` the tensors it reads, ``attrs["results"]``
+the member outputs it produces. Its NumPy reference evaluates the body op by op, so
+every backend can run a fused program; the Numba backend generates one kernel from the
+members' scalar expressions instead.
+"""
+
+import numpy as np
+
+from ..ops import base
+from ..ops.base import OpDef, Spec
+from .program import Program, clone
+
+MAX_OPERANDS = 16  # leaves + results per kernel: keeps generated signatures small
+
+
+def _fused_infer(inputs, *, body, leaves, results):
+    return [Spec(t.shape, t.dtype) for t in results]
+
+
+def _fused_reference(*values, body, leaves, results):
+    env = dict(zip(leaves, values))
+    for op in body:
+        outs = op.opdef.reference(*[env[t] for t in op.inputs], **op._attrs)
+        env[op.outputs[0]] = np.asarray(outs)
+    return tuple(env[t] for t in results)
+
+
+FUSED = OpDef("Fused", base.ELEMENTWISE, _fused_infer, _fused_reference, differentiable=False)
+
+
+def fusible(op):
+    return op.kind == base.ELEMENTWISE and op.opdef is not FUSED and op.opdef.scalar is not None
+
+
+def fuse(program):
+    """Group elementwise ops into convex groups, merging the groups an op reads from.
+
+    A group never depends on itself through an outside op, and is closed once an outside
+    op has read one of its results (so the Fused op, placed where its last member was,
+    still runs before every reader).
+    """
+    groups = _Groups()
+    for op in program.ops:
+        producers = [groups.of(t.op) for t in op.inputs if groups.of(t.op) is not None]
+        target = None
+        if fusible(op):
+            target = groups.new(op)
+            for g in dict.fromkeys(producers):
+                if groups.can_merge(g, target):
+                    target = groups.merge(g, target)
+        groups.record(op, target)
+    return _rewrite(program, groups.final(), groups.members_by_group())
+
+
+class _Groups:
+    """Union-find over fusion groups, with what each op depends on upstream."""
+
+    def __init__(self):
+        self.parent, self.members, self.group_of, self.upstream = {}, {}, {}, {}
+        self.closed = set()
+
+    def find(self, g):
+        while self.parent[g] != g:
+            g = self.parent[g]
+        return g
+
+    def of(self, op):
+        g = self.group_of.get(op)
+        return None if g is None else self.find(g)
+
+    def new(self, op):
+        g = len(self.parent)
+        self.parent[g], self.members[g], self.group_of[op] = g, [op], g
+        return g
+
+    def deps(self, t):
+        """Groups the tensor's producer depends on, itself included."""
+        g = self.of(t.op)
+        found = {self.find(x) for x in self.upstream.get(t.op, ())}
+        return found | {g} if g is not None else found
+
+    def can_merge(self, a, b):
+        if a in self.closed or b in self.closed:
+            return False
+        inside = set(self.members[a]) | set(self.members[b])
+        shape = self.members[a][0].outputs[0].shape
+        if any(m.outputs[0].shape != shape for m in self.members[b]):
+            return False  # one kernel loops over one shape
+        leaves = {t for m in inside for t in m.inputs if t.op not in inside}
+        if len(leaves) + len(inside) > MAX_OPERANDS:
+            return False
+        return not any({a, b} & self.deps(t) for t in leaves)  # no path out and back in
+
+    def merge(self, a, b):
+        self.parent[b] = a
+        self.members[a] = sorted(self.members[a] + self.members.pop(b), key=_position)
+        return a
+
+    def record(self, op, target):
+        deps = set()
+        for t in op.inputs:
+            deps |= self.deps(t)
+            g = self.of(t.op)
+            if g is not None and g != target:
+                self.closed.add(g)
+        deps.discard(target)
+        self.upstream[op] = deps
+
+    def final(self):
+        return {op: self.find(g) for op, g in self.group_of.items()}
+
+    def members_by_group(self):
+        return self.members
+
+
+def _position(op):
+    return op.id
+
+
+def _rewrite(program, group_of, members):
+    """Each group becomes one Fused op (one kernel) where its last member was."""
+    consumers = {}
+    for op in program.ops:
+        for t in op.inputs:
+            consumers.setdefault(t, set()).add(op)
+    fetched = set(program.outputs)
+    last = {body[-1]: g for g, body in members.items()}
+    graph, mapping, ops, fresh = program.graph, {}, [], dict(program.fresh)
+    for op in program.ops:
+        g = group_of.get(op)
+        if g is not None:
+            if op not in last:
+                continue  # a member: computed inside the Fused op below
+            body = members[g]
+            inside = set(body)
+            leaves = list(dict.fromkeys(t for m in body for t in m.inputs if t.op not in inside))
+            results = [t for m in body for t in m.outputs
+                       if t in fetched or any(c not in inside for c in consumers.get(t, ()))]
+            op = clone(graph, body[-1], [mapping.get(t, t) for t in leaves], opdef=FUSED,
+                       attrs={"body": body, "leaves": leaves, "results": results},
+                       specs=[(t.shape, t.dtype) for t in results])
+            mapping.update(zip(results, op.outputs))
+        elif any(t in mapping for t in op.inputs):
+            new = clone(graph, op, [mapping.get(t, t) for t in op.inputs])
+            if op in fresh:
+                fresh[new] = fresh.pop(op)
+            mapping.update(zip(op.outputs, new.outputs))
+            op = new
+        ops.append(op)
+    outputs = [mapping.get(t, t) for t in program.outputs]
+    return Program(graph, ops, outputs, program.feeds, fresh)

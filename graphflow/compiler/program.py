@@ -1,0 +1,103 @@
+"""The compiler's IR: a straight-line Program of ops in a private Graph.
+
+The IR *is* graphflow's own data model: passes copy ops into a fresh private graph,
+rewriting as they go, so a pass is a pure function Program -> Program and the user's
+graph is never touched. Each copy keeps its name, source line, role and ``origin``
+(the user's op), so errors and state still refer to what the user wrote.
+"""
+
+from ..graph import Graph, Operation
+from ..ops.base import ASSIGN, CONTROL, PLACEHOLDER, OpDef, Spec
+
+# A fed tensor enters the program as a FEED op: its value comes from feed_dict.
+FEED = OpDef("Feed", PLACEHOLDER, lambda inputs, *, dtype, shape: Spec(shape, dtype),
+             differentiable=False)
+
+
+class Program:
+    """``ops`` in execution order; ``outputs`` are the fetched tensors; ``feeds`` maps each
+    fed user tensor to the FEED tensor standing for it; ``fresh[op]`` lists the input
+    positions that read a variable after this run's assignments."""
+
+    def __init__(self, graph, ops, outputs, feeds, fresh):
+        self.graph, self.ops, self.outputs, self.feeds, self.fresh = (
+            graph, ops, outputs, feeds, fresh)
+
+    def counts(self):
+        """Ops by kind, for the pipeline's explanation."""
+        out = {}
+        for op in self.ops:
+            out[op.kind] = out.get(op.kind, 0) + 1
+        return out
+
+    def __len__(self):
+        return len(self.ops)
+
+
+def clone(graph, op, inputs, opdef=None, attrs=None, specs=None):
+    """A copy of ``op`` in ``graph`` (optionally another op type/attrs) on new inputs."""
+    opdef = opdef or op.opdef
+    specs = specs or [(t.shape, t.dtype) for t in op.outputs]
+    new = Operation(graph, opdef, op.name, inputs, op._attrs if attrs is None else attrs, (),
+                    specs, op.source, op.role, op.origin)
+    graph._ops.append(new)
+    return new
+
+
+def from_subgraph(sub):
+    """Copy a Subgraph (session.subgraph.extract) into a Program."""
+    graph = Graph()
+    mapping, feeds, ops, fresh = {}, {}, [], {}
+    for t in sub.fed:
+        op = Operation(graph, FEED, t.op.name, (), {"dtype": t.dtype, "shape": t.shape}, (),
+                       [(t.shape, t.dtype)], t.op.source, t.op.role, t.op.origin)
+        graph._ops.append(op)
+        feeds[t] = mapping[t] = op.outputs[0]
+    for op in sub.ops:
+        new = clone(graph, op, [mapping.get(t, t) for t in op.inputs])
+        ops.append(new)
+        mapping.update(zip(op.outputs, new.outputs))
+        if op in sub.fresh_reads:
+            fresh[new] = sub.fresh_reads[op]
+    outputs = [mapping[t] for t in sub.fetch_tensors]
+    return Program(graph, ops, outputs, feeds, fresh)
+
+
+def rebuild(program, rewrite):
+    """A new Program with every op passed through ``rewrite(graph, op, inputs, fresh)``.
+
+    ``inputs`` are the op's inputs already mapped into the new program. ``rewrite``
+    returns the new op's outputs (a list of tensors of the new graph) or None to copy
+    the op unchanged. Ops that end up unused by outputs or effects are pruned.
+    """
+    graph = Graph()
+    mapping = {t: t for t in program.feeds.values()}  # feeds keep their identity
+    ops, fresh = [], {}
+    for op in program.ops:
+        inputs = [mapping[t] for t in op.inputs]
+        made = len(graph._ops)
+        outputs = rewrite(graph, op, inputs, program.fresh.get(op, ()))
+        if outputs is None:
+            new = clone(graph, op, inputs)
+            outputs = new.outputs
+            if op in program.fresh:
+                fresh[new] = program.fresh[op]
+        ops.extend(graph._ops[made:])  # whatever the rewrite (or the copy) added
+        mapping.update(zip(op.outputs, outputs))
+    outputs = [mapping[t] for t in program.outputs]
+    return prune(Program(graph, ops, outputs, program.feeds, fresh))
+
+
+def prune(program):
+    """Drop pure ops that nothing fetched or effectful depends on."""
+    live = set()
+    stack = [t.op for t in program.outputs]
+    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL)]
+    while stack:
+        op = stack.pop()
+        if op not in live:
+            live.add(op)
+            stack.extend(t.op for t in op.inputs)
+    ops = [op for op in program.ops if op in live]
+    return Program(program.graph, ops, program.outputs, program.feeds,
+                   {op: v for op, v in program.fresh.items() if op in live})
