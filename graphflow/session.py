@@ -20,7 +20,7 @@ class Session:
     ``backend`` picks how ops execute: ``"numpy"`` (the reference interpreter).
     """
 
-    def __init__(self, target="", graph=None, config=None, backend="numpy"):
+    def __init__(self, target="", graph=None, config=None, backend="numba"):
         self.graph = graph if graph is not None else get_default_graph()
         self.backend = get_backend(backend)
         self._values = {}  # variable op -> np.ndarray (never mutated in place)
@@ -109,7 +109,7 @@ class Session:
 class InteractiveSession(Session):
     """A Session that makes itself the default on creation (for notebooks and shells)."""
 
-    def __init__(self, target="", graph=None, config=None, backend="numpy"):
+    def __init__(self, target="", graph=None, config=None, backend="numba"):
         super().__init__(target, graph, config, backend)
         self._default_cm = self.as_default()
         self._default_cm.__enter__()

@@ -54,8 +54,6 @@ class Plan:
             args = [None] * len(op.inputs)
             for j, t in base.read_inputs(op):
                 args[j] = env[t]
-            for j in self.program.fresh.get(op, ()):
-                args[j] = state.current(op.inputs[j].op.origin)
             try:
                 if op.opdef is FUSED:
                     self._release(self._dying[i], env, refs)  # lets the kernel work in place

@@ -60,8 +60,9 @@ class Interpreter:
 def evaluate(op, args, state):
     """One op's outputs from its input values, by kind (shared with compiled backends)."""
     kind, attrs = op.kind, op._attrs
-    if kind == base.VARIABLE:
-        return (state.snapshot(op.origin),)
+    if kind == base.VARIABLE:  # a compiled program marks reads after assignments "fresh"
+        read = state.current if op._attrs.get("fresh") else state.snapshot
+        return (read(op.origin),)
     if kind == base.ASSIGN:
         var = op.inputs[0].op.origin
         try:

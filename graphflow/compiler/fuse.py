@@ -128,7 +128,7 @@ def _rewrite(program, group_of, members):
             consumers.setdefault(t, set()).add(op)
     fetched = set(program.outputs)
     last = {body[-1]: g for g, body in members.items()}
-    graph, mapping, ops, fresh = program.graph, {}, [], dict(program.fresh)
+    graph, mapping, ops = program.graph, {}, []
     for op in program.ops:
         g = group_of.get(op)
         if g is not None:
@@ -145,10 +145,8 @@ def _rewrite(program, group_of, members):
             mapping.update(zip(results, op.outputs))
         elif any(t in mapping for t in op.inputs):
             new = clone(graph, op, [mapping.get(t, t) for t in op.inputs])
-            if op in fresh:
-                fresh[new] = fresh.pop(op)
             mapping.update(zip(op.outputs, new.outputs))
             op = new
         ops.append(op)
     outputs = [mapping.get(t, t) for t in program.outputs]
-    return Program(graph, ops, outputs, program.feeds, fresh)
+    return Program(graph, ops, outputs, program.feeds)

@@ -32,7 +32,7 @@ def fold(program):
     """Evaluate pure single-output ops whose inputs are constants (with the NumPy
     reference), and shape queries of fully known static shapes."""
 
-    def rewrite(graph, op, inputs, fresh):
+    def rewrite(graph, op, inputs):
         if op.kind not in PURE or len(op.outputs) != 1 or op.opdef is CONST:
             return None
         if op.kind == base.SHAPE:
@@ -71,10 +71,10 @@ def cse(program):
     """Merge pure ops of one type, attrs and inputs (constants by value)."""
     seen = {}
 
-    def rewrite(graph, op, inputs, fresh):
+    def rewrite(graph, op, inputs):
         if op.kind not in PURE:
             return None
-        key = (op.type, tuple(id(t) for t in inputs), _freeze(op._attrs), tuple(fresh))
+        key = (op.type, tuple(id(t) for t in inputs), _freeze(op._attrs))
         if key in seen:
             return seen[key]
         outputs = clone(graph, op, inputs).outputs
@@ -98,7 +98,7 @@ def simplify(program):
     """Safe identities: x*1, x+0, x-0, x/1, -(-x), identity, transpose of transpose,
     reshape of a (statically valid) reshape, broadcast_to / sum_to to the same shape."""
 
-    def rewrite(graph, op, inputs, fresh):
+    def rewrite(graph, op, inputs):
         if op.kind not in PURE:
             return None
         out = op.outputs[0] if op.outputs else None

@@ -16,12 +16,14 @@ FEED = OpDef("Feed", PLACEHOLDER, lambda inputs, *, dtype, shape: Spec(shape, dt
 
 class Program:
     """``ops`` in execution order; ``outputs`` are the fetched tensors; ``feeds`` maps each
-    fed user tensor to the FEED tensor standing for it; ``fresh[op]`` lists the input
-    positions that read a variable after this run's assignments."""
+    fed user tensor to the FEED tensor standing for it.
 
-    def __init__(self, graph, ops, outputs, feeds, fresh):
-        self.graph, self.ops, self.outputs, self.feeds, self.fresh = (
-            graph, ops, outputs, feeds, fresh)
+    Variable reads are explicit ops: a read that must see this run's assignments is a
+    copy of the variable op with attr ``fresh=True``, placed right before its reader, so
+    passes may move or drop pure ops freely."""
+
+    def __init__(self, graph, ops, outputs, feeds):
+        self.graph, self.ops, self.outputs, self.feeds = graph, ops, outputs, feeds
 
     def counts(self):
         """Ops by kind, for the pipeline's explanation."""
@@ -47,24 +49,28 @@ def clone(graph, op, inputs, opdef=None, attrs=None, specs=None):
 def from_subgraph(sub):
     """Copy a Subgraph (session.subgraph.extract) into a Program."""
     graph = Graph()
-    mapping, feeds, ops, fresh = {}, {}, [], {}
+    mapping, feeds, ops = {}, {}, []
     for t in sub.fed:
         op = Operation(graph, FEED, t.op.name, (), {"dtype": t.dtype, "shape": t.shape}, (),
                        [(t.shape, t.dtype)], t.op.source, t.op.role, t.op.origin)
         graph._ops.append(op)
         feeds[t] = mapping[t] = op.outputs[0]
     for op in sub.ops:
-        new = clone(graph, op, [mapping.get(t, t) for t in op.inputs])
+        inputs = [mapping.get(t, t) for t in op.inputs]
+        for i in sub.fresh_reads.get(op, ()):
+            var = op.inputs[i].op
+            read = clone(graph, var, [], attrs={**var._attrs, "fresh": True})
+            ops.append(read)
+            inputs[i] = read.outputs[0]
+        new = clone(graph, op, inputs)
         ops.append(new)
         mapping.update(zip(op.outputs, new.outputs))
-        if op in sub.fresh_reads:
-            fresh[new] = sub.fresh_reads[op]
     outputs = [mapping[t] for t in sub.fetch_tensors]
-    return Program(graph, ops, outputs, feeds, fresh)
+    return Program(graph, ops, outputs, feeds)
 
 
 def rebuild(program, rewrite):
-    """A new Program with every op passed through ``rewrite(graph, op, inputs, fresh)``.
+    """A new Program with every op passed through ``rewrite(graph, op, inputs)``.
 
     ``inputs`` are the op's inputs already mapped into the new program. ``rewrite``
     returns the new op's outputs (a list of tensors of the new graph) or None to copy
@@ -72,20 +78,17 @@ def rebuild(program, rewrite):
     """
     graph = Graph()
     mapping = {t: t for t in program.feeds.values()}  # feeds keep their identity
-    ops, fresh = [], {}
+    ops = []
     for op in program.ops:
-        inputs = [mapping[t] for t in op.inputs]
+        inputs = [mapping.get(t, t) for t in op.inputs]  # an assign target may be outside
         made = len(graph._ops)
-        outputs = rewrite(graph, op, inputs, program.fresh.get(op, ()))
+        outputs = rewrite(graph, op, inputs)
         if outputs is None:
-            new = clone(graph, op, inputs)
-            outputs = new.outputs
-            if op in program.fresh:
-                fresh[new] = program.fresh[op]
+            outputs = clone(graph, op, inputs).outputs
         ops.extend(graph._ops[made:])  # whatever the rewrite (or the copy) added
         mapping.update(zip(op.outputs, outputs))
     outputs = [mapping[t] for t in program.outputs]
-    return prune(Program(graph, ops, outputs, program.feeds, fresh))
+    return prune(Program(graph, ops, outputs, program.feeds))
 
 
 def prune(program):
@@ -99,5 +102,4 @@ def prune(program):
             live.add(op)
             stack.extend(t.op for t in op.inputs)
     ops = [op for op in program.ops if op in live]
-    return Program(program.graph, ops, program.outputs, program.feeds,
-                   {op: v for op, v in program.fresh.items() if op in live})
+    return Program(program.graph, ops, program.outputs, program.feeds)
