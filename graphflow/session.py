@@ -17,7 +17,8 @@ from .ops.random import generator
 class Session:
     """Runs graph fragments: ``sess.run(fetches, feed_dict)``.
 
-    ``backend`` picks how ops execute: ``"numpy"`` (the reference interpreter).
+    ``backend`` picks how ops execute: ``"numba"`` (default: the compiler pipeline and
+    fused Numba kernels) or ``"numpy"`` (the reference interpreter, the oracle).
     """
 
     def __init__(self, target="", graph=None, config=None, backend="numba"):
@@ -38,13 +39,7 @@ class Session:
             raise errors.FailedPreconditionError("this Session is closed; open a new one")
         elements, rebuild = _flatten(fetches, self.graph)
         feeds = self._check_feeds(feed_dict)
-        fetch_tensors = tuple(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
-        targets = tuple(dict.fromkeys(e for e in elements if isinstance(e, Operation)))
-        key = (fetch_tensors, targets, tuple(feeds))
-        executable = self._prepared.get(key)
-        if executable is None:
-            sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
-            executable = self._prepared[key] = self.backend.prepare(sub)
+        fetch_tensors, executable = self._executable(elements, feeds)
         state = _RunState(self, feeds)
         with np.errstate(all="ignore"):
             values = executable.run(feeds, state)
@@ -52,6 +47,29 @@ class Session:
         borrowed = {id(v) for v in feeds.values()} | {id(v) for v in self._values.values()}
         by_tensor = {t: _handout(v, borrowed) for t, v in zip(fetch_tensors, values)}
         return rebuild([by_tensor.get(e) if isinstance(e, Tensor) else None for e in elements])
+
+    def _executable(self, elements, feeds):
+        """The backend's prepared program for these fetches and fed tensors (cached)."""
+        fetch_tensors = tuple(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
+        targets = tuple(dict.fromkeys(e for e in elements if isinstance(e, Operation)))
+        key = (fetch_tensors, targets, tuple(feeds))
+        executable = self._prepared.get(key)
+        if executable is None:
+            sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
+            executable = self._prepared[key] = self.backend.prepare(sub)
+        return fetch_tensors, executable
+
+    @errors.api_boundary
+    def plan(self, fetches, feed_dict=None):
+        """The prepared program ``run(fetches, feed_dict)`` would execute, without running it.
+
+        With the numba backend it is a Plan: ``explain()`` prints each pass with the op
+        counts before and after and the steps; ``kernels()`` lists the fused kernels with
+        their original ops, generated source and cache key (sources appear once a run has
+        seen the operand shapes).
+        """
+        elements, _ = _flatten(fetches, self.graph)
+        return self._executable(elements, self._check_feeds(feed_dict))[1]
 
     def _check_feeds(self, feed_dict):
         feeds = {}

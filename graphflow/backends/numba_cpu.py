@@ -7,6 +7,9 @@ recycles intermediate buffers once their last reader has run, and a kernel may w
 into a dying input buffer of its own size (in place).
 """
 
+import inspect
+import sys
+
 import numpy as np
 
 from .. import errors
@@ -33,8 +36,9 @@ class Plan:
 
     def __init__(self, program, report):
         self.program, self.report = program, report
-        self.kernels = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
+        self._compiled = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
         self._pool = {}
+        self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
         last = {}
         for i, op in enumerate(program.ops):
             for t in op.inputs:
@@ -85,7 +89,11 @@ class Plan:
 
     def _buffer(self, dtype, n, refs):
         free = self._pool.get((np.dtype(dtype).str, n))
-        buf = free.pop() if free else np.empty(n, dtype)
+        if free:
+            buf = free.pop()
+        else:
+            buf = np.empty(n, dtype)
+            self.allocations += 1
         refs[id(buf)] = [buf, 0]
         return buf
 
@@ -104,21 +112,36 @@ class Plan:
                 modes.append(mode)
                 operands += values
             parallel = n >= PARALLEL_FROM
-            kernel = self._kernel(op, tuple(modes), parallel)
+            key = (op, tuple(modes), parallel)
+            first = key not in self._compiled
+            kernel = self._kernel(*key)
             kernel(n, *operands, *outs)
+            if first:  # Numba compiles (or loads from its cache) on the first call
+                kernel_cache.log_compile(self._compiled[key][0], kernel,
+                                         f"new operand modes {list(modes)}")
         return [o.reshape(shape) for o in outs]
 
     def _kernel(self, op, modes, parallel):
-        found = self.kernels.get((op, modes, parallel))
+        found = self._compiled.get((op, modes, parallel))
         if found is None:
             source = codegen.kernel_source(op, modes, parallel)
-            found = self.kernels[(op, modes, parallel)] = kernel_cache.load_kernel(source)
+            found = self._compiled[(op, modes, parallel)] = kernel_cache.load_kernel(source)
         return found[1]
 
     # -- introspection --------------------------------------------------------------------
-    def kernel_sources(self):
-        """``[(cache key, source)]`` of every kernel compiled so far."""
-        return [(key, fn.py_func.__module__) for key, fn in self.kernels.values()]
+    def kernels(self):
+        """One entry per fused kernel: its original op names, and for each operand-mode
+        variant compiled so far its cache key and generated source."""
+        out = []
+        for op in self.program.ops:
+            if op.opdef is FUSED:
+                variants = [{"modes": modes, "parallel": parallel, "cache_key": key,
+                             "source": inspect.getsource(sys.modules[fn.py_func.__module__])}
+                            for (k_op, modes, parallel), (key, fn) in self._compiled.items()
+                            if k_op is op]
+                out.append({"name": op.name, "ops": [m.name for m in op._attrs["body"]],
+                            "variants": variants})
+        return out
 
     def explain(self):
         """The pipeline (op counts per kind before and after each pass) and the steps."""

@@ -1,0 +1,120 @@
+"""The compiler pipeline and the Numba backend: passes, fusion, kernel reuse, disk cache."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import graphflow as gf
+from graphflow import subgraph
+from graphflow.compiler import compile_subgraph
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    gf.reset_default_graph()
+
+
+def compiled(fetches, fed=(), disabled=()):
+    return compile_subgraph(subgraph.extract(tuple(fetches), (), frozenset(fed)), disabled)[0]
+
+
+def types(program):
+    return [op.type for op in program.ops]
+
+
+def w1(x):
+    return gf.tanh(x * 1.5 + 0.5) * gf.sigmoid(x) + 0.5 * x * x
+
+
+def test_w1_chain_is_one_kernel_and_a_new_batch_size_reuses_it():
+    x = gf.placeholder(gf.float32, [None])
+    y = w1(x)
+    with gf.Session() as sess:
+        for n in (10, 1000, 7):
+            xv = np.linspace(-3, 3, n).astype(np.float32)
+            np.testing.assert_allclose(sess.run(y, {x: xv}), w1_numpy(xv), rtol=1e-5, atol=1e-6)
+        plan = sess.plan(y, {x: xv})
+        kernels = plan.kernels()
+        assert len(kernels) == 1 and len(kernels[0]["ops"]) == 8
+        assert len(kernels[0]["variants"]) == 1  # three batch sizes, one compiled kernel
+        source = kernels[0]["variants"][0]["source"]
+        assert "# Tanh 'Tanh' at " + __file__ in source
+        assert len(sess._prepared) == 1
+
+
+def w1_numpy(x):
+    return np.tanh(x * 1.5 + 0.5) / (1 + np.exp(-x)) + 0.5 * x * x
+
+
+def test_passes_fold_cse_and_simplify():
+    x = gf.placeholder(gf.float32, [2, 3])
+    folded = gf.reshape(x, gf.shape(x)[::-1]) * (gf.constant(2.0) * 3.0)
+    assert types(compiled([folded], [x], disabled=("fuse",))).count("Shape") == 0
+    twice = gf.exp(x) + gf.exp(x)
+    assert types(compiled([twice], [x], disabled=("fuse",))).count("Exp") == 1
+    ident = gf.transpose(gf.transpose(-(-x * 1.0) + 0.0))
+    assert types(compiled([ident], [x], disabled=("fuse",))) == []  # x itself
+    with gf.Session() as sess:
+        xv = np.arange(6, dtype=np.float32).reshape(2, 3)
+        np.testing.assert_array_equal(sess.run(ident, {x: xv}), xv)
+        assert sess.run(ident, {x: xv}) is not xv
+
+
+def test_fusion_groups_are_convex_and_closed_before_outside_readers():
+    x = gf.placeholder(gf.float32, [4, 3])
+    e = gf.exp(x - gf.reduce_max(x, axis=1, keepdims=True))
+    softmax = e / gf.reduce_sum(e, axis=1, keepdims=True)
+    program = compiled([softmax], [x])
+    kinds = [op.kind for op in program.ops]
+    assert kinds == ["reduce", "elementwise", "reduce", "elementwise"]  # sub+exp | div
+    with gf.Session() as sess, gf.Session(backend="numpy") as ref:
+        xv = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
+        np.testing.assert_allclose(sess.run(softmax, {x: xv}), ref.run(softmax, {x: xv}),
+                                   rtol=1e-6)
+
+
+def test_intermediate_buffers_are_recycled():
+    x = gf.placeholder(gf.float32, [None])
+    a = gf.tanh(x * 2.0)
+    b = a - gf.reduce_max(a)  # a dies here: b can be written into a's buffer
+    c = gf.exp(b) / gf.reduce_sum(gf.exp(b))
+    with gf.Session() as sess:
+        xv = np.linspace(-1, 1, 1000).astype(np.float32)
+        first = sess.run(c, {x: xv})
+        plan = sess.plan(c, {x: xv})
+        assert plan.allocations == 1  # four kernels, each writing into its dying input
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(c, {x: xv}), first)
+        assert plan.allocations == 4  # a fresh array for the fetched result, each run
+
+
+def test_pipeline_explanation_lists_every_pass():
+    x = gf.placeholder(gf.float32, [None])
+    with gf.Session() as sess:
+        text = sess.plan(w1(x), {x: np.ones(2, np.float32)}).explain()
+    for name in ("fold", "cse", "simplify", "fuse", "kernel"):
+        assert name in text
+
+
+def test_a_second_process_loads_kernels_from_the_disk_cache(tmp_path):
+    script = textwrap.dedent("""
+        import numpy as np, graphflow as gf
+        x = gf.placeholder(gf.float32, [None])
+        y = gf.tanh(x * 1.25 + 0.75) * gf.sigmoid(x) - 0.25 * x * x
+        with gf.Session() as sess:
+            print(sess.run(y, {x: np.arange(5, dtype=np.float32)}).sum())
+    """)
+    env = {**os.environ, "GRAPHFLOW_CACHE_DIR": str(tmp_path), "GRAPHFLOW_LOG_COMPILES": "1"}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, timeout=300) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
+    assert "compiled kernel" in runs[0].stderr
+    assert "compiled kernel" not in runs[1].stderr  # loaded from the cache
+    assert runs[0].stdout == runs[1].stdout
+    files = os.listdir(tmp_path / "kernels")
+    assert any(f.endswith(".py") for f in files)
+    assert oct(os.stat(tmp_path / "kernels").st_mode & 0o777) == oct(0o700)
