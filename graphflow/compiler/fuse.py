@@ -28,11 +28,11 @@ def _fused_reference(*values, body, leaves, results):
     return tuple(env[t] for t in results)
 
 
-FUSED = OpDef("Fused", base.ELEMENTWISE, _fused_infer, _fused_reference, differentiable=False)
+FUSED = OpDef("Fused", base.FUSED, _fused_infer, _fused_reference, differentiable=False)
 
 
 def fusible(op):
-    return op.kind == base.ELEMENTWISE and op.opdef is not FUSED and op.opdef.scalar is not None
+    return op.kind == base.ELEMENTWISE and op.opdef.scalar is not None
 
 
 def fuse(program):

@@ -30,6 +30,7 @@ VARIABLE = "variable"  # reads session state
 ASSIGN = "assign"  # writes session state: new = reference(old, value)
 RANDOM = "random"  # draws from the session's per-op generator
 CONTROL = "control"  # no value (NoOp)
+FUSED = "fused"  # a group of elementwise ops made by the compiler (one kernel)
 
 Spec = namedtuple("Spec", "shape dtype")
 
