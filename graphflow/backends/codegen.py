@@ -22,11 +22,16 @@ READ = {
 }
 
 
-def typed_literals(expr, dtype):
-    """Numbers in a float32 expression become float32 (else NumPy promotes to float64)."""
+_FLOAT32_FUNCTIONS = re.compile(r"\b(exp|tanh|sigmoid)\(")
+
+
+def float32_expression(expr, dtype):
+    """In a float32 expression numbers become float32 (else NumPy promotes to float64) and
+    exp/tanh/sigmoid become the vectorizable approximations of ``numba_scalar``."""
     if dtype.name != "float32":
         return expr
-    return _LITERAL.sub(lambda m: f"np.float32({m.group(1)})", expr)
+    expr = _LITERAL.sub(lambda m: f"np.float32({m.group(1)})", expr)
+    return _FLOAT32_FUNCTIONS.sub(lambda m: f"{m.group(1)}32(", expr)
 
 
 def _literal(value):
@@ -57,7 +62,7 @@ def kernel_source(fused, modes, parallel):
     for m, op in enumerate(body):
         holes = [f"_A{j}_" for j in range(len(op.inputs))]  # literals are typed before
         dtype = op.inputs[0].dtype if op.inputs else op.outputs[0].dtype  # the args go in
-        expr = typed_literals(op.opdef.scalar_expr(holes, op._attrs), dtype)
+        expr = float32_expression(op.opdef.scalar_expr(holes, op._attrs), dtype)
         for hole, t in zip(holes, op.inputs):
             expr = expr.replace(hole, names[t])
         names[op.outputs[0]] = f"t{m}"
@@ -74,8 +79,10 @@ def kernel_source(fused, modes, parallel):
         "import math  # noqa: F401\n\n"
         "import numpy as np  # noqa: F401\n"
         "from numba import njit, prange  # noqa: F401\n\n"
-        "from graphflow.backends.numba_scalar import *  # noqa: F401, F403\n\n\n"
-        f'@njit(cache=True, error_model="numpy", parallel={parallel})\n'
+        "from graphflow.backends.numba_scalar import *  # noqa: F401, F403\n\n"
+        "# contraction into FMAs and reassociation, but no assumptions about NaN or inf\n"
+        "FASTMATH = {'contract', 'reassoc', 'arcp'}\n\n\n"
+        f'@njit(cache=True, error_model="numpy", parallel={parallel}, fastmath=FASTMATH)\n'
         f"def kernel({', '.join(params + outs)}):\n"
         f"    for i in {loop}(n):\n{inner}\n"
     )

@@ -8,6 +8,7 @@ into a dying input buffer of its own size (in place).
 """
 
 import inspect
+import os
 import sys
 
 import numpy as np
@@ -21,6 +22,10 @@ from . import codegen, kernel_cache
 from .numpy_ref import evaluate, runtime_error
 
 PARALLEL_FROM = 1 << 16  # elements: smaller loops are not worth starting threads for
+
+# Numba's OpenMP threads spin after each parallel loop and took the cores OpenBLAS needed
+# (a W2 training step ran 3x slower); waiting passively costs nothing we measured.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 
 class NumbaBackend:

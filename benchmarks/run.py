@@ -1,0 +1,239 @@
+"""graphflow benchmarks W1-W4 of shared/workloads.md, side by side with NumPy eager.
+
+    python benchmarks/run.py [--quick] [--only W1,W3]
+
+Each workload reports the median time over many repetitions after a warm-up, the
+ratio to NumPy eager measured in the same run, and the peak memory NumPy allocated
+during one call (tracemalloc). PyTorch, JAX and TensorFlow run too where installed.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import graphflow as gf  # noqa: E402
+
+
+def measure(fn, repeat, warmup=2):
+    """(median seconds, peak traced bytes) of ``fn()``."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return statistics.median(times), peak
+
+
+def report(title, rows):
+    base = dict(rows).get("numpy eager", (None, None))[0]
+    print(f"\n{title}")
+    print(f"  {'':<28}{'median':>12}{'vs numpy':>10}{'peak MiB':>10}")
+    for name, (t, peak) in rows:
+        ratio = f"{t / base:.2f}x" if base else ""
+        mem = f"{peak / 2**20:.1f}" if peak is not None else ""
+        print(f"  {name:<28}{_fmt(t):>12}{ratio:>10}{mem:>10}")
+
+
+def _fmt(t):
+    return f"{t * 1e3:.3f} ms" if t >= 1e-3 else f"{t * 1e6:.1f} us"
+
+
+# -- W1: fused elementwise chain -------------------------------------------------------------
+
+def w1(n, repeat):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-3, 3, n).astype(np.float32)
+    a, b = np.float32(1.5), np.float32(0.5)
+
+    def numpy_eager():
+        return np.tanh(x * a + b) * (1 / (1 + np.exp(-x))) + np.float32(0.5) * x * x
+
+    rows = [("numpy eager", measure(numpy_eager, repeat))]
+    gx = gf.placeholder(gf.float32, [None])
+    ga = gf.placeholder(gf.float32, [])
+    gb = gf.placeholder(gf.float32, [])
+    y = gf.tanh(gx * ga + gb) * gf.sigmoid(gx) + 0.5 * gx * gx
+    sess = gf.Session()
+    feed = {gx: x, ga: a, gb: b}
+    np.testing.assert_allclose(sess.run(y, feed), numpy_eager(), rtol=1e-4, atol=1e-5)
+    rows.append(("graphflow (numba)", measure(lambda: sess.run(y, feed), repeat)))
+    rows.append(("hand-written @njit loop", measure(_njit_w1(x, a, b), repeat)))
+    out = np.empty_like(x)
+    rows.append(("copy floor (np.copyto)", measure(lambda: np.copyto(out, x), repeat)))
+    rows += _peers_w1(x, a, b, repeat)
+    report(f"W1 elementwise chain, N = {n:,}", rows)
+
+
+def _njit_w1(x, a, b):
+    from numba import njit, prange
+
+    @njit(parallel=True, fastmath=True, error_model="numpy")
+    def kernel(x, a, b, out):
+        for i in prange(x.size):
+            v = x[i]
+            out[i] = np.tanh(v * a + b) / (1 + np.exp(-v)) + np.float32(0.5) * v * v
+
+    out = np.empty_like(x)
+    kernel(x, a, b, out)
+    return lambda: kernel(x, a, b, out)
+
+
+def _peers_w1(x, a, b, repeat):
+    rows = []
+    try:
+        import torch
+
+        tx = torch.from_numpy(x)
+        rows.append(("pytorch eager", measure(
+            lambda: torch.tanh(tx * a + b) * torch.sigmoid(tx) + 0.5 * tx * tx, repeat)))
+    except ImportError:
+        pass
+    try:
+        import jax
+        import jax.numpy as jnp
+
+        f = jax.jit(lambda x: jnp.tanh(x * a + b) * jax.nn.sigmoid(x) + 0.5 * x * x)
+        jx = jnp.asarray(x)
+        rows.append(("jax jit", measure(lambda: f(jx).block_until_ready(), repeat)))
+    except ImportError:
+        pass
+    return rows
+
+
+# -- W2: MLP training step --------------------------------------------------------------------
+
+def _mlp_data(batch, seed=0):
+    rng = np.random.default_rng(seed)
+    sizes = [784, 512, 512, 10]
+    weights = [(rng.normal(0, np.sqrt(2 / m), (m, n)).astype(np.float32),
+                np.zeros(n, np.float32)) for m, n in zip(sizes, sizes[1:])]
+    x = rng.normal(size=(batch, 784)).astype(np.float32)
+    labels = rng.integers(0, 10, batch)
+    return weights, x, labels
+
+
+def build_mlp(batch):
+    """The W2 graph: returns (session, train_op, loss, feed)."""
+    weights, x, labels = _mlp_data(batch)
+    gx = gf.placeholder(gf.float32, [None, 784])
+    gy = gf.placeholder(gf.int64, [None])
+    h = gx
+    for i, (w, b) in enumerate(weights):
+        h = gf.matmul(h, gf.Variable(w)) + gf.Variable(b)
+        if i < len(weights) - 1:
+            h = gf.nn.relu(h)
+    loss = gf.reduce_mean(gf.nn.sparse_softmax_cross_entropy_with_logits(labels=gy, logits=h))
+    train = gf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    sess = gf.Session()
+    sess.run(gf.global_variables_initializer())
+    return sess, train, loss, {gx: x, gy: labels}
+
+
+def _numpy_mlp_step(batch):
+    weights, x, labels = _mlp_data(batch)
+    params = [[w.copy(), b.copy()] for w, b in weights]
+
+    def step():
+        acts = [x]
+        for i, (w, b) in enumerate(params):
+            z = acts[-1] @ w + b
+            acts.append(np.maximum(z, 0) if i < len(params) - 1 else z)
+        logits = acts[-1]
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        p = e / e.sum(1, keepdims=True)
+        g = p
+        g[np.arange(batch), labels] -= 1
+        g /= batch
+        for i in reversed(range(len(params))):
+            w, b = params[i]
+            gw, gb = acts[i].T @ g, g.sum(0)
+            if i:
+                g = (g @ w.T) * (acts[i] > 0)
+            w -= np.float32(0.01) * gw
+            b -= np.float32(0.01) * gb
+
+    return step
+
+
+def w2(batch, repeat):
+    rows = [("numpy eager", measure(_numpy_mlp_step(batch), repeat))]
+    sess, train, _, feed = build_mlp(batch)
+    rows.append(("graphflow (numba)", measure(lambda: sess.run(train, feed), repeat)))
+    report(f"W2 MLP 784-512-512-10 training step, batch {batch}", rows)
+
+
+# -- W3: the cost of one run --------------------------------------------------------------------
+
+def w3(repeat):
+    x = np.ones(1, np.float32)
+    rows = [("numpy eager", measure(lambda: x * 2 + 1, repeat))]
+    gx = gf.placeholder(gf.float32, [1])
+    y = gx * 2.0 + 1.0
+    for backend in ("numba", "numpy"):
+        sess = gf.Session(backend=backend)
+        rows.append((f"graphflow ({backend}) run", measure(lambda: sess.run(y, {gx: x}),
+                                                           repeat)))
+    report("W3 one Session.run of y = x*2 + 1, x of shape (1,)", rows)
+
+
+# -- W4: cold start ---------------------------------------------------------------------------
+
+W4_SCRIPT = """
+import time; t = time.perf_counter()
+import sys; sys.path.insert(0, {root!r})
+from benchmarks.run import build_mlp
+sess, train, loss, feed = build_mlp(64)
+sess.run(train, feed)
+print(time.perf_counter() - t)
+"""
+
+
+def w4():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "GRAPHFLOW_CACHE_DIR": cache}
+        times = []
+        for _ in range(2):
+            out = subprocess.run([sys.executable, "-c", W4_SCRIPT.format(root=root)], env=env,
+                                 capture_output=True, text=True, check=True)
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+    print("\nW4 fresh process: import, build W2 (batch 64), first training step")
+    print(f"  empty kernel cache {times[0]:.2f} s, warm kernel cache {times[1]:.2f} s")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", default="W1,W2,W3,W4")
+    args = parser.parse_args(argv)
+    r = 5 if args.quick else 20
+    only = args.only.split(",")
+    print(f"graphflow {gf.__version__}, numpy {np.__version__}, {os.cpu_count()} CPUs")
+    if "W1" in only:
+        w1(10_000_000, r)
+        w1(100_000, r * 10)
+    if "W2" in only:
+        w2(64, r * 5)
+        w2(1024, r)
+    if "W3" in only:
+        w3(r * 500)
+    if "W4" in only:
+        w4()
+
+
+if __name__ == "__main__":
+    main()
