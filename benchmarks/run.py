@@ -185,8 +185,18 @@ def w3(repeat):
     y = gx * 2.0 + 1.0
     for backend in ("numba", "numpy"):
         sess = gf.Session(backend=backend)
-        rows.append((f"graphflow ({backend}) run", measure(lambda: sess.run(y, {gx: x}),
+        rows.append((f"graphflow ({backend}) run", measure(lambda s=sess: s.run(y, {gx: x}),
                                                            repeat)))
+    call = gf.Session().make_callable(y, [gx])
+    rows.append(("graphflow make_callable", measure(lambda: call(x), repeat)))
+    try:
+        import jax
+
+        f = jax.jit(lambda v: v * 2 + 1)
+        jx = jax.numpy.asarray(x)
+        rows.append(("jax jit call", measure(lambda: f(jx).block_until_ready(), repeat)))
+    except ImportError:
+        pass
     report("W3 one Session.run of y = x*2 + 1, x of shape (1,)", rows)
 
 

@@ -118,3 +118,28 @@ def test_a_second_process_loads_kernels_from_the_disk_cache(tmp_path):
     files = os.listdir(tmp_path / "kernels")
     assert any(f.endswith(".py") for f in files)
     assert oct(os.stat(tmp_path / "kernels").st_mode & 0o777) == oct(0o700)
+
+
+def test_kernel_falls_back_when_a_result_is_smaller_than_the_loop():
+    x = gf.placeholder(gf.float32, [None, 3])
+    y = gf.placeholder(gf.float32, [None, 3])
+    t = gf.tanh(x)  # fetched: its own shape is (1, 3) while the group loops over (5, 3)
+    z = t + y
+    xv = np.ones((1, 3), np.float32)
+    yv = np.arange(15, dtype=np.float32).reshape(5, 3)
+    with gf.Session() as sess:
+        got_t, got_z = sess.run([t, z], {x: xv, y: yv})
+    np.testing.assert_allclose(got_t, np.tanh(xv), rtol=1e-6)
+    np.testing.assert_allclose(got_z, np.tanh(xv) + yv, rtol=1e-6)
+
+
+def test_make_callable_runs_with_feeds_in_order():
+    a = gf.placeholder(gf.float32, [None])
+    b = gf.placeholder(gf.float32, [])
+    with gf.Session() as sess:
+        f = sess.make_callable([a * b, gf.reduce_sum(a)], [a, b])
+        out = f(np.array([1.0, 2.0], np.float32), 3.0)
+        np.testing.assert_allclose(out[0], [3, 6])
+        assert out[1] == 3.0
+        with pytest.raises(gf.errors.InvalidArgumentError, match="takes 2 feed values"):
+            f(np.ones(2, np.float32))

@@ -8,6 +8,7 @@ into a dying input buffer of its own size (in place).
 """
 
 import inspect
+import math
 import os
 import sys
 
@@ -50,22 +51,30 @@ class Plan:
                 last[t] = i
         for t in program.outputs:
             last[t] = len(program.ops)
-        self._dying = [[] for _ in program.ops]
+        dying = [[] for _ in program.ops]
         for t, i in last.items():
             if i < len(program.ops):
-                self._dying[i].append(t)
+                dying[i].append(t)
+        # per step: the op, where its read inputs go, whether it is a kernel, what dies after;
+        # one-element constants read only by kernels are written into their source instead
+        inlined = {op for op in program.ops if _inlined_constant(op, program)}
+        self._steps = [(op, base.read_inputs(op), op.opdef is FUSED, dying[i])
+                       for i, op in enumerate(program.ops) if op not in inlined]
+        self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
+                                    for t in op._attrs["results"]]
+                               for op in program.ops if op.opdef is FUSED}
 
     # -- running --------------------------------------------------------------------------
     def run(self, feeds, state):
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
         refs = {}  # id(root buffer) -> live tensors reading it (only buffers the plan owns)
-        for i, op in enumerate(self.program.ops):
+        for op, reads, is_kernel, dying in self._steps:
             args = [None] * len(op.inputs)
-            for j, t in base.read_inputs(op):
-                args[j] = env[t]
+            for j, t in reads:
+                args[j] = env.get(t)  # None: an inlined constant
             try:
-                if op.opdef is FUSED:
-                    self._release(self._dying[i], env, refs)  # lets the kernel work in place
+                if is_kernel:
+                    self._release(dying, env, refs)  # lets the kernel work in place
                     outputs = self._launch(op, args, refs)
                 else:
                     outputs = evaluate(op, args, state)
@@ -75,17 +84,18 @@ class Plan:
                 raise runtime_error(op, args, e) from None
             for t, value in zip(op.outputs, outputs):
                 env[t] = value
-                root = _root(value)
-                if id(root) in refs:
-                    refs[id(root)][1] += 1
-            if op.opdef is not FUSED:
-                self._release(self._dying[i], env, refs)
+                if refs:
+                    entry = refs.get(id(_root(value)))
+                    if entry is not None:
+                        entry[1] += 1
+            if not is_kernel:
+                self._release(dying, env, refs)
         return [env[t] for t in self.program.outputs]
 
     def _release(self, tensors, env, refs):
         for t in tensors:
             value = env.pop(t, None)
-            entry = refs.get(id(_root(value))) if value is not None else None
+            entry = refs.get(id(_root(value))) if refs and value is not None else None
             if entry is not None:
                 entry[1] -= 1
                 if entry[1] == 0:
@@ -103,17 +113,21 @@ class Plan:
         return buf
 
     def _launch(self, op, args, refs):
-        shape = np.broadcast_shapes(*(a.shape for a in args))
+        shapes = {a.shape for a in args if a is not None}
+        shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(
+            *(a.shape for a in args if a is not None))
         results = op._attrs["results"]
-        if any(tuple(t.shape.dims or ()) != shape and not _fits_loop(t, op, args, shape)
-               for t in results):
-            return [np.asarray(r) for r in op.opdef.reference(*args, **op._attrs)]
-        n = int(np.prod(shape, dtype=np.int64))
+        if any(tuple(t.shape.dims or ()) != shape and not _fits_loop(positions, args, shape)
+               for t, positions in zip(results, self._result_leaves[op])):
+            values = [leaf.op._attrs["value"] if a is None else a
+                      for leaf, a in zip(op._attrs["leaves"], args)]
+            return [np.asarray(r) for r in op.opdef.reference(*values, **op._attrs)]
+        n = math.prod(shape)
         outs = [self._buffer(t.dtype.np, n, refs) for t in results]
         if n:
             operands, modes = [], []
             for leaf, a in zip(op._attrs["leaves"], args):
-                mode, values = _operand(leaf, a, shape, n)
+                mode, values = ("const", ()) if a is None else _operand(leaf, a, shape, n)
                 modes.append(mode)
                 operands += values
             parallel = n >= PARALLEL_FROM
@@ -163,6 +177,13 @@ class Plan:
         return "\n".join(lines)
 
 
+def _inlined_constant(op, program):
+    if op.opdef is not CONST or op._attrs["value"].size != 1:
+        return False
+    readers = [c for c in program.ops if op.outputs[0] in c.inputs]
+    return all(c.opdef is FUSED for c in readers) and op.outputs[0] not in program.outputs
+
+
 def _counts(counts):
     return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
@@ -173,24 +194,24 @@ def _root(a):
     return a
 
 
-def _fits_loop(result, op, args, shape):
-    """Whether a result's run-time shape equals the loop's (else the group falls back)."""
-    body_inputs = _leaves_of(result, op._attrs["leaves"])
-    own = np.broadcast_shapes(*(a.shape for leaf, a in zip(op._attrs["leaves"], args)
-                                if leaf in body_inputs)) if body_inputs else ()
+def _fits_loop(positions, args, shape):
+    """Whether a result's run-time shape (the broadcast of the leaves it reads) equals the
+    loop's; if not, the group falls back to its NumPy reference."""
+    own = np.broadcast_shapes(*(() if args[i] is None else args[i].shape for i in positions))
     return own == shape
 
 
-def _leaves_of(t, leaves):
+def _leaf_positions(t, leaves):
+    """Positions in ``leaves`` of the leaves a result depends on."""
     found, stack, seen = set(), [t], set()
     while stack:
         x = stack.pop()
         if x in leaves:
-            found.add(x)
+            found.add(leaves.index(x))
         elif x not in seen:
             seen.add(x)
             stack.extend(x.op.inputs)
-    return found
+    return sorted(found)
 
 
 def _operand(leaf, a, shape, n):
