@@ -173,7 +173,32 @@ def w2(batch, repeat):
     rows = [("numpy eager", measure(_numpy_mlp_step(batch), repeat))]
     sess, train, _, feed = build_mlp(batch)
     rows.append(("graphflow (numba)", measure(lambda: sess.run(train, feed), repeat)))
+    rows += _torch_mlp(batch, repeat)
     report(f"W2 MLP 784-512-512-10 training step, batch {batch}", rows)
+
+
+def _torch_mlp(batch, repeat):
+    try:
+        import torch
+    except ImportError:
+        return []
+    weights, x, labels = _mlp_data(batch)
+    params = [torch.tensor(a, requires_grad=True) for pair in weights for a in pair]
+    tx, ty = torch.from_numpy(x), torch.from_numpy(labels)
+    opt = torch.optim.SGD(params, lr=0.01)
+
+    def step():
+        h = tx
+        for i in range(0, len(params), 2):
+            h = h @ params[i] + params[i + 1]
+            if i < len(params) - 2:
+                h = torch.relu(h)
+        loss = torch.nn.functional.cross_entropy(h, ty)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return [("pytorch eager", measure(step, repeat))]
 
 
 # -- W3: the cost of one run --------------------------------------------------------------------
@@ -188,6 +213,13 @@ def w3(repeat):
         rows.append((f"graphflow ({backend}) run", measure(lambda s=sess: s.run(y, {gx: x}),
                                                            repeat)))
     call = gf.Session().make_callable(y, [gx])
+    try:
+        import torch
+
+        tx = torch.from_numpy(x)
+        rows.append(("pytorch eager", measure(lambda: tx * 2 + 1, repeat)))
+    except ImportError:
+        pass
     rows.append(("graphflow make_callable", measure(lambda: call(x), repeat)))
     try:
         import jax
