@@ -143,3 +143,26 @@ def test_make_callable_runs_with_feeds_in_order():
         assert out[1] == 3.0
         with pytest.raises(gf.errors.InvalidArgumentError, match="takes 2 feed values"):
             f(np.ones(2, np.float32))
+
+
+def test_a_reduction_takes_its_elementwise_prologue():
+    x = gf.placeholder(gf.float32, [None, 5])
+    y = gf.placeholder(gf.float32, [None, 5])
+    row_loss = gf.reduce_sum(gf.square(x - y), axis=1)  # trailing axis: "rows"
+    col_mean = gf.reduce_mean(gf.exp(x), axis=0, keepdims=True)  # leading axis: "cols"
+    xv, yv = (np.random.default_rng(i).normal(size=(6, 5)).astype(np.float32) for i in (0, 1))
+    with gf.Session() as sess, gf.Session(backend="numpy") as ref:
+        for t in (row_loss, col_mean):
+            plan = sess.plan(t, {x: xv, y: yv})
+            got = sess.run(t, {x: xv, y: yv})
+            assert [k["ops"][-1] for k in plan.kernels()] == [t.op.name]  # one kernel
+            np.testing.assert_allclose(got, ref.run(t, {x: xv, y: yv}), rtol=1e-5)
+
+
+def test_a_reduction_never_writes_into_the_buffer_it_reads():
+    x = gf.placeholder(gf.float32, [1, 4])
+    column = gf.abs(gf.transpose(x)) + 1.0  # dies inside the reduction kernel below
+    m = gf.reduce_max(x / column, axis=0)
+    xv = np.array([[0.5, -1, 2, -3]], np.float32)
+    with gf.Session() as sess:
+        np.testing.assert_allclose(sess.run(m, {x: xv}), np.max(xv / (np.abs(xv.T) + 1), 0))

@@ -44,10 +44,9 @@ def _literal(value):
     return f"np.{value.dtype.name}({value.item()!r})"
 
 
-def kernel_source(fused, modes, parallel):
-    """Python source of the Numba kernel for a Fused op with these operand modes."""
-    body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
-    params, reads, names = ["n"], [], {}
+def _element_code(body, leaves, modes):
+    """Parameters, operand reads and one line per op, for the element at index ``i``."""
+    params, reads, names, lines, header = [], [], {}, [], []
     for j, (t, mode) in enumerate(zip(leaves, modes)):
         if mode == "const":
             names[t] = _literal(t.op._attrs["value"])
@@ -58,7 +57,6 @@ def kernel_source(fused, modes, parallel):
             names[t] = f"x{j}"
             params += [f"a{j}"] + ([f"k{j}"] if mode in ("suffix", "prefix") else [])
             reads.append(f"x{j} = " + READ[mode].format(a=f"a{j}", k=f"k{j}"))
-    lines, header = [], []
     for m, op in enumerate(body):
         holes = [f"_A{j}_" for j in range(len(op.inputs))]  # literals are typed before
         dtype = op.inputs[0].dtype if op.inputs else op.outputs[0].dtype  # the args go in
@@ -69,20 +67,73 @@ def kernel_source(fused, modes, parallel):
         where = f" at {op.source}" if op.source else ""
         lines.append(f"t{m} = {expr}  # {op.type} '{op.name}'{where}")
         header.append(f"  t{m}: {op.type} '{op.name}'{where}")
-    outs = [f"out{r}" for r in range(len(results))]
-    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
-    loop = "prange" if parallel else "range"
-    inner = "\n".join("        " + line for line in reads + lines + stores)
+    return params, reads + lines, names, header
+
+
+def _module(title, header, decorator, signature, body_lines):
     return (
-        f'"""graphflow fused kernel: {len(body)} ops, operand modes {list(modes)}.\n'
-        + "\n".join(header) + '\n"""\n'
+        f'"""graphflow {title}.\n' + "\n".join(header) + '\n"""\n'
         "import math  # noqa: F401\n\n"
         "import numpy as np  # noqa: F401\n"
         "from numba import njit, prange  # noqa: F401\n\n"
         "from graphflow.backends.numba_scalar import *  # noqa: F401, F403\n\n"
         "# contraction into FMAs and reassociation, but no assumptions about NaN or inf\n"
         "FASTMATH = {'contract', 'reassoc', 'arcp'}\n\n\n"
-        f'@njit(cache=True, error_model="numpy", parallel={parallel}, fastmath=FASTMATH)\n'
-        f"def kernel({', '.join(params + outs)}):\n"
-        f"    for i in {loop}(n):\n{inner}\n"
+        f"{decorator}\ndef kernel({signature}):\n" + "\n".join(body_lines) + "\n"
     )
+
+
+def kernel_source(fused, modes, parallel):
+    """Python source of the Numba kernel for a Fused op with these operand modes: a loop
+    over the flattened output, or for a group ending in a reduction (a prologue), a loop
+    nest that folds each element into an accumulator."""
+    body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
+    decorator = f'@njit(cache=True, error_model="numpy", parallel={parallel}, fastmath=FASTMATH)'
+    loop = "prange" if parallel else "range"
+    if body[-1].kind == "reduce":
+        return _reduce_source(body, leaves, modes, decorator, loop)
+    params, code, names, header = _element_code(body, leaves, modes)
+    outs = [f"out{r}" for r in range(len(results))]
+    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
+    lines = [f"    for i in {loop}(n):"] + ["        " + c for c in code + stores]
+    title = f"fused kernel: {len(body)} ops, operand modes {list(modes)}"
+    return _module(title, header, decorator, ", ".join(["n"] + params + outs), lines)
+
+
+_IDENTITY = {"zero": 0, "one": 1, "false": False, "true": True}
+
+
+def _accumulator(dtype, identity):
+    """(accumulator dtype, literal of the identity): floats sum in float64, ints in int64."""
+    acc = np.dtype("float64" if dtype.is_floating else "bool" if dtype.is_bool else "int64")
+    if identity in _IDENTITY:
+        return acc, _literal(np.asarray(_IDENTITY[identity], acc))
+    limit = np.inf if acc.kind == "f" else np.iinfo(dtype.np).max
+    return acc, _literal(np.asarray(-limit if identity == "lowest" else limit, acc))
+
+
+def _reduce_source(body, leaves, modes, decorator, loop):
+    """``layout`` rows: out[r] folds i = r*k + j over j; cols: out[c] folds i = r*k + c."""
+    from ..compiler.fuse import reduce_layout
+
+    reduction = body[-1]
+    step, identity, finish = reduction.opdef.combine
+    params, code, names, header = _element_code(body[:-1], leaves, modes)
+    x = names[reduction.inputs[0]]
+    acc_dtype, start = _accumulator(reduction.inputs[0].dtype, identity)
+    fold = step.format("acc", f"np.{acc_dtype.name}({x})")
+    rows = reduce_layout(reduction) == "rows"
+    index = "i = r * k + j" if rows else "i = j * k + r"
+    done = "acc"
+    if finish == "mean":
+        done = "acc / count" if acc_dtype.kind == "f" else "int(acc / count)"
+    lines = [f"    for r in {loop}(outer):", f"        acc = {start}",
+             "        for j in range(count):", f"            {index}"]
+    lines += ["            " + c for c in code]
+    lines += [f"            acc = {fold}  # {reduction.type} '{reduction.name}'",
+              f"        out0[r] = {done}"]
+    header.append(f"  then {reduction.type} '{reduction.name}' over "
+                  f"{'trailing' if rows else 'leading'} axes")
+    title = f"fused reduction: {len(body)} ops, operand modes {list(modes)}"
+    signature = ", ".join(["outer", "count", "k"] + params + ["out0"])
+    return _module(title, header, decorator, signature, lines)

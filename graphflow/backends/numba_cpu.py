@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import errors
 from ..compiler import compile_subgraph
-from ..compiler.fuse import FUSED
+from ..compiler.fuse import FUSED, reduce_layout
 from ..ops import base
 from ..ops.sources import CONST
 from . import codegen, kernel_cache
@@ -58,7 +58,7 @@ class Plan:
         # per step: the op, where its read inputs go, whether it is a kernel, what dies after;
         # one-element constants read only by kernels are written into their source instead
         inlined = {op for op in program.ops if _inlined_constant(op, program)}
-        self._steps = [(op, base.read_inputs(op), op.opdef is FUSED, dying[i])
+        self._steps = [(op, base.read_inputs(op), op.opdef is FUSED, _in_place(op), dying[i])
                        for i, op in enumerate(program.ops) if op not in inlined]
         self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
                                     for t in op._attrs["results"]]
@@ -68,13 +68,14 @@ class Plan:
     def run(self, feeds, state):
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
         refs = {}  # id(root buffer) -> live tensors reading it (only buffers the plan owns)
-        for op, reads, is_kernel, dying in self._steps:
+        for op, reads, is_kernel, in_place, dying in self._steps:
             args = [None] * len(op.inputs)
             for j, t in reads:
                 args[j] = env.get(t)  # None: an inlined constant
             try:
                 if is_kernel:
-                    self._release(dying, env, refs)  # lets the kernel work in place
+                    if in_place:
+                        self._release(dying, env, refs)  # an output may reuse a dying input
                     outputs = self._launch(op, args, refs)
                 else:
                     outputs = evaluate(op, args, state)
@@ -88,7 +89,7 @@ class Plan:
                     entry = refs.get(id(_root(value)))
                     if entry is not None:
                         entry[1] += 1
-            if not is_kernel:
+            if not in_place:
                 self._release(dying, env, refs)
         return [env[t] for t in self.program.outputs]
 
@@ -116,29 +117,62 @@ class Plan:
         shapes = {a.shape for a in args if a is not None}
         shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(
             *(a.shape for a in args if a is not None))
+        if op._attrs["body"][-1].kind == base.REDUCE:
+            return self._launch_reduction(op, args, refs, shape)
         results = op._attrs["results"]
         if any(tuple(t.shape.dims or ()) != shape and not _fits_loop(positions, args, shape)
                for t, positions in zip(results, self._result_leaves[op])):
-            values = [leaf.op._attrs["value"] if a is None else a
-                      for leaf, a in zip(op._attrs["leaves"], args)]
-            return [np.asarray(r) for r in op.opdef.reference(*values, **op._attrs)]
+            return self._fallback(op, args)
         n = math.prod(shape)
         outs = [self._buffer(t.dtype.np, n, refs) for t in results]
         if n:
-            operands, modes = [], []
-            for leaf, a in zip(op._attrs["leaves"], args):
-                mode, values = ("const", ()) if a is None else _operand(leaf, a, shape, n)
-                modes.append(mode)
-                operands += values
-            parallel = n >= PARALLEL_FROM
-            key = (op, tuple(modes), parallel)
-            first = key not in self._compiled
-            kernel = self._kernel(*key)
-            kernel(n, *operands, *outs)
-            if first:  # Numba compiles (or loads from its cache) on the first call
-                kernel_cache.log_compile(self._compiled[key][0], kernel,
-                                         f"new operand modes {list(modes)}")
+            self._run_kernel(op, args, shape, n, (n,), outs)
         return [o.reshape(shape) for o in outs]
+
+    def _launch_reduction(self, op, args, refs, shape):
+        """A group ending in a reduction over trailing ("rows") or leading axes."""
+        reduction = op._attrs["body"][-1]
+        rank = len(shape)
+        if rank != reduction.inputs[0].shape.ndims:  # broadcasting grew the rank: no kernel
+            return self._fallback(op, args)
+        axis = reduction._attrs["axis"]
+        a = rank if axis is None else len(axis)
+        if reduce_layout(reduction) == "rows":
+            outer, count = math.prod(shape[:rank - a]), math.prod(shape[rank - a:])
+            k = count
+        else:
+            count, outer = math.prod(shape[:a]), math.prod(shape[a:])
+            k = outer
+        out = self._buffer(reduction.outputs[0].dtype.np, outer, refs)
+        if outer:
+            n = outer * count
+            self._run_kernel(op, args, shape, n, (outer, count, k), [out])
+        kept = [1 if i in (range(rank) if axis is None else axis) else d
+                for i, d in enumerate(shape)]
+        if not reduction._attrs["keepdims"]:
+            kept = [d for i, d in enumerate(shape)
+                    if i not in (range(rank) if axis is None else axis)]
+        return [out.reshape(kept)]
+
+    def _fallback(self, op, args):
+        values = [leaf.op._attrs["value"] if a is None else a
+                  for leaf, a in zip(op._attrs["leaves"], args)]
+        return [np.asarray(r) for r in op.opdef.reference(*values, **op._attrs)]
+
+    def _run_kernel(self, op, args, shape, n, sizes, outs):
+        operands, modes = [], []
+        for leaf, a in zip(op._attrs["leaves"], args):
+            mode, values = ("const", ()) if a is None else _operand(leaf, a, shape, n)
+            modes.append(mode)
+            operands += values
+        parallel = n >= PARALLEL_FROM
+        key = (op, tuple(modes), parallel)
+        first = key not in self._compiled
+        kernel = self._kernel(*key)
+        kernel(*sizes, *operands, *outs)
+        if first:  # Numba compiles (or loads from its cache) on the first call
+            kernel_cache.log_compile(self._compiled[key][0], kernel,
+                                     f"new operand modes {list(modes)}")
 
     def _kernel(self, op, modes, parallel):
         found = self._compiled.get((op, modes, parallel))
@@ -175,6 +209,12 @@ class Plan:
             else:
                 lines.append(f"  {op.kind:<12} {op.type} '{op.name}'")
         return "\n".join(lines)
+
+
+def _in_place(op):
+    """An elementwise kernel reads a[i] before it writes out[i], so its output may take a
+    dying input's buffer; a reduction reads its inputs after writing outputs, so never."""
+    return op.opdef is FUSED and op._attrs["body"][-1].kind != base.REDUCE
 
 
 def _inlined_constant(op, program):

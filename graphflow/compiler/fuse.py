@@ -52,7 +52,43 @@ def fuse(program):
                 if groups.can_merge(g, target):
                     target = groups.merge(g, target)
         groups.record(op, target)
-    return _rewrite(program, groups.final(), groups.members_by_group())
+    group_of, members = groups.final(), groups.members_by_group()
+    _absorb_reductions(program, group_of, members)
+    return _rewrite(program, group_of, members)
+
+
+def reduce_layout(op):
+    """``"rows"`` if a reduction sums trailing axes (or all), ``"cols"`` if leading ones:
+    the two shapes a kernel reduces with one loop nest; None otherwise."""
+    rank = op.inputs[0].shape.ndims
+    if op.kind != base.REDUCE or op.opdef.combine is None or not rank:
+        return None
+    axes = tuple(range(rank)) if op._attrs["axis"] is None else tuple(op._attrs["axis"])
+    if axes == tuple(range(rank - len(axes), rank)) and axes:
+        return "rows"
+    if axes == tuple(range(len(axes))) and axes:
+        return "cols"
+    return None
+
+
+def _absorb_reductions(program, group_of, members):
+    """A reduction whose input is a group read by nothing else joins it (a prologue)."""
+    readers, fetched = {}, set(program.outputs)
+    for op in program.ops:
+        for t in op.inputs:
+            readers.setdefault(t, set()).add(op)
+    for op in program.ops:
+        g = group_of.get(op.inputs[0].op) if op.inputs else None
+        if g is None or reduce_layout(op) is None:
+            continue
+        body = members[g]
+        if body[-1].kind == base.REDUCE:
+            continue
+        inside = set(body) | {op}
+        if all(t not in fetched and readers.get(t, set()) <= inside
+               for m in body for t in m.outputs):
+            body.append(op)
+            group_of[op] = g
 
 
 class _Groups:

@@ -45,10 +45,13 @@ class OpDef:
     reference(*arrays, **attrs) -> array or tuple      (the NumPy oracle)
     scalar: for ELEMENTWISE ops, a format string over the inputs' scalar
         expressions (``"({0} + {1})"``) or a function ``(args, attrs) -> str``.
+    combine: for REDUCE ops that a kernel can compute, ``(step, identity, finish)``:
+        the expression folding element ``{1}`` into accumulator ``{0}``, the identity
+        ("zero", "one", "lowest", "highest", "false", "true") and a finish ("mean" or None).
     """
 
-    def __init__(self, type, kind, infer, reference=None, *, scalar=None, differentiable=True,
-                 tensor_class=Tensor, doc=None):
+    def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
+                 differentiable=True, tensor_class=Tensor, doc=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -56,6 +59,7 @@ class OpDef:
         self.infer = infer
         self.reference = reference
         self.scalar = scalar
+        self.combine = combine
         self.differentiable = differentiable
         self.tensor_class = tensor_class
         self.grad = None

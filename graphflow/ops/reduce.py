@@ -28,7 +28,7 @@ def _np_axis(axis):
     return None if axis is None else tuple(axis)
 
 
-def reduction(type, reduce_fn, allowed=NUMERIC, differentiable=True):
+def reduction(type, reduce_fn, allowed=NUMERIC, differentiable=True, combine=None):
     """Declare a reduction: ``reduce_fn(x, axis, keepdims) -> array`` of x's dtype."""
 
     def infer(inputs, *, axis, keepdims):
@@ -40,7 +40,8 @@ def reduction(type, reduce_fn, allowed=NUMERIC, differentiable=True):
         out = reduce_fn(x, _np_axis(axis), keepdims)
         return np.asarray(out).astype(x.dtype, copy=False)
 
-    return OpDef(type, REDUCE, infer, reference, differentiable=differentiable)
+    return OpDef(type, REDUCE, infer, reference, differentiable=differentiable,
+                 combine=combine)
 
 
 def _mean(x, axis, keepdims):
@@ -63,13 +64,17 @@ def _extreme(fn, which):
     return reduce
 
 
-SUM = reduction("Sum", lambda x, a, k: np.sum(x, axis=a, keepdims=k, dtype=x.dtype))
-MEAN = reduction("Mean", _mean)
-MAX = reduction("Max", _extreme(np.max, "max"))
-MIN = reduction("Min", _extreme(np.min, "min"))
-PROD = reduction("Prod", lambda x, a, k: np.prod(x, axis=a, keepdims=k, dtype=x.dtype))
-ANY = reduction("Any", lambda x, a, k: np.any(x, axis=a, keepdims=k), BOOL, False)
-ALL = reduction("All", lambda x, a, k: np.all(x, axis=a, keepdims=k), BOOL, False)
+SUM = reduction("Sum", lambda x, a, k: np.sum(x, axis=a, keepdims=k, dtype=x.dtype),
+                combine=("({0} + {1})", "zero", None))
+MEAN = reduction("Mean", _mean, combine=("({0} + {1})", "zero", "mean"))
+MAX = reduction("Max", _extreme(np.max, "max"), combine=("maximum({0}, {1})", "lowest", None))
+MIN = reduction("Min", _extreme(np.min, "min"), combine=("minimum({0}, {1})", "highest", None))
+PROD = reduction("Prod", lambda x, a, k: np.prod(x, axis=a, keepdims=k, dtype=x.dtype),
+                 combine=("({0} * {1})", "one", None))
+ANY = reduction("Any", lambda x, a, k: np.any(x, axis=a, keepdims=k), BOOL, False,
+                combine=("({0} | {1})", "false", None))
+ALL = reduction("All", lambda x, a, k: np.all(x, axis=a, keepdims=k), BOOL, False,
+                combine=("({0} & {1})", "true", None))
 
 
 def _reduce_fn(opdef, default_name):
