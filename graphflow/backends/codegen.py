@@ -8,6 +8,10 @@ decided from the run-time shapes (never the sizes, so a new batch size reuses it
 - ``suffix``: broadcast along leading dims (a bias row), ``a[i % k]``
 - ``prefix``: broadcast along trailing dims (a keepdims column), ``a[i // k]``
 - ``const``: a one-element constant, written into the source as a literal
+
+When every suffix operand spans the same trailing block and every prefix operand the
+rows before it, the loop becomes a (rows, columns) nest and they read ``row``/``col``
+(``a[c]``, ``a[r]``): no integer division per element, so the loop vectorizes.
 """
 
 import re
@@ -19,6 +23,8 @@ READ = {
     "full": "{a}[i]",
     "suffix": "{a}[i % {k}]",
     "prefix": "{a}[i // {k}]",
+    "row": "{a}[c]",  # suffix and prefix in a (rows, columns) loop nest: no division
+    "col": "{a}[r]",
 }
 
 
@@ -95,9 +101,16 @@ def kernel_source(fused, modes, parallel):
     params, code, names, header = _element_code(body, leaves, modes)
     outs = [f"out{r}" for r in range(len(results))]
     stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
-    lines = [f"    for i in {loop}(n):"] + ["        " + c for c in code + stores]
     title = f"fused kernel: {len(body)} ops, operand modes {list(modes)}"
-    return _module(title, header, decorator, ", ".join(["n"] + params + outs), lines)
+    if any(m in ("row", "col") for m in modes):
+        lines = [f"    for r in {loop}(rows):", "        for c in range(columns):",
+                 "            i = r * columns + c"]
+        lines += ["            " + c for c in code + stores]
+        sizes = ["rows", "columns"]
+    else:
+        lines = [f"    for i in {loop}(n):"] + ["        " + c for c in code + stores]
+        sizes = ["n"]
+    return _module(title, header, decorator, ", ".join(sizes + params + outs), lines)
 
 
 _IDENTITY = {"zero": 0, "one": 1, "false": False, "true": True}

@@ -126,7 +126,7 @@ class Plan:
         n = math.prod(shape)
         outs = [self._buffer(t.dtype.np, n, refs) for t in results]
         if n:
-            self._run_kernel(op, args, shape, n, (n,), outs)
+            self._run_kernel(op, args, shape, n, (n,), outs, nest=True)
         return [o.reshape(shape) for o in outs]
 
     def _launch_reduction(self, op, args, refs, shape):
@@ -159,12 +159,16 @@ class Plan:
                   for leaf, a in zip(op._attrs["leaves"], args)]
         return [np.asarray(r) for r in op.opdef.reference(*values, **op._attrs)]
 
-    def _run_kernel(self, op, args, shape, n, sizes, outs):
-        operands, modes = [], []
-        for leaf, a in zip(op._attrs["leaves"], args):
-            mode, values = ("const", ()) if a is None else _operand(leaf, a, shape, n)
-            modes.append(mode)
-            operands += values
+    def _run_kernel(self, op, args, shape, n, sizes, outs, nest=False):
+        reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
+                 for leaf, a in zip(op._attrs["leaves"], args)]
+        columns = _common_columns(reads, n) if nest else None
+        if columns:  # a (rows, columns) loop nest: bias rows and keepdims columns
+            sizes = (n // columns, columns)
+            reads = [("row", v[:1]) if m == "suffix" else ("col", v[:1]) if m == "prefix"
+                     else (m, v) for m, v in reads]
+        modes = [m for m, _ in reads]
+        operands = [x for _, v in reads for x in v]
         parallel = n >= PARALLEL_FROM
         key = (op, tuple(modes), parallel)
         first = key not in self._compiled
@@ -215,6 +219,18 @@ def _in_place(op):
     """An elementwise kernel reads a[i] before it writes out[i], so its output may take a
     dying input's buffer; a reduction reads its inputs after writing outputs, so never."""
     return op.opdef is FUSED and op._attrs["body"][-1].kind != base.REDUCE
+
+
+def _common_columns(reads, n):
+    """The row length every suffix operand spans and every prefix operand repeats
+    over, if there is one (then the kernel needs no division per element)."""
+    columns = set()
+    for mode, values in reads:
+        if mode == "suffix":
+            columns.add(values[1])
+        elif mode == "prefix":
+            columns.add(values[1])  # k = n // size: each prefix element covers k columns
+    return columns.pop() if len(columns) == 1 and 0 not in columns else None
 
 
 def _inlined_constant(op, program):
