@@ -22,7 +22,8 @@ from ..ops.sources import CONST
 from . import codegen, kernel_cache
 from .numpy_ref import evaluate, runtime_error
 
-PARALLEL_FROM = 1 << 16  # elements: smaller loops are not worth starting threads for
+PARALLEL_FROM = 1 << 19  # elements: below this, threads cost more than they save (and
+# a parallel kernel compiles ~2x slower, which a cold start pays for)
 
 # Numba's OpenMP threads spin after each parallel loop and took the cores OpenBLAS needed
 # (a W2 training step ran 3x slower); waiting passively costs nothing we measured.
