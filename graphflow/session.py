@@ -63,10 +63,13 @@ class Session:
 
     def _execute(self, executable, fetch_tensors, elements, rebuild, feeds):
         state = _RunState(self, feeds)
-        with np.errstate(all="ignore"):
+        if getattr(executable, "warns", True):  # NumPy steps: silence log(0) and friends
+            with np.errstate(all="ignore"):
+                values = executable.run(feeds, state)
+        else:
             values = executable.run(feeds, state)
         state.commit()
-        borrowed = {id(v) for v in feeds.values()} | {id(v) for v in self._values.values()}
+        borrowed = _Borrowed(feeds, self._values)
         by_tensor = {t: _handout(v, borrowed) for t, v in zip(fetch_tensors, values)}
         return rebuild([by_tensor.get(e) if isinstance(e, Tensor) else None for e in elements])
 
@@ -168,7 +171,7 @@ class _RunState:
         self.session = session
         self.committed = session._values
         self.pending = {}
-        self.feed_ids = {id(v) for v in feeds.values()}
+        self.feeds = feeds
 
     def snapshot(self, var_op):
         value = self.committed.get(var_op)
@@ -192,7 +195,8 @@ class _RunState:
                 f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
                 f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
                 f"{value.shape}", assign_op)
-        if id(value) in self.feed_ids or not value.flags.owndata or not value.flags.writeable:
+        if (not value.flags.owndata or not value.flags.writeable
+                or any(value is v for v in self.feeds.values())):
             value = value.copy()  # never alias the user's feed, a constant or a view
         self.pending[var_op] = value
 
@@ -222,9 +226,22 @@ def _convert_feed(t, value):
     return arr
 
 
+class _Borrowed:
+    """The arrays a fetch must not hand out as they are: feeds and variable values (the ids
+    are collected only if some fetched array could be one of them)."""
+
+    def __init__(self, feeds, values):
+        self.feeds, self.values, self.ids = feeds, values, None
+
+    def __contains__(self, value):
+        if self.ids is None:
+            self.ids = {id(v) for v in self.feeds.values()} | {id(v) for v in self.values.values()}
+        return id(value) in self.ids
+
+
 def _handout(value, borrowed):
     """What the user gets back: a fresh array (never one the session or a feed holds)."""
-    if id(value) in borrowed or not value.flags.owndata or not value.flags.writeable:
+    if not value.flags.owndata or not value.flags.writeable or value in borrowed:
         value = value.copy()
     return value[()] if value.ndim == 0 else value
 

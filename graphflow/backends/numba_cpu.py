@@ -44,6 +44,7 @@ class Plan:
     def __init__(self, program, report):
         self.program, self.report = program, report
         self._compiled = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
+        self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
         self._pool = {}
         self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
         last = {}
@@ -61,6 +62,8 @@ class Plan:
         inlined = {op for op in program.ops if _inlined_constant(op, program)}
         self._steps = [(op, base.read_inputs(op), op.opdef is FUSED, _in_place(op), dying[i])
                        for i, op in enumerate(program.ops) if op not in inlined]
+        # kernels never warn; NumPy steps need np.errstate around the run
+        self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
         self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
                                     for t in op._attrs["results"]]
                                for op in program.ops if op.opdef is FUSED}
@@ -105,7 +108,7 @@ class Plan:
                     self._pool.setdefault((entry[0].dtype.str, entry[0].size), []).append(entry[0])
 
     def _buffer(self, dtype, n, refs):
-        free = self._pool.get((np.dtype(dtype).str, n))
+        free = self._pool.get((dtype.str, n))
         if free:
             buf = free.pop()
         else:
@@ -115,20 +118,66 @@ class Plan:
         return buf
 
     def _launch(self, op, args, refs):
-        shapes = {a.shape for a in args if a is not None}
-        shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(
-            *(a.shape for a in args if a is not None))
+        # what depends only on the operands' shapes and layouts is worked out once
+        layout = (op,) + tuple(None if a is None else (a.shape, a.flags.c_contiguous)
+                               for a in args)
+        recipe = self._recipes.get(layout)
+        if recipe is None:
+            recipe = self._recipes[layout] = self._recipe(op, args)
+        if recipe is _FALLBACK:
+            return self._fallback(op, args)
+        if recipe is _REDUCTION:
+            return self._launch_reduction(op, args, refs, _loop_shape(args))
+        shape, n, dtypes, reads, sizes, kernel = recipe
+        outs = [self._buffer(dtype, n, refs) for dtype in dtypes]
+        if n:
+            operands = []
+            for (mode, k), a in zip(reads, args):
+                if mode == "scalar":
+                    operands.append(a.reshape(-1)[0])
+                elif mode == "broadcast":
+                    operands.append(np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1))
+                elif mode != "const":
+                    operands.append(a.reshape(-1))
+                    if k is not None:
+                        operands.append(k)
+            kernel(*sizes, *operands, *outs)
+        return [o.reshape(shape) for o in outs]
+
+    def _recipe(self, op, args):
+        """How to launch an elementwise kernel for operands of these shapes: the loop
+        shape, buffers, operand reads and the compiled kernel (compiling it if new)."""
+        shape = _loop_shape(args)
         if op._attrs["body"][-1].kind == base.REDUCE:
-            return self._launch_reduction(op, args, refs, shape)
+            return _REDUCTION
         results = op._attrs["results"]
         if any(tuple(t.shape.dims or ()) != shape and not _fits_loop(positions, args, shape)
                for t, positions in zip(results, self._result_leaves[op])):
-            return self._fallback(op, args)
+            return _FALLBACK
         n = math.prod(shape)
-        outs = [self._buffer(t.dtype.np, n, refs) for t in results]
-        if n:
-            self._run_kernel(op, args, shape, n, (n,), outs, nest=True)
-        return [o.reshape(shape) for o in outs]
+        dtypes = [t.dtype.np for t in results]
+        if not n:
+            return shape, n, dtypes, [], (), None
+        reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
+                 for leaf, a in zip(op._attrs["leaves"], args)]
+        sizes = (n,)
+        columns = _common_columns(reads, n)
+        if columns:  # a (rows, columns) loop nest: bias rows and keepdims columns
+            sizes = (n // columns, columns)
+            reads = [("row", v[:1]) if m == "suffix" else ("col", v[:1]) if m == "prefix"
+                     else (m, v) for m, v in reads]
+        modes = tuple(m for m, _ in reads)
+        new = (op, modes, n >= PARALLEL_FROM) not in self._compiled
+        kernel = self._kernel(op, modes, n >= PARALLEL_FROM)
+        plan = [(m if a is None or a.shape == shape or m not in ("full",) else "broadcast",
+                 v[1] if len(v) > 1 else None) for (m, v), a in zip(reads, args)]
+        operands = [x for _, v in reads for x in v]
+        outs = [np.empty(n, dtype) for dtype in dtypes]
+        kernel(*sizes, *operands, *outs)  # compiles now, so the log can say it did
+        if new:
+            kernel_cache.log_compile(self._compiled[(op, modes, n >= PARALLEL_FROM)][0],
+                                     kernel, f"new operand modes {list(modes)}")
+        return shape, n, dtypes, plan, sizes, kernel
 
     def _launch_reduction(self, op, args, refs, shape):
         """A group ending in a reduction over trailing ("rows") or leading axes."""
@@ -160,14 +209,9 @@ class Plan:
                   for leaf, a in zip(op._attrs["leaves"], args)]
         return [np.asarray(r) for r in op.opdef.reference(*values, **op._attrs)]
 
-    def _run_kernel(self, op, args, shape, n, sizes, outs, nest=False):
+    def _run_kernel(self, op, args, shape, n, sizes, outs):
         reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
                  for leaf, a in zip(op._attrs["leaves"], args)]
-        columns = _common_columns(reads, n) if nest else None
-        if columns:  # a (rows, columns) loop nest: bias rows and keepdims columns
-            sizes = (n // columns, columns)
-            reads = [("row", v[:1]) if m == "suffix" else ("col", v[:1]) if m == "prefix"
-                     else (m, v) for m, v in reads]
         modes = [m for m, _ in reads]
         operands = [x for _, v in reads for x in v]
         parallel = n >= PARALLEL_FROM
@@ -249,6 +293,16 @@ def _root(a):
     while isinstance(a, np.ndarray) and a.base is not None:
         a = a.base
     return a
+
+
+_FALLBACK, _REDUCTION = "fallback", "reduction"
+
+
+def _loop_shape(args):
+    shapes = {a.shape for a in args if a is not None}
+    if len(shapes) == 1:
+        return shapes.pop()
+    return np.broadcast_shapes(*(a.shape for a in args if a is not None))
 
 
 def _fits_loop(positions, args, shape):
