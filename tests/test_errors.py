@@ -204,3 +204,15 @@ def test_traceback_ends_at_the_users_line():
         internal = [f.filename for f in frames if f.filename.startswith(package)]
         assert internal == [os.path.join(package, "errors.py")], internal
         assert frames[-2].filename == __file__
+
+
+def test_a_failing_fused_kernel_names_its_ops_and_lines():
+    x = gf.placeholder(gf.float32, [None, 3], name="x")
+    y = gf.placeholder(gf.float32, [None, 3], name="y")
+    z = gf.tanh(x + y)  # fused-line
+    with gf.Session() as sess, pytest.raises(gf.errors.InvalidArgumentError) as e:
+        sess.run(z, {x: np.zeros((2, 3)), y: np.zeros((4, 3))})
+    msg = str(e.value)
+    assert "Add 'add'" in msg and "Tanh 'Tanh'" in msg and "(2, 3)" in msg and "(4, 3)" in msg
+    assert f"{__file__}:{line_of('fused-line')}" in msg
+    assert_clean(e)

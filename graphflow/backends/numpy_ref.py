@@ -83,9 +83,14 @@ def evaluate(op, args, state):
 
 
 def runtime_error(op, args, cause):
+    """An InvalidArgumentError naming the op (every op of a fused kernel), its line and
+    the shapes it got, for an exception raised while running it."""
+    members = op._attrs.get("body") or [op]
     lines = [f"{op.type} op {op.name!r} failed at run time: {cause}"]
-    if op.source is not None:
-        lines.append(f"  created at {op.source}: {op.source.code}")
+    for m in members:
+        if m.source is not None:
+            what = f"{m.type} {m.name!r} " if len(members) > 1 else ""
+            lines.append(f"  {what}created at {m.source}: {m.source.code}")
     for i, (t, a) in enumerate(zip(op.inputs, args)):
         if a is not None:
             lines.append(f"  input {i}: {t.name!r} got {a.dtype.name} array of shape {a.shape}")
