@@ -64,6 +64,9 @@ class Plan:
                        for i, op in enumerate(program.ops) if op not in inlined]
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
+        fetched = set(program.outputs)
+        self._fetched = {op: [t in fetched for t in op.outputs]
+                         for op in program.ops if op.opdef is FUSED}
         self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
                                     for t in op._attrs["results"]]
                                for op in program.ops if op.opdef is FUSED}
@@ -129,7 +132,12 @@ class Plan:
         if recipe is _REDUCTION:
             return self._launch_reduction(op, args, refs, _loop_shape(args))
         shape, n, dtypes, reads, sizes, kernel = recipe
-        outs = [self._buffer(dtype, n, refs) for dtype in dtypes]
+        # a fetched result gets an array of its own shape: handed to the user as it is
+        # (a reshaped pool buffer would be a view, which the session must copy)
+        owned = [np.empty(shape, dtype) if fetched else None
+                 for dtype, fetched in zip(dtypes, self._fetched[op])]
+        outs = [self._buffer(dtype, n, refs) if o is None else o.reshape(-1)
+                for dtype, o in zip(dtypes, owned)]
         if n:
             operands = []
             for (mode, k), a in zip(reads, args):
@@ -142,7 +150,7 @@ class Plan:
                     if k is not None:
                         operands.append(k)
             kernel(*sizes, *operands, *outs)
-        return [o.reshape(shape) for o in outs]
+        return [o.reshape(shape) if own is None else own for o, own in zip(outs, owned)]
 
     def _recipe(self, op, args):
         """How to launch an elementwise kernel for operands of these shapes: the loop
