@@ -26,8 +26,19 @@ def cache_dir():
     root = os.environ.get("GRAPHFLOW_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "graphflow")
     path = os.path.join(root, "kernels")
-    os.makedirs(path, mode=0o700, exist_ok=True)
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    except OSError:  # no writable home: kernels still cache, for this process only
+        global _FALLBACK_DIR
+        if _FALLBACK_DIR is None:
+            _FALLBACK_DIR = tempfile.mkdtemp(prefix="graphflow-kernels-")
+            print(f"graphflow: cannot create {path}; caching kernels in {_FALLBACK_DIR}",
+                  file=sys.stderr)
+        path = _FALLBACK_DIR
     return path
+
+
+_FALLBACK_DIR = None
 
 
 def _library_version():
