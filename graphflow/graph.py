@@ -117,7 +117,8 @@ class Operation:
             for i, (shape, dtype) in enumerate(output_specs)
         )
         for t in self._inputs:
-            t._consumers.append(self)
+            if t.graph is graph:  # a compiler's private copy never shows up in user graphs
+                t._consumers.append(self)
 
     graph = property(lambda self: self._graph)
     name = property(lambda self: self._name)

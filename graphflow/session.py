@@ -42,11 +42,12 @@ class Session:
         fetch_tensors, executable = self._executable(elements, feeds)
         return self._execute(executable, fetch_tensors, elements, rebuild, feeds)
 
+    @errors.api_boundary
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function ``f(*feed_values)`` that runs ``fetches`` with the tensors of
         ``feed_list`` fed in that order: ``run`` with the lookups done once (TF1 API)."""
         elements, rebuild = _flatten(fetches, self.graph)
-        feed_list = [t if isinstance(t, Tensor) else self._element(t) for t in feed_list or ()]
+        feed_list = [self._feed_key(t) for t in feed_list or ()]
         fetch_tensors, executable = self._executable(elements, dict.fromkeys(feed_list))
 
         @errors.api_boundary
@@ -70,14 +71,17 @@ class Session:
             values = executable.run(feeds, state)
         state.commit()
         borrowed = _Borrowed(feeds, self._values)
-        by_tensor = {t: _handout(v, borrowed) for t, v in zip(fetch_tensors, values)}
+        by_tensor, handed = {}, set()
+        for t, v in zip(fetch_tensors, values):
+            by_tensor[t] = v = _handout(v, borrowed, handed)
+            handed.add(id(v))
         return rebuild([by_tensor.get(e) if isinstance(e, Tensor) else None for e in elements])
 
     def _executable(self, elements, feeds):
         """The backend's prepared program for these fetches and fed tensors (cached)."""
         fetch_tensors = tuple(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
         targets = tuple(dict.fromkeys(e for e in elements if isinstance(e, Operation)))
-        key = (fetch_tensors, targets, tuple(feeds))
+        key = (fetch_tensors, targets, frozenset(feeds))
         executable = self._prepared.get(key)
         if executable is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
@@ -99,16 +103,21 @@ class Session:
     def _check_feeds(self, feed_dict):
         feeds = {}
         for key, value in (feed_dict or {}).items():
-            t = key if isinstance(key, Tensor) else self._element(key)
-            if not isinstance(t, Tensor):
-                raise errors.DTypeError(f"feed_dict keys must be tensors, got the operation "
-                                        f"{t.name!r}; did you mean '{t.name}:0'?")
-            if t.graph is not self.graph:
-                raise errors.InvalidArgumentError(
-                    f"cannot feed {errors.describe(t)}: it belongs to another graph than "
-                    "this session's", t)
+            t = self._feed_key(key)
             feeds[t] = _convert_feed(t, value)
         return feeds
+
+    def _feed_key(self, key):
+        """The tensor a feed_dict key (a tensor or a name) stands for, checked."""
+        t = key if isinstance(key, Tensor) else self._element(key)
+        if not isinstance(t, Tensor):
+            raise errors.DTypeError(f"feed keys must be tensors, got the operation "
+                                    f"{t.name!r}; did you mean '{t.name}:0'?")
+        if t.graph is not self.graph:
+            raise errors.InvalidArgumentError(
+                f"cannot feed {errors.describe(t)}: it belongs to another graph than "
+                "this session's", t)
+        return t
 
     def _element(self, obj):
         try:
@@ -217,9 +226,13 @@ def _convert_feed(t, value):
                                 "; feed NumPy arrays, lists or scalars")
     try:
         arr = dtypes.convert_value(value, t.dtype)
-    except TypeError as e:
-        raise errors.DTypeError(f"cannot feed {np.asarray(value).dtype.name} data to "
-                                f"{errors.describe(t)}: {e}", t) from None
+    except (TypeError, ValueError) as e:  # ValueError: ragged nested lists
+        try:
+            what = np.asarray(value).dtype.name
+        except ValueError:  # ragged: no dtype to name
+            what = f"ragged {type(value).__name__}"
+        raise errors.DTypeError(f"cannot feed {what} data to {errors.describe(t)}: {e}",
+                                t) from None
     if not t.shape.is_compatible_with(arr.shape):
         raise errors.InvalidArgumentError(
             f"cannot feed a value of shape {arr.shape} to {errors.describe(t)}", t)
@@ -239,9 +252,11 @@ class _Borrowed:
         return id(value) in self.ids
 
 
-def _handout(value, borrowed):
-    """What the user gets back: a fresh array (never one the session or a feed holds)."""
-    if not value.flags.owndata or not value.flags.writeable or value in borrowed:
+def _handout(value, borrowed, handed):
+    """What the user gets back: a fresh array (never one the session, a feed or another
+    fetch of the same run holds)."""
+    if (not value.flags.owndata or not value.flags.writeable or id(value) in handed
+            or value in borrowed):
         value = value.copy()
     return value[()] if value.ndim == 0 else value
 

@@ -168,3 +168,57 @@ def test_a_reduction_never_writes_into_the_buffer_it_reads():
     xv = np.array([[0.5, -1, 2, -3]], np.float32)
     with gf.Session() as sess:
         np.testing.assert_allclose(sess.run(m, {x: xv}), np.max(xv / (np.abs(xv.T) + 1), 0))
+
+
+# -- regressions found in review: buffers, aliasing, random streams ---------------------------
+
+def test_in_place_output_never_overwrites_an_operand_still_read_by_row():
+    x = gf.placeholder(gf.float32, [2, 3])
+    a = x * 2.0
+    k = a + a[0]  # a dies here, and a[0] (a view of it) is read per row
+    out = gf.reshape(k, [6])
+    xv = np.arange(6, dtype=np.float32).reshape(2, 3)
+    with gf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(out, {x: xv}), (xv * 2 + xv[0] * 2).ravel())
+
+
+def test_a_fallback_group_does_not_free_a_buffer_its_result_aliases():
+    x = gf.placeholder(gf.float32, [None])
+    b = gf.placeholder(gf.float32, [None])
+    a = x * 2.0
+    w = gf.reduce_sum(gf.reshape(a, [-1, 1]), axis=1)
+    s = gf.stop_gradient(a)
+    u = s + b
+    kk = gf.reshape(x * 5.0, [1, -1])
+    feed = {x: np.ones(1, np.float32), b: np.zeros(3, np.float32)}
+    with gf.Session() as sess, gf.Session(backend="numpy") as ref:
+        for got, want in zip(sess.run([s, u, kk, w], feed), ref.run([s, u, kk, w], feed)):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_integer_max_reduction_starts_at_the_true_minimum():
+    x = gf.placeholder(gf.int32, [1, 2])
+    m = gf.reduce_max(x - 1, axis=1)
+    low = np.iinfo(np.int32).min
+    with gf.Session() as sess:
+        assert sess.run(m, {x: np.array([[low + 1, low + 1]], np.int32)}).tolist() == [low]
+
+
+def test_random_streams_match_the_oracle_when_draws_are_not_fetched():
+    def draws(backend):
+        gf.reset_default_graph()
+        r = gf.random_normal([2], seed=1)
+        with gf.Session(backend=backend) as sess:
+            sess.run(r.op)  # a draw that nothing fetches still advances the generator
+            return sess.run(r)
+
+    np.testing.assert_array_equal(draws("numba"), draws("numpy"))
+
+
+def test_compiling_leaves_the_users_graph_alone():
+    v = gf.Variable(1.0)
+    before = v.consumers()
+    for _ in range(3):
+        with gf.Session() as sess:
+            sess.run(v.initializer)
+    assert v.consumers() == before

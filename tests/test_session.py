@@ -185,3 +185,31 @@ def test_plan_is_cached_per_fetch_and_feed_set():
         assert len(sess._prepared) == 1
         sess.run([y, x], {x: [1.0]})
         assert len(sess._prepared) == 2
+
+
+def test_two_fetches_of_one_value_are_two_arrays():
+    x = gf.placeholder(gf.float32, [2])
+    y = x * 2.0
+    with gf.Session() as sess:
+        a, b = sess.run([y, gf.identity(y)], {x: [1.0, 2.0]})
+    a[0] = 100
+    assert b[0] == 2.0
+
+
+def test_feed_order_does_not_recompile():
+    a = gf.placeholder(gf.float32, [])
+    b = gf.placeholder(gf.float32, [])
+    y = a + b
+    with gf.Session() as sess:
+        sess.run(y, {a: 1.0, b: 2.0})
+        sess.run(y, {b: 2.0, a: 1.0})
+        assert len(sess._prepared) == 1
+
+
+def test_ragged_feed_and_bad_callable_feeds_are_graphflow_errors():
+    x = gf.placeholder(gf.float32, [None, None], name="x")
+    with gf.Session() as sess:
+        with pytest.raises(gf.errors.DTypeError, match="'x:0'"):
+            sess.run(x * 2, {x: [[1.0], [2.0, 3.0]]})
+        with pytest.raises(gf.errors.DTypeError, match="feed keys must be tensors"):
+            sess.make_callable(x * 2, [x.op])

@@ -18,6 +18,8 @@ import re
 
 import numpy as np
 
+from ..ops.base import REDUCE
+
 _LITERAL = re.compile(r"(?<![\w.])(\d+\.\d*|\d+)(?![\w.])")
 READ = {
     "full": "{a}[i]",
@@ -96,7 +98,7 @@ def kernel_source(fused, modes, parallel):
     body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
     decorator = f'@njit(cache=True, error_model="numpy", parallel={parallel}, fastmath=FASTMATH)'
     loop = "prange" if parallel else "range"
-    if body[-1].kind == "reduce":
+    if body[-1].kind == REDUCE:
         return _reduce_source(body, leaves, modes, decorator, loop)
     params, code, names, header = _element_code(body, leaves, modes)
     outs = [f"out{r}" for r in range(len(results))]
@@ -121,8 +123,12 @@ def _accumulator(dtype, identity):
     acc = np.dtype("float64" if dtype.is_floating else "bool" if dtype.is_bool else "int64")
     if identity in _IDENTITY:
         return acc, _literal(np.asarray(_IDENTITY[identity], acc))
-    limit = np.inf if acc.kind == "f" else np.iinfo(dtype.np).max
-    return acc, _literal(np.asarray(-limit if identity == "lowest" else limit, acc))
+    if acc.kind == "f":
+        value = -np.inf if identity == "lowest" else np.inf
+    else:
+        info = np.iinfo(dtype.np)
+        value = info.min if identity == "lowest" else info.max
+    return acc, _literal(np.asarray(value, acc))
 
 
 def _reduce_source(body, leaves, modes, decorator, loop):

@@ -81,9 +81,7 @@ class Plan:
                 args[j] = env.get(t)  # None: an inlined constant
             try:
                 if is_kernel:
-                    if in_place:
-                        self._release(dying, env, refs)  # an output may reuse a dying input
-                    outputs = self._launch(op, args, refs)
+                    outputs = self._launch(op, args, refs, dying if in_place else (), env)
                 else:
                     outputs = evaluate(op, args, state)
             except errors.GraphflowError:
@@ -96,8 +94,7 @@ class Plan:
                     entry = refs.get(id(_root(value)))
                     if entry is not None:
                         entry[1] += 1
-            if not in_place:
-                self._release(dying, env, refs)
+            self._release(dying, env, refs)  # what the kernel did not already release
         return [env[t] for t in self.program.outputs]
 
     def _release(self, tensors, env, refs):
@@ -120,7 +117,7 @@ class Plan:
         refs[id(buf)] = [buf, 0]
         return buf
 
-    def _launch(self, op, args, refs):
+    def _launch(self, op, args, refs, dying, env):
         # what depends only on the operands' shapes and layouts is worked out once
         layout = (op,) + tuple(None if a is None else (a.shape, a.flags.c_contiguous)
                                for a in args)
@@ -132,6 +129,11 @@ class Plan:
         if recipe is _REDUCTION:
             return self._launch_reduction(op, args, refs, _loop_shape(args))
         shape, n, dtypes, reads, sizes, kernel = recipe
+        if dying:  # an output may take a dying input's buffer if every read of it is a[i]
+            shared = {id(_root(a)) for (mode, _), a in zip(reads, args)
+                      if a is not None and mode != "full"}
+            self._release([t for t in dying if t in env and id(_root(env[t])) not in shared],
+                          env, refs)
         # a fetched result gets an array of its own shape: handed to the user as it is
         # (a reshaped pool buffer would be a view, which the session must copy)
         owned = [np.empty(shape, dtype) if fetched else None
@@ -277,12 +279,10 @@ def _in_place(op):
 def _common_columns(reads, n):
     """The row length every suffix operand spans and every prefix operand repeats
     over, if there is one (then the kernel needs no division per element)."""
-    columns = set()
+    columns = set()  # suffix: k = its size; prefix: k = n // size, the columns it covers
     for mode, values in reads:
-        if mode == "suffix":
+        if mode in ("suffix", "prefix"):
             columns.add(values[1])
-        elif mode == "prefix":
-            columns.add(values[1])  # k = n // size: each prefix element covers k columns
     return columns.pop() if len(columns) == 1 and 0 not in columns else None
 
 

@@ -185,4 +185,4 @@ def _rewrite(program, group_of, members):
             op = new
         ops.append(op)
     outputs = [mapping.get(t, t) for t in program.outputs]
-    return Program(graph, ops, outputs, program.feeds)
+    return Program(graph, ops, outputs, program.feeds, program.targets)

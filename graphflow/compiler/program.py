@@ -7,7 +7,7 @@ graph is never touched. Each copy keeps its name, source line, role and ``origin
 """
 
 from ..graph import Graph, Operation
-from ..ops.base import ASSIGN, CONTROL, PLACEHOLDER, OpDef, Spec
+from ..ops.base import ASSIGN, CONTROL, PLACEHOLDER, RANDOM, OpDef, Spec
 
 # A fed tensor enters the program as a FEED op: its value comes from feed_dict.
 FEED = OpDef("Feed", PLACEHOLDER, lambda inputs, *, dtype, shape: Spec(shape, dtype),
@@ -22,8 +22,9 @@ class Program:
     copy of the variable op with attr ``fresh=True``, placed right before its reader, so
     passes may move or drop pure ops freely."""
 
-    def __init__(self, graph, ops, outputs, feeds):
+    def __init__(self, graph, ops, outputs, feeds, targets=()):
         self.graph, self.ops, self.outputs, self.feeds = graph, ops, outputs, feeds
+        self.targets = targets  # names of fetched operations: they run even if pure
 
     def counts(self):
         """Ops by kind, for the pipeline's explanation."""
@@ -66,7 +67,7 @@ def from_subgraph(sub):
         ops.append(new)
         mapping.update(zip(op.outputs, new.outputs))
     outputs = [mapping[t] for t in sub.fetch_tensors]
-    return Program(graph, ops, outputs, feeds)
+    return Program(graph, ops, outputs, feeds, frozenset(op.name for op in sub.target_ops))
 
 
 def rebuild(program, rewrite):
@@ -88,18 +89,19 @@ def rebuild(program, rewrite):
         ops.extend(graph._ops[made:])  # whatever the rewrite (or the copy) added
         mapping.update(zip(op.outputs, outputs))
     outputs = [mapping[t] for t in program.outputs]
-    return prune(Program(graph, ops, outputs, program.feeds))
+    return prune(Program(graph, ops, outputs, program.feeds, program.targets))
 
 
 def prune(program):
     """Drop pure ops that nothing fetched or effectful depends on."""
     live = set()
     stack = [t.op for t in program.outputs]
-    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL)]
+    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL, RANDOM)
+              or op.name in program.targets]  # effects (draws advance a generator), targets
     while stack:
         op = stack.pop()
         if op not in live:
             live.add(op)
             stack.extend(t.op for t in op.inputs)
     ops = [op for op in program.ops if op in live]
-    return Program(program.graph, ops, program.outputs, program.feeds)
+    return Program(program.graph, ops, program.outputs, program.feeds, program.targets)
