@@ -45,6 +45,7 @@ class Plan:
         self.program, self.report = program, report
         self._compiled = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
         self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
+        self._unlogged = set()  # kernels whose first call (the compile) is yet to come
         self._pool = {}
         self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
         last = {}
@@ -128,7 +129,7 @@ class Plan:
             return self._fallback(op, args)
         if recipe is _REDUCTION:
             return self._launch_reduction(op, args, refs, _loop_shape(args))
-        shape, n, dtypes, reads, sizes, kernel = recipe
+        shape, n, dtypes, reads, sizes, kernel, key = recipe
         if dying:  # an output may take a dying input's buffer if every read of it is a[i]
             shared = {id(_root(a)) for (mode, _), a in zip(reads, args)
                       if a is not None and mode != "full"}
@@ -152,6 +153,10 @@ class Plan:
                     if k is not None:
                         operands.append(k)
             kernel(*sizes, *operands, *outs)
+            if key in self._unlogged:  # Numba compiled (or loaded) it during that call
+                self._unlogged.discard(key)
+                kernel_cache.log_compile(self._compiled[key][0], kernel,
+                                         f"new operand modes {list(key[1])}")
         return [o.reshape(shape) if own is None else own for o, own in zip(outs, owned)]
 
     def _recipe(self, op, args):
@@ -167,7 +172,7 @@ class Plan:
         n = math.prod(shape)
         dtypes = [t.dtype.np for t in results]
         if not n:
-            return shape, n, dtypes, [], (), None
+            return shape, n, dtypes, [], (), None, None
         reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
                  for leaf, a in zip(op._attrs["leaves"], args)]
         sizes = (n,)
@@ -176,18 +181,13 @@ class Plan:
             sizes = (n // columns, columns)
             reads = [("row", v[:1]) if m == "suffix" else ("col", v[:1]) if m == "prefix"
                      else (m, v) for m, v in reads]
-        modes = tuple(m for m, _ in reads)
-        new = (op, modes, n >= PARALLEL_FROM) not in self._compiled
-        kernel = self._kernel(op, modes, n >= PARALLEL_FROM)
+        key = (op, tuple(m for m, _ in reads), n >= PARALLEL_FROM)
+        if key not in self._compiled:
+            self._unlogged.add(key)
+        kernel = self._kernel(*key)
         plan = [(m if a is None or a.shape == shape or m not in ("full",) else "broadcast",
                  v[1] if len(v) > 1 else None) for (m, v), a in zip(reads, args)]
-        operands = [x for _, v in reads for x in v]
-        outs = [np.empty(n, dtype) for dtype in dtypes]
-        kernel(*sizes, *operands, *outs)  # compiles now, so the log can say it did
-        if new:
-            kernel_cache.log_compile(self._compiled[(op, modes, n >= PARALLEL_FROM)][0],
-                                     kernel, f"new operand modes {list(modes)}")
-        return shape, n, dtypes, plan, sizes, kernel
+        return shape, n, dtypes, plan, sizes, kernel, key
 
     def _launch_reduction(self, op, args, refs, shape):
         """A group ending in a reduction over trailing ("rows") or leading axes."""

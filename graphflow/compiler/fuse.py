@@ -52,7 +52,7 @@ def fuse(program):
                 if groups.can_merge(g, target):
                     target = groups.merge(g, target)
         groups.record(op, target)
-    group_of, members = groups.final(), groups.members_by_group()
+    group_of, members = groups.final(), groups.members
     _absorb_reductions(program, group_of, members)
     return _rewrite(program, group_of, members)
 
@@ -132,7 +132,7 @@ class _Groups:
 
     def merge(self, a, b):
         self.parent[b] = a
-        self.members[a] = sorted(self.members[a] + self.members.pop(b), key=_position)
+        self.members[a] = sorted(self.members[a] + self.members.pop(b), key=lambda op: op.id)
         return a
 
     def record(self, op, target):
@@ -148,12 +148,6 @@ class _Groups:
     def final(self):
         return {op: self.find(g) for op, g in self.group_of.items()}
 
-    def members_by_group(self):
-        return self.members
-
-
-def _position(op):
-    return op.id
 
 
 def _rewrite(program, group_of, members):

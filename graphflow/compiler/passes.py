@@ -11,7 +11,7 @@ from ..ops import base
 from ..ops.sources import CONST
 from .program import clone, rebuild
 
-PURE = {base.ELEMENTWISE, base.REDUCE, base.CONTRACTION, base.MOVEMENT, base.SOURCE, base.SHAPE}
+PURE = base.PURE_KINDS
 FOLD_LIMIT = 1 << 16  # elements: fold small tensors (shapes, axes, scalars), not big data
 
 
@@ -95,7 +95,8 @@ def _passes_through(x, out):
 
 
 def simplify(program):
-    """Safe identities: x*1, x+0, x-0, x/1, -(-x), identity, transpose of transpose,
+    """Safe identities: x*1, x+0, x-0, x/1, -(-x), ops whose scalar expression is their
+    input (identity, stop_gradient: gradients are built before compiling), transpose of transpose,
     reshape of a (statically valid) reshape, broadcast_to / sum_to to the same shape."""
 
     def rewrite(graph, op, inputs):
@@ -103,8 +104,9 @@ def simplify(program):
             return None
         out = op.outputs[0] if op.outputs else None
         t = op.type
-        if t == "Identity" or (t in ("SumToShape", "BroadcastTo")
-                               and _passes_through(inputs[0], out)):
+        if op.kind == base.ELEMENTWISE and op.opdef.scalar == "{0}":  # identity, stop_gradient
+            return [inputs[0]]
+        if t in ("SumToShape", "BroadcastTo") and _passes_through(inputs[0], out):
             return [inputs[0]]
         if t in ("Mul", "Add", "Sub", "RealDiv"):
             unit = 1 if t in ("Mul", "RealDiv") else 0

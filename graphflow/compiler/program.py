@@ -33,9 +33,6 @@ class Program:
             out[op.kind] = out.get(op.kind, 0) + 1
         return out
 
-    def __len__(self):
-        return len(self.ops)
-
 
 def clone(graph, op, inputs, opdef=None, attrs=None, specs=None):
     """A copy of ``op`` in ``graph`` (optionally another op type/attrs) on new inputs."""

@@ -147,7 +147,7 @@ def require_dtype(t, allowed, what):
 
 # -- values known while the graph is built ----------------------------------------------------
 
-_PURE_KINDS = {ELEMENTWISE, REDUCE, CONTRACTION, MOVEMENT, SOURCE, SHAPE}
+PURE_KINDS = {ELEMENTWISE, REDUCE, CONTRACTION, MOVEMENT, SOURCE, SHAPE}  # no effects
 _STATIC_LIMIT = 4096  # evaluate at construction only small things (shape vectors, axes)
 
 
@@ -161,7 +161,7 @@ def static_value(tensor):
     op = tensor.op
     if op.kind == SOURCE and not op.inputs:
         return op.opdef.reference(**op._attrs)
-    if op.kind not in _PURE_KINDS:
+    if op.kind not in PURE_KINDS:
         return None
     if op.kind == SHAPE:
         shape = op.inputs[0].shape
