@@ -153,10 +153,8 @@ class Plan:
                     if k is not None:
                         operands.append(k)
             kernel(*sizes, *operands, *outs)
-            if key in self._unlogged:  # Numba compiled (or loaded) it during that call
-                self._unlogged.discard(key)
-                kernel_cache.log_compile(self._compiled[key][0], kernel,
-                                         f"new operand modes {list(key[1])}")
+            if self._unlogged:
+                self._log_first_call(key, kernel)
         return [o.reshape(shape) if own is None else own for o, own in zip(outs, owned)]
 
     def _recipe(self, op, args):
@@ -181,10 +179,7 @@ class Plan:
             sizes = (n // columns, columns)
             reads = [("row", v[:1]) if m == "suffix" else ("col", v[:1]) if m == "prefix"
                      else (m, v) for m, v in reads]
-        key = (op, tuple(m for m, _ in reads), n >= PARALLEL_FROM)
-        if key not in self._compiled:
-            self._unlogged.add(key)
-        kernel = self._kernel(*key)
+        key, kernel = self._kernel(op, tuple(m for m, _ in reads), n)
         plan = [(m if a is None or a.shape == shape or m not in ("full",) else "broadcast",
                  v[1] if len(v) > 1 else None) for (m, v), a in zip(reads, args)]
         return shape, n, dtypes, plan, sizes, kernel, key
@@ -222,23 +217,27 @@ class Plan:
     def _run_kernel(self, op, args, shape, n, sizes, outs):
         reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
                  for leaf, a in zip(op._attrs["leaves"], args)]
-        modes = [m for m, _ in reads]
-        operands = [x for _, v in reads for x in v]
-        parallel = n >= PARALLEL_FROM
-        key = (op, tuple(modes), parallel)
-        first = key not in self._compiled
-        kernel = self._kernel(*key)
-        kernel(*sizes, *operands, *outs)
-        if first:  # Numba compiles (or loads from its cache) on the first call
-            kernel_cache.log_compile(self._compiled[key][0], kernel,
-                                     f"new operand modes {list(modes)}")
+        key, kernel = self._kernel(op, tuple(m for m, _ in reads), n)
+        kernel(*sizes, *[x for _, v in reads for x in v], *outs)
+        if self._unlogged:
+            self._log_first_call(key, kernel)
 
-    def _kernel(self, op, modes, parallel):
-        found = self._compiled.get((op, modes, parallel))
+    def _kernel(self, op, modes, n):
+        """``(key, compiled kernel)`` for a Fused op read with these modes over n elements;
+        a new one is generated (or loaded from disk) and its first call will be logged."""
+        key = (op, modes, n >= PARALLEL_FROM)
+        found = self._compiled.get(key)
         if found is None:
-            source = codegen.kernel_source(op, modes, parallel)
-            found = self._compiled[(op, modes, parallel)] = kernel_cache.load_kernel(source)
-        return found[1]
+            source = codegen.kernel_source(op, modes, key[2])
+            found = self._compiled[key] = kernel_cache.load_kernel(source)
+            self._unlogged.add(key)
+        return key, found[1]
+
+    def _log_first_call(self, key, kernel):
+        if key in self._unlogged:  # Numba compiled (or loaded) it during that call
+            self._unlogged.discard(key)
+            kernel_cache.log_compile(self._compiled[key][0], kernel,
+                                     f"new operand modes {list(key[1])}")
 
     # -- introspection --------------------------------------------------------------------
     def kernels(self):

@@ -36,11 +36,8 @@ def fold(program):
         if op.kind not in PURE or len(op.outputs) != 1 or op.opdef is CONST:
             return None
         if op.kind == base.SHAPE:
-            shape = inputs[0].shape
-            if not shape.is_fully_defined():
-                return None
-            dummy = np.broadcast_to(np.zeros((), inputs[0].dtype.np), shape.dims)
-            return _const(graph, op, op.opdef.reference(dummy, **op._attrs))
+            value = base.shape_query_value(op, inputs[0])
+            return None if value is None else _const(graph, op, value)
         values = [_value(t) for t in inputs]
         if not inputs or any(v is None for v in values):
             return None

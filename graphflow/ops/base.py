@@ -164,11 +164,7 @@ def static_value(tensor):
     if op.kind not in PURE_KINDS:
         return None
     if op.kind == SHAPE:
-        shape = op.inputs[0].shape
-        if not shape.is_fully_defined():
-            return None
-        dummy = np.broadcast_to(np.zeros((), op.inputs[0].dtype.np), shape.dims)
-        return _as_outputs(op.opdef.reference(dummy, **op._attrs))[tensor.value_index]
+        return shape_query_value(op, op.inputs[0])
     values = [static_value(t) for t in op.inputs]
     if any(v is None or v.size > _STATIC_LIMIT for v in values):
         return None
@@ -177,6 +173,15 @@ def static_value(tensor):
             return _as_outputs(op.opdef.reference(*values, **op._attrs))[tensor.value_index]
     except Exception:  # the run will report it, with the op and its line
         return None
+
+
+def shape_query_value(op, x):
+    """The value of a SHAPE-kind op on ``x`` if x's static shape is fully known, else None
+    (evaluated on a zero-stride dummy: nothing of x's size is allocated)."""
+    if not x.shape.is_fully_defined():
+        return None
+    dummy = np.broadcast_to(np.zeros((), x.dtype.np), x.shape.dims)
+    return np.asarray(op.opdef.reference(dummy, **op._attrs))
 
 
 def static_ints(value, what):
