@@ -222,3 +222,33 @@ def test_compiling_leaves_the_users_graph_alone():
         with gf.Session() as sess:
             sess.run(v.initializer)
     assert v.consumers() == before
+
+
+def test_a_variable_update_is_one_kernel_that_writes_the_variable():
+    x = gf.placeholder(gf.float32, [None, 3])
+    w = gf.Variable(np.ones((3, 2), np.float32))
+    loss = gf.reduce_sum(gf.square(gf.matmul(x, w)))
+    step = gf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    xv = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        sess.run(step, {x: xv})
+        program = sess.plan(step, {x: xv}).program
+        got = sess.run(w)
+    update = [op for op in program.ops if op.type == "Fused"
+              and any(m.name.endswith("update_Variable/AssignSub") for m in op.attrs["body"])]
+    assert len(update) == 1 and [m.type for m in update[0].attrs["body"]] == ["Mul", "Sub"]
+    assert "Square" not in types(program)  # only its shape is needed for the gradient
+    xw = xv @ np.ones((3, 2), np.float32)
+    np.testing.assert_allclose(got, 1 - 0.1 * xv.T @ (2 * xw), rtol=1e-5)
+
+
+def test_updates_of_one_variable_in_one_run_all_apply():
+    c = gf.Variable(1.0)
+    both = gf.group(c.assign_add(1.0), c.assign_sub(0.25), c.assign_add(2.0))
+    with gf.Session() as sess:
+        with pytest.raises(gf.errors.FailedPreconditionError, match="uninitialized"):
+            sess.run(both)
+        sess.run(c.initializer)
+        sess.run(both)
+        assert sess.run(c) == 3.75

@@ -65,9 +65,12 @@ class Plan:
                        for i, op in enumerate(program.ops) if op not in inlined]
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
-        fetched = set(program.outputs)
-        self._fetched = {op: [t in fetched for t in op.outputs]
-                         for op in program.ops if op.opdef is FUSED}
+        # results handed out of the run (fetched, or stored into a variable) get arrays of
+        # their own, which the session keeps as they are; the rest come from the pool
+        kept = set(program.outputs) | {op.inputs[1] for op in program.ops
+                                       if op.kind == base.ASSIGN}
+        self._kept = {op: [t in kept for t in op.outputs]
+                      for op in program.ops if op.opdef is FUSED}
         self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
                                     for t in op._attrs["results"]]
                                for op in program.ops if op.opdef is FUSED}
@@ -135,10 +138,10 @@ class Plan:
                       if a is not None and mode != "full"}
             self._release([t for t in dying if t in env and id(_root(env[t])) not in shared],
                           env, refs)
-        # a fetched result gets an array of its own shape: handed to the user as it is
-        # (a reshaped pool buffer would be a view, which the session must copy)
-        owned = [np.empty(shape, dtype) if fetched else None
-                 for dtype, fetched in zip(dtypes, self._fetched[op])]
+        # a kept result gets an array of its own shape: handed to the user or the variable
+        # store as it is (a reshaped pool buffer would be a view, which must be copied)
+        owned = [np.empty(shape, dtype) if kept else None
+                 for dtype, kept in zip(dtypes, self._kept[op])]
         outs = [self._buffer(dtype, n, refs) if o is None else o.reshape(-1)
                 for dtype, o in zip(dtypes, owned)]
         if n:

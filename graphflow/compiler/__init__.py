@@ -7,10 +7,11 @@ pass, which ``Plan.explain()`` prints.
 """
 
 from .fuse import fuse
-from .passes import cse, fold, simplify
+from .passes import cse, expand_updates, fold, simplify
 from .program import Program, from_subgraph
 
 PIPELINE = [
+    ("expand updates", expand_updates),
     ("fold", fold),
     ("cse", cse),
     ("simplify", simplify),

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..ops import base
 from ..ops.sources import CONST
+from ..ops.state import ASSIGN_OP
 from .program import clone, rebuild
 
 PURE = base.PURE_KINDS
@@ -35,9 +36,12 @@ def fold(program):
     def rewrite(graph, op, inputs):
         if op.kind not in PURE or len(op.outputs) != 1 or op.opdef is CONST:
             return None
-        if op.kind == base.SHAPE:
-            value = base.shape_query_value(op, inputs[0])
-            return None if value is None else _const(graph, op, value)
+        if op.kind == base.SHAPE or _reads_only_shapes(op):
+            if not all(t.shape.is_fully_defined() for t in inputs):
+                return None
+            if op.kind == base.SHAPE:
+                return _const(graph, op, base.shape_query_value(op, inputs[0]))
+            return _const(graph, op, _evaluate_on_shapes(op, inputs))
         values = [_value(t) for t in inputs]
         if not inputs or any(v is None for v in values):
             return None
@@ -52,6 +56,35 @@ def fold(program):
         return _const(graph, op, result)
 
     return rebuild(program, rewrite)
+
+
+def _reads_only_shapes(op):
+    """An elementwise op whose scalar expression uses no input (ones_like, zeros_like)."""
+    return op.kind == base.ELEMENTWISE and isinstance(op.opdef.scalar, str) and \
+        "{" not in op.opdef.scalar
+
+
+def _evaluate_on_shapes(op, inputs):
+    dummies = [np.broadcast_to(np.zeros((), t.dtype.np), t.shape.dims) for t in inputs]
+    return op.opdef.reference(*dummies, **op._attrs)
+
+
+def _same_shape_input(op):
+    """An input of an elementwise op whose shape is the op's output shape at run time:
+    every other input broadcasts into it without growing it (statically known)."""
+    if op.kind != base.ELEMENTWISE or not op.inputs:
+        return None
+    for t in op.inputs:
+        rank = t.shape.ndims
+        if rank is None:
+            continue
+        others = [u for u in op.inputs if u is not t]
+        if all(u.shape.is_fully_defined() and u.shape.ndims <= rank and all(
+                d == 1 or d == big for d, big in zip(reversed(u.shape.dims),
+                                                     reversed(t.shape.dims)))
+               for u in others):
+            return t
+    return None
 
 
 def _freeze(value):
@@ -103,6 +136,9 @@ def simplify(program):
         t = op.type
         if op.kind == base.ELEMENTWISE and op.opdef.scalar == "{0}":  # identity, stop_gradient
             return [inputs[0]]
+        if op.kind == base.SHAPE and _same_shape_input(inputs[0].op) is not None:
+            # the shape of f(x) is x's: the elementwise result need not be materialized
+            return clone(graph, op, [_same_shape_input(inputs[0].op)]).outputs
         if t in ("SumToShape", "BroadcastTo") and _passes_through(inputs[0], out):
             return [inputs[0]]
         if t in ("Mul", "Add", "Sub", "RealDiv"):
@@ -129,5 +165,23 @@ def simplify(program):
             if static:  # then the inner reshape cannot fail at run time
                 return clone(graph, op, [inner.inputs[0], inputs[1]]).outputs
         return None
+
+    return rebuild(program, rewrite)
+
+
+def expand_updates(program):
+    """``AssignSub(v, x)`` -> ``Assign(v, Sub(read v, x))`` (any ASSIGN op with an
+    ``update`` rule): the update expression then fuses with the kernel computing x, so
+    an optimizer step for one variable is one kernel that writes the new value."""
+
+    def rewrite(graph, op, inputs):
+        rule = op.opdef.update
+        if op.kind != base.ASSIGN or rule is None:
+            return None
+        target, value = inputs
+        var = target.op
+        read = clone(graph, var, [], attrs={**var._attrs, "fresh": True})  # sees earlier writes
+        new = clone(graph, op, [read.outputs[0], value], opdef=rule, attrs={})
+        return clone(graph, op, [target, new.outputs[0]], opdef=ASSIGN_OP).outputs
 
     return rebuild(program, rewrite)

@@ -48,10 +48,13 @@ class OpDef:
     combine: for REDUCE ops that a kernel can compute, ``(step, identity, finish)``:
         the expression folding element ``{1}`` into accumulator ``{0}``, the identity
         ("zero", "one", "lowest", "highest", "false", "true") and a finish ("mean" or None).
+    update: for ASSIGN ops that combine the old value with the new one (AssignAdd), the
+        ELEMENTWISE OpDef computing ``new = update(old, value)``: the compiler rewrites
+        them as a plain Assign of that expression, so it fuses with what computes value.
     """
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
-                 differentiable=True, tensor_class=Tensor, doc=None):
+                 update=None, differentiable=True, tensor_class=Tensor, doc=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -60,6 +63,7 @@ class OpDef:
         self.reference = reference
         self.scalar = scalar
         self.combine = combine
+        self.update = update
         self.differentiable = differentiable
         self.tensor_class = tensor_class
         self.grad = None

@@ -9,7 +9,7 @@ from .. import errors
 from ..graph import GraphKeys, Tensor, get_default_graph, name_scope
 from .base import ASSIGN, VARIABLE, OpDef, Spec, old_value
 from .control import group
-from .elementwise import IDENTITY
+from .elementwise import ADD, IDENTITY, SUB
 from .sources import convert_to_tensor
 
 
@@ -111,9 +111,9 @@ def _assign_infer(inputs):
 
 ASSIGN_OP = OpDef("Assign", ASSIGN, _assign_infer, lambda old, value: value, differentiable=False)
 ASSIGN_ADD = OpDef("AssignAdd", ASSIGN, _assign_infer, lambda old, value: old_value(old) + value,
-                   differentiable=False)
+                   update=ADD, differentiable=False)
 ASSIGN_SUB = OpDef("AssignSub", ASSIGN, _assign_infer, lambda old, value: old_value(old) - value,
-                   differentiable=False)
+                   update=SUB, differentiable=False)
 
 
 def _assign_fn(opdef, default_name):
