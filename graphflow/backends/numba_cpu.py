@@ -123,8 +123,7 @@ class Plan:
 
     def _launch(self, op, args, refs, dying, env):
         # what depends only on the operands' shapes and layouts is worked out once
-        layout = (op,) + tuple(None if a is None else (a.shape, a.flags.c_contiguous)
-                               for a in args)
+        layout = (op, *[None if a is None else (a.shape, a.flags.c_contiguous) for a in args])
         recipe = self._recipes.get(layout)
         if recipe is None:
             recipe = self._recipes[layout] = self._recipe(op, args)
@@ -133,7 +132,7 @@ class Plan:
         if recipe is _REDUCTION:
             return self._launch_reduction(op, args, refs, _loop_shape(args))
         shape, n, dtypes, reads, sizes, kernel, key = recipe
-        if dying:  # an output may take a dying input's buffer if every read of it is a[i]
+        if dying and refs:  # an output may take a dying pool buffer if every read is a[i]
             shared = {id(_root(a)) for (mode, _), a in zip(reads, args)
                       if a is not None and mode != "full"}
             self._release([t for t in dying if t in env and id(_root(env[t])) not in shared],
