@@ -10,6 +10,7 @@ import numpy as np
 
 import graphflow as gf
 from graphflow.ops.broadcast import broadcast_to, sum_to
+from graphflow.ops.conv import AVG_POOL_GRAD, MAX_POOL, MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD
 from graphflow.ops.gather import scatter_add
 from graphflow.ops.indexing import STRIDED_SLICE_GRAD
 from graphflow.ops.movement import split_v
@@ -175,3 +176,46 @@ case("nn.sparse_softmax_xent", lambda l, x: gf.nn.sparse_softmax_cross_entropy_w
     labels=l, logits=x), np.array([2, 0]), U(2, 3) * 5)
 case("nn.sigmoid_xent", lambda l, x: gf.nn.sigmoid_cross_entropy_with_logits(
     labels=l, logits=x), np.array([[0.0, 1.0, 0.3]]), U(2, 3) * 3)
+case("placeholder_with_default", lambda x: gf.placeholder_with_default(x, [None, 3]) * x,
+     U(2, 3))
+_MOMENT_WEIGHTS = U(2, 3)
+case("nn.moments", lambda x: gf.add_n([m * w for m, w in zip(gf.nn.moments(x, [0]),
+                                                             _MOMENT_WEIGHTS)]), U(4, 3))
+case("nn.moments/keep_dims_all", lambda x: gf.nn.moments(x, [0, 1], keep_dims=True)[1], U(2, 3))
+case("nn.batch_normalization", lambda x, m, v, b, s: gf.nn.batch_normalization(
+    x, m, v, b, s, 1e-3), U(4, 3), U(3), P(3), U(3), S(3))
+
+# -- convolution and pooling (NHWC): x is 2x5x4x2, the window 3x2 -------------------------------
+_OUT_HW = {("SAME", 1): (5, 4), ("VALID", 1): (3, 3), ("SAME", 2): (3, 2), ("VALID", 2): (2, 2)}
+for (pad, stride), (oh, ow) in _OUT_HW.items():
+    case(f"nn.conv2d/{pad},s{stride}", lambda x, f, s=stride, p=pad: gf.nn.conv2d(x, f, s, p),
+         U(2, 5, 4, 2), U(3, 2, 2, 3), second_order=True)
+    case(f"nn.conv2d_backprop_input/{pad},s{stride}",
+         lambda f, g, s=stride, p=pad: gf.nn.conv2d_backprop_input([2, 5, 4, 2], f, g, s, p),
+         U(3, 2, 2, 3), U(2, oh, ow, 3), second_order=True)
+    case(f"nn.conv2d_backprop_filter/{pad},s{stride}",
+         lambda x, g, s=stride, p=pad: gf.nn.conv2d_backprop_filter(x, [3, 2, 2, 3], g, s, p),
+         U(2, 5, 4, 2), U(2, oh, ow, 3), second_order=True)
+    for name, pool in (("max_pool", gf.nn.max_pool), ("avg_pool", gf.nn.avg_pool)):
+        case(f"nn.{name}/{pad},s{stride}",
+             lambda x, pool=pool, s=stride, p=pad: pool(x, [3, 2], s, p),
+             distinct(2, 5, 4, 2), second_order=True)
+case("nn.conv2d/dilated,s2", lambda x, f: gf.nn.conv2d(x, f, 2, "SAME", dilations=2),
+     U(1, 7, 6, 2), U(2, 3, 2, 2))
+case("nn.conv2d/explicit_pads",
+     lambda x, f: gf.nn.conv2d(x, f, 2, [[0, 0], [2, 0], [1, 1], [0, 0]]), U(1, 5, 4, 2),
+     U(3, 2, 2, 2))
+case("nn.conv2d/none_dims", lambda x, f: gf.nn.conv2d(x, f, 2, "SAME"), U(1, 5, 4, 2),
+     U(2, 2, 2, 1), static=False)
+case("nn.max_pool/none_dims", lambda x: gf.nn.max_pool(x, 2, 2, "SAME"), distinct(1, 5, 3, 2),
+     static=False)
+case("nn.avg_pool/none_dims", lambda x: gf.nn.avg_pool(x, 2, 2, "SAME"), U(1, 5, 3, 2),
+     static=False)
+_POOL = dict(ksize=(3, 2), strides=(2, 2), padding="SAME")  # 2x5x4x2 -> 2x3x2x2
+case("max_pool_grad", lambda x, g: MAX_POOL_GRAD(x, MAX_POOL(x, **_POOL), g, **_POOL),
+     distinct(2, 5, 4, 2), U(2, 3, 2, 2), second_order=True)
+case("max_pool_grad_grad",
+     lambda x, g: MAX_POOL_GRAD_GRAD(x, MAX_POOL(x, **_POOL), g, **_POOL),
+     distinct(2, 5, 4, 2), U(2, 5, 4, 2), second_order=True)
+case("avg_pool_grad", lambda g: AVG_POOL_GRAD(gf.constant([2, 5, 4, 2]), g, **_POOL),
+     U(2, 3, 2, 2), second_order=True)

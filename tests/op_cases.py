@@ -1256,6 +1256,91 @@ for _v, _lab, _log in [
          _f64(_np_sigmoid_xent, None), [_lab, _log], atol=1e-5, check_finite=True)
 
 
+def _np_moments(axes, keepdims=False):
+    def moments(x):
+        x64 = x.astype(F64)
+        return (x64.mean(axes, keepdims=keepdims).astype(x.dtype),
+                x64.var(axes, keepdims=keepdims).astype(x.dtype))
+    return moments
+
+
+case("nn.moments/f32_axis0", lambda x: gf.nn.moments(x, [0]), _np_moments(0), [F(5, 3)])
+case("nn.moments/f64_all_keepdims", lambda x: gf.nn.moments(x, [0, 1, 2], keep_dims=True),
+     _np_moments((0, 1, 2), True), [F(2, 3, 4, dt=F64)])
+case("nn.batch_normalization/f32",
+     lambda x, m, v, b, s: gf.nn.batch_normalization(x, m, v, b, s, 1e-3),
+     _f64(lambda x, m, v, b, s: (x - m) / np.sqrt(v + 1e-3) * s + b),
+     [F(4, 3), F(3), P(3), F(3), F(3)], rtol=1e-5, atol=1e-5)
+case("nn.batch_normalization/f64_no_affine",
+     lambda x, m, v: gf.nn.batch_normalization(x, m, v, None, None, 1e-5),
+     lambda x, m, v: (x - m) / np.sqrt(v + 1e-5), [F(2, 4, dt=F64), F(4, dt=F64), P(4, dt=F64)])
+case("placeholder_with_default/f32_less_specific",
+     lambda x: gf.placeholder_with_default(x, [None, 3]), lambda a: a, [F(2, 3)],
+     fully_static=False)
+case("placeholder_with_default/i32_full_shape", lambda x: gf.placeholder_with_default(x, [4]),
+     lambda a: a, [I(4)])
+
+
+# --------------------------------------------------------------------------
+# Convolution and pooling (NHWC, TF1 padding)
+# --------------------------------------------------------------------------
+
+def _np_window_pads(size, k, stride, padding, dilation=1):
+    span = (k - 1) * dilation + 1
+    out = -(-size // stride) if padding == "SAME" else (size - span) // stride + 1
+    total = max((out - 1) * stride + span - size, 0) if padding == "SAME" else 0
+    return out, total // 2, total - total // 2
+
+
+def _np_windows(x, k, strides, padding, fill, dilations=(1, 1)):
+    """[(i, j, slice of the padded x read by tap (i, j) of every window)] and out dims."""
+    (oh, t, b), (ow, l, r) = (_np_window_pads(x.shape[a + 1], k[a], strides[a], padding,
+                                              dilations[a]) for a in (0, 1))
+    xp = np.pad(x, [(0, 0), (t, b), (l, r), (0, 0)], constant_values=fill)
+    return [(i, j, xp[:, i * dilations[0]::strides[0], j * dilations[1]::strides[1]][:, :oh, :ow])
+            for i in range(k[0]) for j in range(k[1])]
+
+
+def _np_conv2d(strides, padding, dilations=(1, 1)):
+    def conv(x, w):
+        taps = _np_windows(x.astype(F64), w.shape[:2], strides, padding, 0, dilations)
+        return sum(np.einsum("nhwc,co->nhwo", t, w[i, j].astype(F64))
+                   for i, j, t in taps).astype(x.dtype)
+    return conv
+
+
+def _np_pool(kind, k, strides, padding):
+    def pool(x):
+        if kind == "max":
+            return np.max([t for _, _, t in _np_windows(x, k, strides, padding, -np.inf)], 0)
+        total = sum(t for _, _, t in _np_windows(x.astype(F64), k, strides, padding, 0))
+        count = sum(t for _, _, t in _np_windows(np.ones_like(x, F64), k, strides, padding, 0))
+        return (total / count).astype(x.dtype)
+    return pool
+
+
+for _v, _x, _w, _s, _p, _d in [
+    ("f32_same_s1", F(2, 5, 4, 3), F(3, 3, 3, 2), (1, 1), "SAME", (1, 1)),
+    ("f32_same_s2_odd", F(1, 7, 5, 2), F(3, 2, 2, 3), (2, 2), "SAME", (1, 1)),
+    ("f32_valid_s2", F(2, 7, 5, 2), F(2, 3, 2, 2), (2, 2), "VALID", (1, 1)),
+    ("f64_valid_s21", F(1, 6, 5, 2, dt=F64), F(3, 2, 2, 2, dt=F64), (2, 1), "VALID", (1, 1)),
+    ("f32_same_dilation2", F(1, 6, 7, 2), F(2, 3, 2, 2), (1, 1), "SAME", (2, 2)),
+    ("f32_1x1", F(2, 3, 3, 4), F(1, 1, 4, 2), (1, 1), "VALID", (1, 1)),
+]:
+    case(f"nn.conv2d/{_v}",
+         lambda x, w, s=_s, p=_p, d=_d: gf.nn.conv2d(x, w, [1, *s, 1], p, dilations=list(d)),
+         _np_conv2d(_s, _p, _d), [_x, _w], rtol=1e-5, atol=1e-5)
+for _kind, _pool_fn in [("max", op("nn.max_pool")), ("avg", op("nn.avg_pool"))]:
+    for _v, _x, _k, _s, _p in [
+        ("f32_2x2_s2_same", F(2, 5, 5, 3), (2, 2), (2, 2), "SAME"),
+        ("f32_3x3_s2_same_odd", F(1, 7, 5, 2), (3, 3), (2, 2), "SAME"),
+        ("f32_3x2_s1_valid", F(2, 5, 4, 1), (3, 2), (1, 1), "VALID"),
+        ("f64_2x2_s2_valid", F(1, 5, 7, 2, dt=F64), (2, 2), (2, 2), "VALID"),
+    ]:
+        case(f"nn.{_kind}_pool/{_v}",
+             lambda x, f=_pool_fn, k=_k, s=_s, p=_p: f(x, list(k), list(s), p),
+             _np_pool(_kind, _k, _s, _p), [_x])
+
 # --------------------------------------------------------------------------
 # Coverage
 # --------------------------------------------------------------------------
@@ -1269,11 +1354,14 @@ logical_and logical_or logical_not where cast matmul reduce_sum reduce_mean
 reduce_max reduce_min reduce_prod reduce_any reduce_all argmax argmin reshape
 transpose expand_dims squeeze concat stack unstack split tile pad slice gather
 one_hot shape size zeros ones zeros_like ones_like fill range eye identity constant
+placeholder_with_default
 """.split()
 NN_FUNCTIONS = """
 relu relu6 leaky_relu elu softplus sigmoid tanh softmax log_softmax bias_add l2_loss
 softmax_cross_entropy_with_logits_v2 sparse_softmax_cross_entropy_with_logits
 sigmoid_cross_entropy_with_logits
+moments batch_normalization
+conv2d max_pool avg_pool
 """.split()
 OPERATORS = """
 __add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__

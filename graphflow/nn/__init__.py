@@ -1,12 +1,25 @@
 """``gf.nn``: activations, softmax and losses, composed from primitive ops."""
 
 from .. import errors as _errors  # noqa: E402
+from .conv import (  # noqa: F401
+    avg_pool,
+    avg_pool2d,
+    conv2d,
+    conv2d_backprop_filter,
+    conv2d_backprop_input,
+    conv2d_transpose,
+    max_pool,
+    max_pool2d,
+)
 from .ops import (  # noqa: F401
+    batch_normalization,
     bias_add,
+    dropout,
     elu,
     l2_loss,
     leaky_relu,
     log_softmax,
+    moments,
     relu,
     relu6,
     sigmoid,

@@ -4,13 +4,17 @@ Each is a composite under its own name scope (``Softmax/...``): the graph shows
 the primitives, autodiff needs no extra rules, and fusion sees plain elementwise ops.
 """
 
-from .. import errors
-from ..graph import name_scope
+import numbers
+
+from .. import dtypes, errors
+from ..graph import Tensor, name_scope
 from ..ops import elementwise as ew
-from ..ops.movement import expand_dims, reshape
-from ..ops.reduce import reduce_max, reduce_sum
+from ..ops.movement import expand_dims, reshape, squeeze
+from ..ops.random import random_uniform
+from ..ops.reduce import reduce_max, reduce_mean, reduce_sum
 from ..ops.shape_ops import shape
 from ..ops.sources import convert_to_tensor, range
+from ..shapes import TensorShape
 
 sigmoid = ew.sigmoid
 tanh = ew.tanh
@@ -141,3 +145,116 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
         z = convert_to_tensor(labels, x.dtype)
         relu_x, neg_abs = _relu_and_neg_abs(x)
         return ew.add(relu_x - x * z, ew.log1p(ew.exp(neg_abs)), name=scope)
+
+
+# -- dropout and normalization ----------------------------------------------------------------
+
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """Keep each element with probability ``keep_prob`` (``1 - rate``) and scale what is
+    kept by ``1 / keep_prob``; dropped elements become 0 (TF1's ``nn.dropout``).
+
+    Give exactly one of ``keep_prob`` and ``rate``; either may be a scalar tensor (a
+    placeholder lets one graph train and evaluate). ``noise_shape`` is the shape of the
+    random mask, broadcast against ``x`` (``[n, 1]`` drops whole rows); ``None`` entries
+    take ``x``'s size there. A fresh mask is drawn each run (TF1 seeding).
+    """
+    if keep_prob is not None and rate is not None:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  "dropout takes keep_prob or rate, not both")
+    if keep_prob is None and rate is None:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  "dropout needs a rate (or keep_prob) to drop elements with")
+    with name_scope(name, "dropout") as scope:
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise errors.at_user_line(
+                errors.DTypeError, f"dropout scales x, so x must be a float tensor, got "
+                                   f"{x.dtype.name} ({x.name})")
+        if rate is not None:
+            if _is_number(rate):
+                _check_fraction(rate, "rate", upper_open=True)
+                if rate == 0:
+                    return x
+            rate = _scalar_tensor(rate, x.dtype, "rate")
+            keep_prob = ew.subtract(1, rate, name="keep_prob")
+        else:
+            if _is_number(keep_prob):
+                _check_fraction(keep_prob, "keep_prob", upper_open=False)
+                if keep_prob == 1:
+                    return x
+            keep_prob = _scalar_tensor(keep_prob, x.dtype, "keep_prob")
+            rate = ew.subtract(1, keep_prob, name="rate")
+        draw = random_uniform(_noise_shape(x, noise_shape), dtype=x.dtype, seed=seed)
+        kept = ew.cast(ew.greater_equal(draw, rate), x.dtype)
+        return ew.multiply(ew.truediv(x, keep_prob), kept, name=scope)
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_fraction(value, what, upper_open):
+    if not (0 <= value < 1 if upper_open else 0 < value <= 1):
+        bounds = "[0, 1)" if upper_open else "(0, 1]"
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  f"dropout's {what} must be in {bounds}, got {value}")
+
+
+def _scalar_tensor(value, dtype, what):
+    t = convert_to_tensor(value, dtype, name=what)
+    if t.shape.ndims not in (0, None):
+        raise errors.at_user_line(errors.ShapeError,
+                                  f"dropout's {what} must be a scalar, got shape {t.shape}")
+    return t
+
+
+def _noise_shape(x, noise_shape):
+    """The mask's shape: ``x``'s, or ``noise_shape`` with None entries taken from ``x``."""
+    if noise_shape is None:
+        return x.shape.as_list() if x.shape.is_fully_defined() else shape(x)
+    if isinstance(noise_shape, Tensor):
+        return noise_shape
+    dims = list(noise_shape.as_list() if isinstance(noise_shape, TensorShape) else noise_shape)
+    if x.shape.ndims is not None and len(dims) != x.shape.ndims:
+        raise errors.at_user_line(
+            errors.ShapeError, f"dropout's noise_shape {dims} does not have x's rank "
+                               f"{x.shape.ndims} (x: {x.name}, shape {x.shape})")
+    for i, d in enumerate(dims):
+        if d is None:
+            dims[i] = x.shape[i] if x.shape.ndims is not None and x.shape[i] is not None \
+                else shape(x)[i]
+    return dims
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """``(mean, variance)`` of ``x`` over ``axes``; the variance is the mean squared
+    deviation from the mean (computed around the mean, not as ``E[x^2] - E[x]^2``).
+    ``shift`` is accepted and unused, as in TF1. float16 is computed in float32."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name, "moments"):
+        x = convert_to_tensor(x)
+        y = ew.cast(x, dtypes.float32) if x.dtype == dtypes.float16 else x
+        mean = reduce_mean(y, axes, keepdims=True, name="mean")
+        # stop_gradient: the deviations sum to zero, so the mean's path adds nothing
+        variance = reduce_mean(ew.square(y - ew.stop_gradient(mean)), axes, keepdims=True,
+                               name="variance")
+        if not keep:
+            mean = squeeze(mean, axes)
+            variance = squeeze(variance, axes)
+        if y is not x:
+            mean, variance = ew.cast(mean, x.dtype), ew.cast(variance, x.dtype)
+        return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """``scale * (x - mean) / sqrt(variance + eps) + offset``, computed as TF1 does:
+    ``x * inv + (offset - mean * inv)`` with ``inv = rsqrt(variance + eps) * scale``.
+    ``offset`` and ``scale`` may be None (0 and 1)."""
+    with name_scope(name, "batchnorm"):
+        x = convert_to_tensor(x)
+        mean = convert_to_tensor(mean, x.dtype)
+        inv = ew.rsqrt(convert_to_tensor(variance, x.dtype) + variance_epsilon)
+        if scale is not None:
+            inv = inv * convert_to_tensor(scale, x.dtype)
+        shift = -mean * inv if offset is None else convert_to_tensor(offset, x.dtype) - mean * inv
+        return x * inv + shift

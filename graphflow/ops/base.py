@@ -22,10 +22,14 @@ from ..graph import Tensor, get_default_graph
 ELEMENTWISE = "elementwise"  # per-element scalar expression over broadcast inputs
 REDUCE = "reduce"  # reduces axes of one input (attrs: axis, keepdims)
 CONTRACTION = "contraction"  # matmul
+WINDOW = "window"  # reduces sliding windows: pooling
 MOVEMENT = "movement"  # reshape/transpose/slice/concat/gather...: moves elements
 SOURCE = "source"  # no tensor inputs, value from attrs (Const, Fill, Range, Eye)
 SHAPE = "shape"  # depends only on its input's shape (Shape, Size, Rank)
 PLACEHOLDER = "placeholder"  # must be fed
+# its input's value unless fed (placeholder_with_default). Not pure on purpose: a pure op of
+# a constant gets a static value while the graph is built, which a feed could contradict
+DEFAULT = "default"
 VARIABLE = "variable"  # reads session state
 ASSIGN = "assign"  # writes session state: new = reference(old, value)
 RANDOM = "random"  # draws from the session's per-op generator
@@ -151,7 +155,7 @@ def require_dtype(t, allowed, what):
 
 # -- values known while the graph is built ----------------------------------------------------
 
-PURE_KINDS = {ELEMENTWISE, REDUCE, CONTRACTION, MOVEMENT, SOURCE, SHAPE}  # no effects
+PURE_KINDS = {ELEMENTWISE, REDUCE, CONTRACTION, WINDOW, MOVEMENT, SOURCE, SHAPE}  # no effects
 _STATIC_LIMIT = 4096  # evaluate at construction only small things (shape vectors, axes)
 
 

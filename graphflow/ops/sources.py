@@ -5,7 +5,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, as_shape
-from .base import PLACEHOLDER, SHAPE, SOURCE, OpDef, Spec, require_dtype, static_value
+from .base import DEFAULT, PLACEHOLDER, SHAPE, SOURCE, OpDef, Spec, require_dtype, static_value
 
 
 def _const_infer(inputs, *, value, dtype):
@@ -189,3 +189,28 @@ def eye(num_rows, num_columns=None, dtype=dtypes.float32, name=None):
     """The identity matrix (``num_rows`` x ``num_columns``)."""
     return EYE(num_rows=int(num_rows), num_columns=int(num_columns or num_rows),
                dtype=dtypes.as_dtype(dtype), name=name or "eye")
+
+
+# -- a tensor with a default value ------------------------------------------------------------
+
+def _with_default_infer(inputs, *, shape):
+    (x,) = inputs
+    if not shape.is_compatible_with(x.shape):
+        raise ValueError(f"the default value's shape {x.shape} does not fit the shape {shape}")
+    return Spec(shape, x.dtype)
+
+
+PLACEHOLDER_WITH_DEFAULT = OpDef("PlaceholderWithDefault", DEFAULT, _with_default_infer,
+                                 lambda x, *, shape: x)
+
+
+@PLACEHOLDER_WITH_DEFAULT.gradient
+def _with_default_grad(op, g):
+    return [g]
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002 (TF1 name)
+    """A tensor that takes ``input``'s value unless it is fed. ``shape`` may be less
+    specific than ``input``'s (``[None, 3]``): feeds are checked against it."""
+    return PLACEHOLDER_WITH_DEFAULT(convert_to_tensor(input), shape=as_shape(shape),
+                                    name=name or "PlaceholderWithDefault")
