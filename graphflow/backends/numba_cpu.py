@@ -270,6 +270,12 @@ class Plan:
                 lines.append(f"  {op.kind:<12} {op.type} '{op.name}'")
         return "\n".join(lines)
 
+    def _repr_svg_(self):
+        """Jupyter draws the plan, kernels as clusters (gf.viz); None without Graphviz's dot."""
+        from .. import viz
+
+        return viz.repr_svg(self)
+
 
 def _in_place(op):
     """An elementwise kernel reads a[i] before it writes out[i], so its output may take a
