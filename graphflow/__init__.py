@@ -6,6 +6,9 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 """
 
 from . import errors, nn, test, train  # noqa: F401
+from . import data, datasets, metrics  # noqa: F401
+from . import losses  # noqa: F401
+from . import viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType,
@@ -114,6 +117,7 @@ from .ops.reduce import (  # noqa: F401
     reduce_sum,
 )
 from .ops.sources import constant, convert_to_tensor, eye, fill, ones, placeholder, range, zeros  # noqa: F401, A004
+from .ops.sources import placeholder_with_default  # noqa: F401
 from .ops.state import (  # noqa: F401
     Variable,
     assign,
@@ -128,6 +132,25 @@ from .ops.state import (  # noqa: F401
     variables_initializer,
 )
 from .session import InteractiveSession, Session, get_default_session  # noqa: F401
+from . import initializers, layers  # noqa: F401
+from .initializers import (  # noqa: F401
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+from .variable_scope import (  # noqa: F401
+    AUTO_REUSE,
+    VariableScope,
+    get_variable,
+    get_variable_scope,
+    variable_scope,
+)
 from .shapes import TensorShape  # noqa: F401
 
 newaxis = None

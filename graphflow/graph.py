@@ -24,6 +24,7 @@ class GraphKeys:
     LOCAL_VARIABLES = "local_variables"
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
     GLOBAL_STEP = "global_step"
     TRAIN_OP = "train_op"
 
@@ -355,6 +356,13 @@ class Graph:
 
     def get_all_collection_keys(self):
         return list(self._collections)
+
+    # -- display --------------------------------------------------------------------------
+    def _repr_svg_(self):
+        """Jupyter draws the graph (gf.viz); None without Graphviz's dot, so text is shown."""
+        from . import viz
+
+        return viz.repr_svg(self)
 
 
 _default_stack = []
