@@ -1,3 +1,14 @@
 """``gf.train``: optimizers that append update ops to the graph."""
 
+from .adagrad import AdagradOptimizer  # noqa: F401
+from .adam import AdamOptimizer  # noqa: F401
+from .momentum import MomentumOptimizer  # noqa: F401
 from .optimizer import GradientDescentOptimizer, Optimizer  # noqa: F401
+from .rmsprop import RMSPropOptimizer  # noqa: F401
+from .saver import Saver, latest_checkpoint  # noqa: F401
+from .training_util import (  # noqa: F401
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)
