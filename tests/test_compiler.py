@@ -252,3 +252,27 @@ def test_updates_of_one_variable_in_one_run_all_apply():
         sess.run(c.initializer)
         sess.run(both)
         assert sess.run(c) == 3.75
+
+
+@pytest.mark.parametrize("make", [
+    lambda: gf.train.GradientDescentOptimizer(0.1),
+    lambda: gf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+    lambda: gf.train.AdamOptimizer(0.1),
+    lambda: gf.train.RMSPropOptimizer(0.1, momentum=0.9, centered=True),
+    lambda: gf.train.AdagradOptimizer(0.1),
+], ids=["sgd", "nesterov", "adam", "rmsprop", "adagrad"])
+def test_each_optimizers_update_of_a_variable_is_one_kernel(make):
+    x = gf.placeholder(gf.float32, [None, 3])
+    w = gf.Variable(np.ones((3, 2), np.float32), name="w")
+    step = make().minimize(gf.reduce_sum(gf.square(gf.matmul(x, w))))
+    xv = np.ones((4, 3), np.float32)
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        sess.run(step, {x: xv})
+        program = sess.plan(step, {x: xv}).program
+    kernels = [op for op in program.ops if op.type == "Fused"
+               and any("/update_w/" in m.name for m in op.attrs["body"])
+               and op.outputs[0].shape.as_list() == [3, 2]]
+    stores = [op for op in program.ops if op.type == "Assign" and "/update_w/" in op.name]
+    assert len(kernels) == 1
+    assert {s.inputs[1].op for s in stores} == {kernels[0]}  # every slot and w, one kernel

@@ -40,9 +40,12 @@ def fuse(program):
 
     A group never depends on itself through an outside op, and is closed once an outside
     op has read one of its results (so the Fused op, placed where its last member was,
-    still runs before every reader).
+    still runs before every reader) -- except a deferrable store (see ``_deferrable``),
+    which moves to just after the Fused op: one optimizer update is then one kernel.
     """
-    groups = _Groups()
+    consumers = _consumers(program)
+    deferred = _deferrable(program, consumers)
+    groups = _Groups(consumers, set(program.outputs))
     for op in program.ops:
         producers = [groups.of(t.op) for t in op.inputs if groups.of(t.op) is not None]
         target = None
@@ -51,10 +54,35 @@ def fuse(program):
             for g in dict.fromkeys(producers):
                 if groups.can_merge(g, target):
                     target = groups.merge(g, target)
-        groups.record(op, target)
+        if op not in deferred:
+            groups.record(op, target)
     group_of, members = groups.final(), groups.members
     _absorb_reductions(program, group_of, members)
-    return _rewrite(program, group_of, members)
+    return _rewrite(program, group_of, members, deferred)
+
+
+def _consumers(program):
+    consumers = {}
+    for op in program.ops:
+        for t in op.inputs:
+            consumers.setdefault(t, set()).add(op)
+    return consumers
+
+
+def _deferrable(program, consumers):
+    """Assignments that may run later than where they stand: nothing reads their result,
+    and no later op reads (fresh) or writes the same variable."""
+    found, touched = set(), set()  # touched: variables read fresh or written further on
+    for op in reversed(program.ops):
+        if op.kind == base.ASSIGN:
+            var = op.inputs[0].op.origin
+            if var not in touched and not any(t in consumers or t in program.outputs
+                                              for t in op.outputs):
+                found.add(op)
+            touched.add(var)
+        elif op.kind == base.VARIABLE and op._attrs.get("fresh"):
+            touched.add(op.origin)
+    return found
 
 
 def reduce_layout(op):
@@ -94,9 +122,10 @@ def _absorb_reductions(program, group_of, members):
 class _Groups:
     """Union-find over fusion groups, with what each op depends on upstream."""
 
-    def __init__(self):
+    def __init__(self, consumers, fetched):
         self.parent, self.members, self.group_of, self.upstream = {}, {}, {}, {}
         self.closed = set()
+        self.consumers, self.fetched = consumers, fetched
 
     def find(self, g):
         while self.parent[g] != g:
@@ -126,7 +155,9 @@ class _Groups:
         if any(m.outputs[0].shape != shape for m in self.members[b]):
             return False  # one kernel loops over one shape
         leaves = {t for m in inside for t in m.inputs if t.op not in inside}
-        if len(leaves) + len(inside) > MAX_OPERANDS:
+        results = [t for m in inside for t in m.outputs if t in self.fetched
+                   or any(c not in inside for c in self.consumers.get(t, ()))]
+        if len(leaves) + len(results) > MAX_OPERANDS:
             return False
         return not any({a, b} & self.deps(t) for t in leaves)  # no path out and back in
 
@@ -150,13 +181,16 @@ class _Groups:
 
 
 
-def _rewrite(program, group_of, members):
-    """Each group becomes one Fused op (one kernel) where its last member was."""
-    consumers = {}
-    for op in program.ops:
-        for t in op.inputs:
-            consumers.setdefault(t, set()).add(op)
+def _rewrite(program, group_of, members, deferred):
+    """Each group becomes one Fused op (one kernel) where its last member was; a deferred
+    store of one of its results follows it."""
+    consumers = _consumers(program)
     fetched = set(program.outputs)
+    waiting = {}  # group -> deferred stores of its results, emitted right after it
+    for op in deferred:
+        g = group_of.get(op.inputs[1].op)
+        if g is not None:
+            waiting.setdefault(g, []).append(op)
     last = {body[-1]: g for g, body in members.items()}
     graph, mapping, ops = program.graph, {}, []
     for op in program.ops:
@@ -173,6 +207,12 @@ def _rewrite(program, group_of, members):
                        attrs={"body": body, "leaves": leaves, "results": results},
                        specs=[(t.shape, t.dtype) for t in results])
             mapping.update(zip(results, op.outputs))
+            ops.append(op)
+            for store in sorted(waiting.get(g, ()), key=lambda o: o.id):
+                ops.append(clone(graph, store, [mapping.get(t, t) for t in store.inputs]))
+            continue
+        elif op in deferred and group_of.get(op.inputs[1].op) is not None:
+            continue  # emitted after the Fused op computing its value
         elif any(t in mapping for t in op.inputs):
             new = clone(graph, op, [mapping.get(t, t) for t in op.inputs])
             mapping.update(zip(op.outputs, new.outputs))
