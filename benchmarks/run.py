@@ -1,6 +1,6 @@
-"""graphflow benchmarks W1-W4 of shared/workloads.md, side by side with NumPy eager.
+"""graphflow benchmarks W1-W5 of shared/workloads.md, side by side with NumPy eager.
 
-    python benchmarks/run.py [--quick] [--only W1,W3]
+    python benchmarks/run.py [--quick] [--only W1,W3,W5]
 
 Each workload reports the median time over many repetitions after a warm-up, the
 ratio to NumPy eager measured in the same run, and the peak memory NumPy allocated
@@ -257,10 +257,126 @@ def w4():
     print(f"  empty kernel cache {times[0]:.2f} s, warm kernel cache {times[1]:.2f} s")
 
 
+# -- W5: a small CNN training step ------------------------------------------------------------
+
+def _cnn_data(seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, (32, 64, 64, 3)).astype(np.float32)
+    labels = rng.integers(0, 10, 32)
+    params = [rng.normal(0, np.sqrt(2 / 27), (3, 3, 3, 16)).astype(np.float32),
+              rng.normal(0, np.sqrt(2 / 144), (3, 3, 16, 32)).astype(np.float32),
+              rng.normal(0, np.sqrt(1 / 32), (32, 10)).astype(np.float32),
+              np.zeros(10, np.float32)]
+    return x, labels, params
+
+
+def build_cnn():
+    """The W5 graph: returns (session, train_op, feed)."""
+    x, labels, params = _cnn_data()
+    gx = gf.placeholder(gf.float32, [None, 64, 64, 3])
+    gy = gf.placeholder(gf.int64, [None])
+    k1, k2, w, b = (gf.Variable(p) for p in params)
+    h = gf.nn.relu(gf.nn.conv2d(gx, k1, strides=1, padding="SAME"))
+    h = gf.nn.max_pool(h, ksize=2, strides=2, padding="VALID")
+    h = gf.nn.relu(gf.nn.conv2d(h, k2, strides=1, padding="SAME"))
+    logits = gf.matmul(gf.reduce_mean(h, axis=[1, 2]), w) + b
+    loss = gf.reduce_mean(gf.nn.sparse_softmax_cross_entropy_with_logits(labels=gy, logits=logits))
+    train = gf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    sess = gf.Session()
+    sess.run(gf.global_variables_initializer())
+    return sess, train, {gx: x, gy: labels}
+
+
+def _im2col3x3(x):
+    """(N*H*W, 9*C) patches of a SAME 3x3 convolution."""
+    n, h, w, c = x.shape
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(1, 2))
+    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(n * h * w, 9 * c)
+
+
+def _col2im3x3(cols, shape):
+    n, h, w, c = shape
+    cols = cols.reshape(n, h, w, 3, 3, c)
+    padded = np.zeros((n, h + 2, w + 2, c), cols.dtype)
+    for i in range(3):
+        for j in range(3):
+            padded[:, i:i + h, j:j + w] += cols[:, :, :, i, j]
+    return padded[:, 1:-1, 1:-1]
+
+
+def _numpy_cnn_step():
+    x, labels, params = _cnn_data()
+    n = len(x)
+
+    def step():
+        k1, k2, w, b = params
+        cols1 = _im2col3x3(x)
+        z1 = (cols1 @ k1.reshape(-1, 16)).reshape(n, 64, 64, 16)
+        a1 = np.maximum(z1, 0)
+        windows = a1.reshape(n, 32, 2, 32, 2, 16)
+        p1 = windows.max(axis=(2, 4))
+        cols2 = _im2col3x3(p1)
+        z2 = (cols2 @ k2.reshape(-1, 32)).reshape(n, 32, 32, 32)
+        a2 = np.maximum(z2, 0)
+        pooled = a2.mean(axis=(1, 2))
+        logits = pooled @ w + b
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        g = e / e.sum(1, keepdims=True)
+        g[np.arange(n), labels] -= 1
+        g /= n
+        gw, gb = pooled.T @ g, g.sum(0)
+        g2 = np.broadcast_to((g @ w.T)[:, None, None, :] / (32 * 32), a2.shape) * (z2 > 0)
+        g2 = g2.reshape(-1, 32)
+        gk2 = (cols2.T @ g2).reshape(k2.shape)
+        gp1 = _col2im3x3(g2 @ k2.reshape(-1, 32).T, p1.shape)
+        mask = windows == p1[:, :, None, :, None]
+        g1 = (mask * gp1[:, :, None, :, None]).reshape(a1.shape) * (z1 > 0)
+        gk1 = (cols1.T @ g1.reshape(-1, 16)).reshape(k1.shape)
+        for p, gp in zip(params, (gk1, gk2, gw, gb)):
+            p -= np.float32(0.01) * gp
+
+    return step
+
+
+def _torch_cnn(repeat):
+    try:
+        import torch
+    except ImportError:
+        return []
+    x, labels, params = _cnn_data()
+    tx = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+    ty = torch.from_numpy(labels)
+    k1 = torch.tensor(params[0].transpose(3, 2, 0, 1), requires_grad=True)
+    k2 = torch.tensor(params[1].transpose(3, 2, 0, 1), requires_grad=True)
+    w, b = (torch.tensor(p, requires_grad=True) for p in params[2:])
+    opt = torch.optim.SGD([k1, k2, w, b], lr=0.01)
+    f = torch.nn.functional
+
+    def step():
+        h = f.max_pool2d(torch.relu(f.conv2d(tx, k1, padding=1)), 2)
+        h = torch.relu(f.conv2d(h, k2, padding=1)).mean(dim=(2, 3))
+        loss = f.cross_entropy(h @ w + b, ty)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return [("pytorch eager", measure(step, repeat))]
+
+
+def w5(repeat):
+    rows = [("numpy eager", measure(_numpy_cnn_step(), repeat))]  # im2col + BLAS
+    sess, train, feed = build_cnn()
+    rows.append(("graphflow (numba)", measure(lambda: sess.run(train, feed), repeat)))
+    rows += _torch_cnn(repeat)
+    report("W5 CNN training step, batch 32 of 64x64x3 (conv-relu-pool-conv-relu-gap-dense)",
+           rows)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", default="W1,W2,W3,W4")
+    parser.add_argument("--only", default="W1,W2,W3,W4,W5")
     args = parser.parse_args(argv)
     r = 5 if args.quick else 20
     only = args.only.split(",")
@@ -275,6 +391,8 @@ def main(argv=None):
         w3(r * 500)
     if "W4" in only:
         w4()
+    if "W5" in only:
+        w5(r)
 
 
 if __name__ == "__main__":
