@@ -1,12 +1,10 @@
 """Conv2D and pooling: both backends against plain loop implementations, static shapes,
 errors, and TF1's numbers (``tests/tf1_programs/conv_expected.py``)."""
 
-import os
-import runpy
-import types
 
 import numpy as np
 import pytest
+import tf1_runner
 
 import graphflow as gf
 from graphflow.ops import conv
@@ -303,17 +301,14 @@ def test_ops_have_their_kinds():
 
 # -- TF1's numbers -------------------------------------------------------------------------------
 
-PROGRAM = os.path.join(os.path.dirname(__file__), "tf1_programs", "conv_expected.py")
+PROGRAM = "conv_expected.py"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_tf1_numbers(backend):
     """conv2d/max_pool/avg_pool, SAME and VALID, stride 2, odd sizes, ties, explicit pads,
     first and second order gradients: TF1's values (Eigen CPU kernels) to 1e-5."""
-    tf = types.SimpleNamespace(**{k: getattr(gf, k) for k in dir(gf) if not k.startswith("_")})
-    tf.Session = lambda: gf.Session(backend=backend)
-    with gf.Graph().as_default():
-        got = runpy.run_path(PROGRAM)["compute"](tf)
+    got = tf1_runner.compute(PROGRAM, backend)
     assert sorted(got) == sorted(TF1_EXPECTED)
     for name, (shape, values) in TF1_EXPECTED.items():
         expected = np.array(values, np.float32).reshape(shape)

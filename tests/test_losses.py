@@ -1,12 +1,10 @@
 """gf.losses: every loss and reduction against TF1's numbers, float64 gradient checks,
 weights validation and the LOSSES collection."""
 
-import os
-import runpy
-import types
 
 import numpy as np
 import pytest
+import tf1_runner
 
 import graphflow as gf
 
@@ -15,17 +13,14 @@ R = gf.losses.Reduction
 
 # -- TF1's numbers ------------------------------------------------------------------------------
 
-PROGRAM = os.path.join(os.path.dirname(__file__), "tf1_programs", "losses_expected.py")
+PROGRAM = "losses_expected.py"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_tf1_numbers(backend):
     """Every loss with scalar / per-example / full / zero weights and each reduction,
     label smoothing, gradients, moments and batch_normalization: TF1's values."""
-    tf = types.SimpleNamespace(**{k: getattr(gf, k) for k in dir(gf) if not k.startswith("_")})
-    tf.Session = lambda: gf.Session(backend=backend)
-    with gf.Graph().as_default():
-        got = runpy.run_path(PROGRAM)["compute"](tf)
+    got = tf1_runner.compute(PROGRAM, backend)
     assert sorted(got) == sorted(TF1_EXPECTED)
     for name, (shape, values) in TF1_EXPECTED.items():
         expected = np.array(values, np.float32).reshape(shape)

@@ -3,17 +3,15 @@ slots as variables, hyperparameter tensors, the global step, and TF1's own numbe
 (``tests/tf1_programs/optimizers_expected.py``)."""
 
 import inspect
-import os
-import runpy
-import types
 
 import numpy as np
 import pytest
+import tf1_runner
 
 import graphflow as gf
 
 BACKENDS = ["numpy", "numba"]
-PROGRAM = os.path.join(os.path.dirname(__file__), "tf1_programs", "optimizers_expected.py")
+PROGRAM = "optimizers_expected.py"
 
 
 @pytest.fixture(autouse=True)
@@ -336,8 +334,7 @@ def test_minimize_with_var_list_touches_only_those_variables(case):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_tf1_training_curves(backend):
     """A 2-layer MLP trained 10 steps by each optimizer: TF1's losses, variables, slots."""
-    tf = types.SimpleNamespace(**{k: getattr(gf, k) for k in dir(gf) if not k.startswith("_")})
-    got = runpy.run_path(PROGRAM)["compute"](tf, lambda: gf.Session(backend=backend))
+    got = tf1_runner.compute(PROGRAM, backend, lambda: gf.Session(backend=backend))
     assert sorted(got) == sorted(TF1_EXPECTED)
     for case, expected in TF1_EXPECTED.items():
         assert sorted(got[case]) == sorted(expected), case
