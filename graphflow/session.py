@@ -71,9 +71,10 @@ class Session:
             values = executable.run(feeds, state)
         state.commit()
         borrowed = _Borrowed(feeds, self._values)
+        fresh = getattr(executable, "fresh", None)
         by_tensor, handed = {}, set()
         for t, v in zip(fetch_tensors, values):
-            by_tensor[t] = v = _handout(v, borrowed, handed)
+            by_tensor[t] = v = _handout(v, borrowed, handed, fresh)
             handed.add(id(v))
         return rebuild([by_tensor.get(e) if isinstance(e, Tensor) else None for e in elements])
 
@@ -252,11 +253,11 @@ class _Borrowed:
         return id(value) in self.ids
 
 
-def _handout(value, borrowed, handed):
+def _handout(value, borrowed, handed, fresh=None):
     """What the user gets back: a fresh array (never one the session, a feed or another
-    fetch of the same run holds)."""
-    if (not value.flags.owndata or not value.flags.writeable or id(value) in handed
-            or value in borrowed):
+    fetch of the same run holds). ``fresh(value)``: the backend made this view for the user."""
+    if (not (value.flags.owndata or fresh is not None and fresh(value))
+            or not value.flags.writeable or id(value) in handed or value in borrowed):
         value = value.copy()
     return value[()] if value.ndim == 0 else value
 

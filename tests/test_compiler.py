@@ -276,3 +276,29 @@ def test_each_optimizers_update_of_a_variable_is_one_kernel(make):
     stores = [op for op in program.ops if op.type == "Assign" and "/update_w/" in op.name]
     assert len(kernels) == 1
     assert {s.inputs[1].op for s in stores} == {kernels[0]}  # every slot and w, one kernel
+
+
+def test_a_large_result_dropped_by_the_user_lends_its_memory_to_the_next_run():
+    import weakref
+
+    x = gf.placeholder(gf.float32, [None])
+    y = gf.exp(x) + 1.0
+    data = np.linspace(-1, 1, 1 << 19).astype(np.float32)  # 2 MiB: recycled
+    with gf.Session() as sess:
+        first = sess.run(y, {x: data})
+        assert first.flags.writeable and not first.flags.owndata  # a view, yet fresh
+        buffer = weakref.ref(first.base)
+        del first
+        second = sess.run(y, {x: data})
+        assert second.base is buffer()  # the same memory, already mapped
+        kept = second[::2]  # a view the user keeps: its memory is never reused under it
+        expected = kept.copy()
+        del second
+        third = sess.run(y, {x: data})
+        third[:] = -5
+        np.testing.assert_array_equal(kept, expected)
+        assert not np.shares_memory(kept, third)
+        both = sess.run([y, y * 2.0], {x: data})  # live results never share memory
+        assert not any(np.shares_memory(a, b) for a in both for b in (third, kept))
+        assert not np.shares_memory(both[0], both[1])
+        np.testing.assert_allclose(both[1], 2 * (np.exp(data) + 1), rtol=1e-6)

@@ -21,7 +21,9 @@ from ..ops import base
 from ..ops.sources import CONST
 from . import codegen, kernel_cache
 from .numpy_ref import evaluate, runtime_error
+from .recycler import Recycler
 
+RECYCLER = Recycler()  # large fetched results, shared by every plan
 PARALLEL_FROM = 1 << 19  # elements: below this, threads cost more than they save (and
 # a parallel kernel compiles ~2x slower, which a cold start pays for)
 
@@ -65,12 +67,16 @@ class Plan:
                        for i, op in enumerate(program.ops) if op not in inlined]
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
-        # results handed out of the run (fetched, or stored into a variable) get arrays of
-        # their own, which the session keeps as they are; the rest come from the pool
-        kept = set(program.outputs) | {op.inputs[1] for op in program.ops
-                                       if op.kind == base.ASSIGN}
-        self._kept = {op: [t in kept for t in op.outputs]
+        # results handed out of the run get arrays of their own, which the session keeps as
+        # they are: a stored value a plain array (the variable keeps it), a fetched one from
+        # the recycler (its memory comes back when the user drops it); the rest are pool
+        # buffers
+        stored = {op.inputs[1] for op in program.ops if op.kind == base.ASSIGN}
+        fetched = set(program.outputs) - stored
+        self._kept = {op: [np.empty if t in stored else RECYCLER.empty if t in fetched else None
+                           for t in op.outputs]
                       for op in program.ops if op.opdef is FUSED}
+        self.fresh = RECYCLER.issued  # the session hands these views out without a copy
         self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
                                     for t in op._attrs["results"]]
                                for op in program.ops if op.opdef is FUSED}
@@ -139,8 +145,8 @@ class Plan:
                           env, refs)
         # a kept result gets an array of its own shape: handed to the user or the variable
         # store as it is (a reshaped pool buffer would be a view, which must be copied)
-        owned = [np.empty(shape, dtype) if kept else None
-                 for dtype, kept in zip(dtypes, self._kept[op])]
+        owned = [None if make is None else make(shape, dtype)
+                 for dtype, make in zip(dtypes, self._kept[op])]
         outs = [self._buffer(dtype, n, refs) if o is None else o.reshape(-1)
                 for dtype, o in zip(dtypes, owned)]
         if n:
