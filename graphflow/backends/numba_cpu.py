@@ -63,7 +63,7 @@ class Plan:
         # per step: the op, where its read inputs go, whether it is a kernel, what dies after;
         # one-element constants read only by kernels are written into their source instead
         inlined = {op for op in program.ops if _inlined_constant(op, program)}
-        self._steps = [(op, base.read_inputs(op), op.opdef is FUSED, _in_place(op), dying[i])
+        self._steps = [(op, _read_tensors(op), op.opdef is FUSED, _in_place(op), dying[i])
                        for i, op in enumerate(program.ops) if op not in inlined]
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
@@ -86,9 +86,7 @@ class Plan:
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
         refs = {}  # id(root buffer) -> live tensors reading it (only buffers the plan owns)
         for op, reads, is_kernel, in_place, dying in self._steps:
-            args = [None] * len(op.inputs)
-            for j, t in reads:
-                args[j] = env.get(t)  # None: an inlined constant
+            args = [env.get(t) for t in reads]  # None: an inlined constant, an assign target
             try:
                 if is_kernel:
                     outputs = self._launch(op, args, refs, dying if in_place else (), env)
@@ -104,7 +102,8 @@ class Plan:
                     entry = refs.get(id(_root(value)))
                     if entry is not None:
                         entry[1] += 1
-            self._release(dying, env, refs)  # what the kernel did not already release
+            if dying:
+                self._release(dying, env, refs)  # what the kernel did not already release
         return [env[t] for t in self.program.outputs]
 
     def _release(self, tensors, env, refs):
@@ -281,6 +280,14 @@ class Plan:
         from .. import viz
 
         return viz.repr_svg(self)
+
+
+def _read_tensors(op):
+    """The op's inputs as a run reads them: None in place of an assignment's target."""
+    reads = [None] * len(op.inputs)
+    for j, t in base.read_inputs(op):
+        reads[j] = t
+    return tuple(reads)
 
 
 def _in_place(op):
