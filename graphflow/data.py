@@ -3,6 +3,8 @@
 ``for x, y in gf.data.batches((images, labels), 32, seed=0): sess.run(train_op, {...})``
 """
 
+import numbers
+
 import numpy as np
 
 from . import errors
@@ -29,7 +31,7 @@ def batches(arrays, batch_size, shuffle=True, seed=None, drop_remainder=False, n
         raise errors.at_user_line(
             errors.InvalidArgumentError,
             f"batches needs arrays with the same number of rows, got {[len(a) for a in arrays]}")
-    if int(batch_size) != batch_size or batch_size < 1:
+    if not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise errors.at_user_line(errors.InvalidArgumentError,
                                   f"batch_size must be a positive integer, got {batch_size!r}")
     return _generate(arrays, rows.pop(), int(batch_size), shuffle, seed, drop_remainder,

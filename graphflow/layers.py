@@ -8,6 +8,7 @@ and primitive ops, so autodiff and fusion need nothing special.
 """
 
 import contextlib
+import numbers
 
 from . import dtypes, errors, nn
 from .graph import GraphKeys, Tensor, get_default_graph
@@ -58,15 +59,31 @@ def _float_input(inputs, layer):
 
 
 def _tuple(value, n, what):
-    values = (value,) * n if isinstance(value, int) else tuple(int(v) for v in value)
-    if len(values) != n:
+    values = (value,) * n if isinstance(value, numbers.Integral) else value
+    try:
+        values = tuple(values)
+        ok = len(values) == n and all(isinstance(v, numbers.Integral) and v >= 1
+                                      for v in values)
+    except TypeError:  # not iterable
+        ok = False
+    if not ok:
         raise errors.at_user_line(
             errors.InvalidArgumentError, f"The `{what}` argument must be a tuple of {n} "
-            f"integers. Received: {value}")
-    return values
+            f"positive integers. Received: {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def _units(units):
+    if not isinstance(units, numbers.Integral) or units < 1:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  f"units must be a positive integer, got {units!r}")
+    return int(units)
 
 
 def _padding(padding):
+    if not isinstance(padding, str):
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, f"padding must be 'valid' or 'same', got {padding!r}")
     padding = padding.upper()
     if padding not in ("VALID", "SAME"):
         raise errors.at_user_line(
@@ -106,6 +123,7 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     _not_supported(activity_regularizer=activity_regularizer,
                    kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
     x = _float_input(inputs, "dense")
+    units = _units(units)
     depth = _known_dim(x, -1, "last")
     with _layer_scope(name, "dense", reuse):
         kernel = get_variable("kernel", [depth, int(units)], x.dtype, kernel_initializer,
@@ -252,7 +270,12 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         raise errors.at_user_line(
             errors.ShapeError, f"batch_normalization needs inputs of known rank, got "
             f"{errors.describe(x)}")
-    axes = sorted({a % rank for a in ([axis] if isinstance(axis, int) else axis)})
+    given = [axis] if isinstance(axis, int) else list(axis)
+    if any(not -rank <= a < rank for a in given):
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, f"batch_normalization's axis {axis} is out of range "
+            f"for inputs of rank {rank} ({errors.describe(x)})")
+    axes = sorted({a % rank for a in given})
     param_shape = [_known_dim(x, a, "normalized") for a in axes]
     reduction = [a for a in range(rank) if a not in axes]
     unbiased = fused is not False and rank in (4, 5) and axes in ([1], [rank - 1]) and (

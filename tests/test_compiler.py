@@ -302,3 +302,17 @@ def test_a_large_result_dropped_by_the_user_lends_its_memory_to_the_next_run():
         assert not any(np.shares_memory(a, b) for a in both for b in (third, kept))
         assert not np.shares_memory(both[0], both[1])
         np.testing.assert_allclose(both[1], 2 * (np.exp(data) + 1), rtol=1e-6)
+
+
+def test_a_deferred_store_never_moves_before_an_earlier_write_of_its_variable():
+    v = gf.Variable(np.zeros(3, np.float32))
+    w = gf.Variable(np.ones(3, np.float32))
+    x = w * 2.0 + 1.0  # its kernel comes before the first write below
+    first = v.assign(gf.constant([5.0, 5.0, 5.0]))
+    with gf.control_dependencies([first]):
+        second = v.assign(x)  # must run after `first`: v ends as x
+    for backend in ("numpy", "numba"):
+        with gf.Session(backend=backend) as sess:
+            sess.run(gf.global_variables_initializer())
+            sess.run(second.op)
+            np.testing.assert_array_equal(sess.run(v), [3.0, 3.0, 3.0])

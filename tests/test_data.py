@@ -147,3 +147,9 @@ def test_load_digits_without_scikit_learn_says_how_to_install(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     with pytest.raises(errors.GraphflowError, match=r'pip install "graphflow\[examples\]"'):
         gf.datasets.load_digits()
+
+
+def test_a_batch_size_that_is_not_a_positive_integer_is_refused():
+    for size in (None, 0, 2.5, "8"):
+        with pytest.raises(gf.errors.InvalidArgumentError, match="batch_size"):
+            gf.data.batches(np.zeros((4, 2)), size)

@@ -315,3 +315,22 @@ def test_a_variable_scope_initializer_reaches_layer_kernels_not_biases():
     kernel, bias = run(gf.global_variables())
     np.testing.assert_array_equal(kernel, np.full((3, 2), 0.5))
     np.testing.assert_array_equal(bias, [0.0, 0.0])
+
+
+def test_bad_layer_arguments_are_graphflow_errors_at_the_users_line():
+    x = gf.placeholder(gf.float32, [None, 8, 8, 3])
+    for build in (lambda: gf.layers.batch_normalization(x, axis=7),
+                  lambda: gf.layers.batch_normalization(x, axis=-5),
+                  lambda: gf.layers.max_pooling2d(x, 2, 2, padding=3),
+                  lambda: gf.layers.conv2d(x, 2, 3, strides="a"),
+                  lambda: gf.layers.conv2d(x, 2, 0),
+                  lambda: gf.layers.dense(gf.layers.flatten(x), "ten")):
+        with pytest.raises(gf.errors.GraphflowError) as info:
+            build()
+        assert __file__ in str(info.value)
+
+
+def test_a_zero_size_filter_is_refused():
+    x = gf.placeholder(gf.float32, [None, 8, 8, 3])
+    with pytest.raises(gf.errors.ShapeError, match="must be at least 1"):
+        gf.nn.conv2d(x, np.zeros((0, 0, 3, 2), np.float32), 1, "VALID")

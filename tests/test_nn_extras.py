@@ -210,3 +210,17 @@ def test_placeholder_with_default_gradient_reaches_its_input():
         assert d.op.name == "maybe"
         (g,) = gf.gradients(gf.reduce_sum(d * d), x)
         np.testing.assert_array_equal(gf.Session().run(g), [2.0, 4.0])
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_out_of_range_labels_fail_the_run_instead_of_dropping_out(backend):
+    labels = gf.placeholder(gf.int32, [None])
+    logits = gf.placeholder(gf.float32, [None, 5])
+    loss = gf.losses.sparse_softmax_cross_entropy(labels, logits)
+    with gf.Session(backend=backend) as sess:
+        good = sess.run(loss, {labels: [0, 4], logits: np.zeros((2, 5), np.float32)})
+        np.testing.assert_allclose(good, np.log(5), rtol=1e-6)
+        for bad in ([7, 1], [2, -1]):
+            with pytest.raises(gf.errors.InvalidArgumentError,
+                               match=r"label -?\d+ is outside the valid range \[0, 5\)"):
+                sess.run(loss, {labels: bad, logits: np.zeros((2, 5), np.float32)})

@@ -57,8 +57,8 @@ def fuse(program):
         if op not in deferred:
             groups.record(op, target)
     group_of, members = groups.final(), groups.members
-    _absorb_reductions(program, group_of, members)
-    return _rewrite(program, group_of, members, deferred)
+    _absorb_reductions(program, group_of, members, consumers)
+    return _rewrite(program, group_of, members, deferred, consumers)
 
 
 def _consumers(program):
@@ -99,12 +99,9 @@ def reduce_layout(op):
     return None
 
 
-def _absorb_reductions(program, group_of, members):
+def _absorb_reductions(program, group_of, members, readers):
     """A reduction whose input is a group read by nothing else joins it (a prologue)."""
-    readers, fetched = {}, set(program.outputs)
-    for op in program.ops:
-        for t in op.inputs:
-            readers.setdefault(t, set()).add(op)
+    fetched = set(program.outputs)
     for op in program.ops:
         g = group_of.get(op.inputs[0].op) if op.inputs else None
         if g is None or reduce_layout(op) is None:
@@ -181,16 +178,18 @@ class _Groups:
 
 
 
-def _rewrite(program, group_of, members, deferred):
+def _rewrite(program, group_of, members, deferred, consumers):
     """Each group becomes one Fused op (one kernel) where its last member was; a deferred
-    store of one of its results follows it."""
-    consumers = _consumers(program)
+    store of one of its results placed before that follows it (a store only ever moves
+    later: an earlier write to its variable must still come first)."""
     fetched = set(program.outputs)
-    waiting = {}  # group -> deferred stores of its results, emitted right after it
+    position = {op: i for i, op in enumerate(program.ops)}
+    waiting, moved = {}, set()  # group -> stores of its results emitted right after it
     for op in deferred:
         g = group_of.get(op.inputs[1].op)
-        if g is not None:
+        if g is not None and position[members[g][-1]] > position[op]:
             waiting.setdefault(g, []).append(op)
+            moved.add(op)
     last = {body[-1]: g for g, body in members.items()}
     graph, mapping, ops = program.graph, {}, []
     for op in program.ops:
@@ -211,7 +210,7 @@ def _rewrite(program, group_of, members, deferred):
             for store in sorted(waiting.get(g, ()), key=lambda o: o.id):
                 ops.append(clone(graph, store, [mapping.get(t, t) for t in store.inputs]))
             continue
-        elif op in deferred and group_of.get(op.inputs[1].op) is not None:
+        elif op in moved:
             continue  # emitted after the Fused op computing its value
         elif any(t in mapping for t in op.inputs):
             new = clone(graph, op, [mapping.get(t, t) for t in op.inputs])

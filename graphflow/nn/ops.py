@@ -9,6 +9,7 @@ import numbers
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..ops import elementwise as ew
+from ..ops.gather import check_indices
 from ..ops.movement import expand_dims, reshape, squeeze
 from ..ops.random import random_uniform
 from ..ops.reduce import reduce_max, reduce_mean, reduce_sum
@@ -133,6 +134,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels)
         classes = ew.cast(shape(logits)[-1], labels.dtype)
+        labels = check_indices(labels, classes, "label")  # TF1 fails the run, never drops one
         hot = ew.equal(expand_dims(labels, -1), range(ew.cast(0, labels.dtype), classes))
         picked = ew.cast(hot, logits.dtype) * log_softmax(logits)
         return ew.negative(reduce_sum(picked, axis=-1), name=scope)

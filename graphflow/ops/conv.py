@@ -37,6 +37,9 @@ def _check_padding(padding):
 
 def _axis(size, k, stride, dilation, padding, axis):
     """(out, pad_before, pad_after) along one spatial axis; unknown sizes give None."""
+    if (k is not None and k < 1) or stride < 1 or dilation < 1:
+        raise ValueError(f"window size ({k}), stride ({stride}) and dilation ({dilation}) "
+                         f"must be at least 1 along the {('rows', 'columns')[axis]}")
     if size is None or k is None:
         return None, None, None
     span = (k - 1) * dilation + 1

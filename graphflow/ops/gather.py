@@ -1,4 +1,5 @@
-"""Index-driven ops: gather and its transpose scatter_add, one_hot, where(condition)."""
+"""Index-driven ops: gather and its transpose scatter_add, one_hot, where(condition), and
+a run-time check that indices fall in range."""
 
 import numpy as np
 
@@ -117,3 +118,30 @@ WHERE_INDICES = OpDef("Where", MOVEMENT, _where_infer,
 
 def where_indices(condition, name=None):
     return WHERE_INDICES(condition, name=name or "Where")
+
+
+def _check_indices_infer(inputs, *, what):
+    indices, limit = inputs
+    require_dtype(indices, INT, what)
+    return Spec(indices.shape, indices.dtype)
+
+
+def _check_indices_reference(indices, limit, *, what):
+    bad = (indices < 0) | (indices >= limit)
+    if bad.any():
+        raise ValueError(f"{what} {indices[bad].ravel()[0]} is outside the valid range "
+                         f"[0, {int(limit)})")
+    return indices
+
+
+# passes its indices through unchanged, or fails the run naming the first bad one
+CHECK_INDICES = OpDef("CheckIndices", MOVEMENT, _check_indices_infer, _check_indices_reference,
+                      differentiable=False)
+
+
+def check_indices(indices, limit, what="index", name=None):
+    """``indices`` unchanged if every one is in ``[0, limit)``; otherwise the run fails with
+    an InvalidArgumentError naming the op and the line that created it."""
+    indices = convert_to_tensor(indices)
+    return CHECK_INDICES(indices, convert_to_tensor(limit, indices.dtype), what=what,
+                         name=name or "CheckIndices")
