@@ -170,18 +170,20 @@ def test_small_cnn_runs_and_trains_the_same_on_both_backends(backend):
         np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("stride", [1, 2])  # 1: few channels take the im2row path
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_dtypes(dtype):
+def test_dtypes(dtype, stride):
     rng = np.random.default_rng(3)
     x, f = rng.standard_normal((1, 5, 5, 2)), rng.standard_normal((3, 3, 2, 2))
-    y = gf.nn.conv2d(x.astype(dtype), f.astype(dtype), 2, "SAME")
+    y = gf.nn.conv2d(x.astype(dtype), f.astype(dtype), stride, "SAME")
     p = gf.nn.avg_pool(y, 2, 1, "SAME")
     m = gf.nn.max_pool(y, 2, 1, "VALID")
     vy, vp, vm = _run([y, p, m], None, "numba")
     assert vy.dtype == vp.dtype == vm.dtype == dtype
     assert y.dtype == gf.as_dtype(dtype)
     tol = 1e-2 if dtype == np.float16 else 1e-6
-    np.testing.assert_allclose(vy, loop_conv2d(x, f, (2, 2), "SAME"), rtol=tol, atol=tol)
+    np.testing.assert_allclose(vy, loop_conv2d(x, f, (stride, stride), "SAME"), rtol=tol,
+                               atol=tol)
 
 
 def test_int_max_pool_and_filters_alias():
