@@ -80,7 +80,8 @@ class Tensor:
     def __bool__(self):
         raise TypeError(
             f"using the graphflow Tensor {self.name!r} as a Python bool is not allowed: it has no "
-            "value until Session.run; use gf.where or gf.cond-style ops for data-dependent logic"
+            "value until Session.run; use gf.where (which computes both sides) for data-dependent "
+            "choices"
         )
 
     def __iter__(self):
