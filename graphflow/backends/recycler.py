@@ -10,6 +10,7 @@ A buffer is reused only if nothing else refers to it any more: a view the user t
 result keeps the buffer alive (its ``base`` is the buffer), which the reference count shows.
 """
 
+import math
 import sys
 import weakref
 
@@ -27,9 +28,7 @@ class Recycler:
     def empty(self, shape, dtype):
         """An uninitialized array of ``shape``: a view of a recycled buffer when large."""
         dtype = np.dtype(dtype)
-        n = 1
-        for d in shape:
-            n *= d
+        n = math.prod(shape)
         if n * dtype.itemsize < MIN_BYTES:
             return np.empty(shape, dtype)
         key = (dtype.str, n)

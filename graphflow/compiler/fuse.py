@@ -43,9 +43,9 @@ def fuse(program):
     still runs before every reader) -- except a deferrable store (see ``_deferrable``),
     which moves to just after the Fused op: one optimizer update is then one kernel.
     """
-    consumers = _consumers(program)
-    deferred = _deferrable(program, consumers)
-    groups = _Groups(consumers, set(program.outputs))
+    consumers, fetched = _consumers(program), set(program.outputs)
+    deferred = _deferrable(program, consumers, fetched)
+    groups = _Groups(consumers, fetched)
     for op in program.ops:
         producers = [groups.of(t.op) for t in op.inputs if groups.of(t.op) is not None]
         target = None
@@ -57,8 +57,8 @@ def fuse(program):
         if op not in deferred:
             groups.record(op, target)
     group_of, members = groups.final(), groups.members
-    _absorb_reductions(program, group_of, members, consumers)
-    return _rewrite(program, group_of, members, deferred, consumers)
+    _absorb_reductions(program, group_of, members, consumers, fetched)
+    return _rewrite(program, group_of, members, deferred, consumers, fetched)
 
 
 def _consumers(program):
@@ -69,14 +69,14 @@ def _consumers(program):
     return consumers
 
 
-def _deferrable(program, consumers):
+def _deferrable(program, consumers, fetched):
     """Assignments that may run later than where they stand: nothing reads their result,
     and no later op reads (fresh) or writes the same variable."""
     found, touched = set(), set()  # touched: variables read fresh or written further on
     for op in reversed(program.ops):
         if op.kind == base.ASSIGN:
             var = op.inputs[0].op.origin
-            if var not in touched and not any(t in consumers or t in program.outputs
+            if var not in touched and not any(t in consumers or t in fetched
                                               for t in op.outputs):
                 found.add(op)
             touched.add(var)
@@ -99,9 +99,8 @@ def reduce_layout(op):
     return None
 
 
-def _absorb_reductions(program, group_of, members, readers):
+def _absorb_reductions(program, group_of, members, readers, fetched):
     """A reduction whose input is a group read by nothing else joins it (a prologue)."""
-    fetched = set(program.outputs)
     for op in program.ops:
         g = group_of.get(op.inputs[0].op) if op.inputs else None
         if g is None or reduce_layout(op) is None:
@@ -178,11 +177,10 @@ class _Groups:
 
 
 
-def _rewrite(program, group_of, members, deferred, consumers):
+def _rewrite(program, group_of, members, deferred, consumers, fetched):
     """Each group becomes one Fused op (one kernel) where its last member was; a deferred
     store of one of its results placed before that follows it (a store only ever moves
     later: an earlier write to its variable must still come first)."""
-    fetched = set(program.outputs)
     position = {op: i for i, op in enumerate(program.ops)}
     waiting, moved = {}, set()  # group -> stores of its results emitted right after it
     for op in deferred:

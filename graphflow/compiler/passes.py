@@ -37,11 +37,8 @@ def fold(program):
         if op.kind not in PURE or len(op.outputs) != 1 or op.opdef is CONST:
             return None
         if op.kind == base.SHAPE or _reads_only_shapes(op):
-            if not all(t.shape.is_fully_defined() for t in inputs):
-                return None
-            if op.kind == base.SHAPE:
-                return _const(graph, op, base.shape_query_value(op, inputs[0]))
-            return _const(graph, op, _evaluate_on_shapes(op, inputs))
+            value = base.shape_query_value(op, *inputs)
+            return None if value is None else _const(graph, op, value)
         values = [_value(t) for t in inputs]
         if not inputs or any(v is None for v in values):
             return None
@@ -62,11 +59,6 @@ def _reads_only_shapes(op):
     """An elementwise op whose scalar expression uses no input (ones_like, zeros_like)."""
     return op.kind == base.ELEMENTWISE and isinstance(op.opdef.scalar, str) and \
         "{" not in op.opdef.scalar
-
-
-def _evaluate_on_shapes(op, inputs):
-    dummies = [np.broadcast_to(np.zeros((), t.dtype.np), t.shape.dims) for t in inputs]
-    return op.opdef.reference(*dummies, **op._attrs)
 
 
 def _same_shape_input(op):
@@ -136,9 +128,11 @@ def simplify(program):
         t = op.type
         if op.kind == base.ELEMENTWISE and op.opdef.scalar == "{0}":  # identity, stop_gradient
             return [inputs[0]]
-        if op.kind == base.SHAPE and _same_shape_input(inputs[0].op) is not None:
+        if op.kind == base.SHAPE:
             # the shape of f(x) is x's: the elementwise result need not be materialized
-            return clone(graph, op, [_same_shape_input(inputs[0].op)]).outputs
+            x = _same_shape_input(inputs[0].op)
+            if x is not None:
+                return clone(graph, op, [x]).outputs
         if t in ("SumToShape", "BroadcastTo") and _passes_through(inputs[0], out):
             return [inputs[0]]
         if t in ("Mul", "Add", "Sub", "RealDiv"):

@@ -183,13 +183,14 @@ def static_value(tensor):
         return None
 
 
-def shape_query_value(op, x):
-    """The value of a SHAPE-kind op on ``x`` if x's static shape is fully known, else None
-    (evaluated on a zero-stride dummy: nothing of x's size is allocated)."""
-    if not x.shape.is_fully_defined():
+def shape_query_value(op, *inputs):
+    """The value of an op that reads only its inputs' shapes (a SHAPE-kind op, ones_like)
+    if their static shapes are fully known, else None (evaluated on zero-stride dummies:
+    nothing of the inputs' size is allocated)."""
+    if not all(x.shape.is_fully_defined() for x in inputs):
         return None
-    dummy = np.broadcast_to(np.zeros((), x.dtype.np), x.shape.dims)
-    return np.asarray(op.opdef.reference(dummy, **op._attrs))
+    dummies = [np.broadcast_to(np.zeros((), x.dtype.np), x.shape.dims) for x in inputs]
+    return np.asarray(op.opdef.reference(*dummies, **op._attrs))
 
 
 def static_ints(value, what):

@@ -4,9 +4,9 @@ Every op here slides a window over the two spatial axes. The references are what
 numba backend runs too, so they are built for speed: Conv2D and Conv2DBackpropFilter are
 one BLAS matmul with an im2col copy of a strided window view of the padded input (for
 few channels, its transpose ``_im2row``: longer contiguous runs);
-Conv2DBackpropInput is one matmul and a col2im scatter-add; pooling reduces the kh*kw
-strided tap slices of the padded input (a loop over taps, never over pixels). The two
-scatters NumPy does slowly (col2im, max-pool gradient routing) are small Numba loops in
+Conv2DBackpropInput is one matmul and a col2im scatter-add; average pooling reduces the
+kh*kw strided tap slices of the padded input (a loop over taps, never over pixels). What
+NumPy does slowly (col2im, max pooling and its gradient routing) are small Numba loops in
 ``window_kernels.py``.
 
 Geometry (TF1): SAME gives ``out = ceil(in / stride)`` and pads ``max((out - 1) * stride

@@ -1,12 +1,13 @@
-"""Numba loop kernels for the window scatters that NumPy does slowly (imported on first use).
+"""Numba loop kernels for the window ops that NumPy does slowly (imported on first use).
 
 col2im adds overlapping windows back into an image; NumPy needs kh*kw strided adds with
 short contiguous runs (C elements), a single loop is 3-10x faster at CNN sizes. The
-max-pool kernels find each window's first maximum once instead of comparing every tap
-slice with the output. All take the unpadded image and skip taps that fall on padding,
-so no padded copy is made. Compiled once per dtype and cached on disk. They stay serial:
-parallel (prange) versions were faster alone but made the next BLAS call in a W5 training
-step 3x slower (OpenMP and OpenBLAS threads competing for 2 cores), 36 ms per step vs 28 ms.
+max-pool kernels take each window's maximum (and route to its first one) in one pass
+instead of comparing every tap slice with the output. All take the unpadded image and
+skip taps that fall on padding, so no padded copy is made. Compiled once per dtype and
+cached on disk. They stay serial: parallel (prange) versions were faster alone but made
+the next BLAS call in a W5 training step 3x slower (OpenMP and OpenBLAS threads competing
+for 2 cores), 36 ms per step vs 28 ms.
 """
 
 import numba
