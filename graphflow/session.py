@@ -10,6 +10,7 @@ import numpy as np
 
 from . import dtypes, errors, subgraph
 from .backends import get_backend
+from .backends.recycler import RECYCLER
 from .graph import Operation, Tensor, get_default_graph
 from .ops.random import generator
 
@@ -27,6 +28,7 @@ class Session:
         self._values = {}  # variable op -> np.ndarray (never mutated in place)
         self._rngs = {}  # random op -> np.random.Generator
         self._prepared = {}  # (fetch tensors, target ops, fed tensors) -> backend executable
+        self._calls = {}  # (fetches, feed keys) of earlier runs -> _Call
         self._closed = False
         self._default_cm = None
 
@@ -37,46 +39,32 @@ class Session:
         namedtuple of those) and return values in the same structure; ops give None."""
         if self._closed:
             raise errors.FailedPreconditionError("this Session is closed; open a new one")
-        elements, rebuild = _flatten(fetches, self.graph)
-        feeds = self._check_feeds(feed_dict)
-        fetch_tensors, executable = self._executable(elements, feeds)
-        return self._execute(executable, fetch_tensors, elements, rebuild, feeds)
+        feed_dict = feed_dict or {}
+        # the same fetches and feed keys as an earlier run: no lookups, no re-checks
+        try:
+            key = (type(fetches), tuple(fetches) if type(fetches) is list else fetches,
+                   tuple(feed_dict))
+            call = self._calls.get(key)
+        except TypeError:  # unhashable fetches (a dict, a nested list): not remembered
+            key = call = None
+        if call is None:
+            call = self._callable(fetches, list(feed_dict))
+            if key is not None:
+                self._calls[key] = call
+        return call.run(*feed_dict.values())
 
     @errors.api_boundary
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function ``f(*feed_values)`` that runs ``fetches`` with the tensors of
         ``feed_list`` fed in that order: ``run`` with the lookups done once (TF1 API)."""
+        return self._callable(fetches, list(feed_list or ())).run
+
+    def _callable(self, fetches, feed_keys):
         elements, rebuild = _flatten(fetches, self.graph)
-        feed_list = [self._feed_key(t) for t in feed_list or ()]
-        fetch_tensors, executable = self._executable(elements, dict.fromkeys(feed_list))
-
-        @errors.api_boundary
-        def call(*feed_values, **options):
-            if self._closed:
-                raise errors.FailedPreconditionError("this Session is closed; open a new one")
-            if len(feed_values) != len(feed_list):
-                raise errors.InvalidArgumentError(
-                    f"this callable takes {len(feed_list)} feed values, got {len(feed_values)}")
-            feeds = {t: _convert_feed(t, v) for t, v in zip(feed_list, feed_values)}
-            return self._execute(executable, fetch_tensors, elements, rebuild, feeds)
-
-        return call
-
-    def _execute(self, executable, fetch_tensors, elements, rebuild, feeds):
-        state = _RunState(self, feeds)
-        if getattr(executable, "warns", True):  # NumPy steps: silence log(0) and friends
-            with np.errstate(all="ignore"):
-                values = executable.run(feeds, state)
-        else:
-            values = executable.run(feeds, state)
-        state.commit()
-        borrowed = _Borrowed(feeds, self._values)
-        fresh = getattr(executable, "fresh", None)
-        by_tensor, handed = {}, set()
-        for t, v in zip(fetch_tensors, values):
-            by_tensor[t] = v = _handout(v, borrowed, handed, fresh)
-            handed.add(id(v))
-        return rebuild([by_tensor.get(e) if isinstance(e, Tensor) else None for e in elements])
+        feed_tensors = [self._feed_key(k) for k in feed_keys]
+        fetch_tensors, executable = self._executable(elements, dict.fromkeys(feed_tensors))
+        single = isinstance(fetches, (Tensor, str)) and isinstance(elements[0], Tensor)
+        return _Call(self, executable, feed_tensors, fetch_tensors, elements, rebuild, single)
 
     def _executable(self, elements, feeds):
         """The backend's prepared program for these fetches and fed tensors (cached)."""
@@ -142,6 +130,7 @@ class Session:
         self._closed = True
         self._values.clear()
         self._prepared.clear()
+        self._calls.clear()
 
     def as_default(self):
         return _default_sessions.push(self)
@@ -174,6 +163,80 @@ class InteractiveSession(Session):
         super().close()
 
 
+class _Call:
+    """One (fetches, fed tensors) pair of a Session, ready to run: feeds are given in order."""
+
+    def __init__(self, session, executable, feed_tensors, fetch_tensors, elements, rebuild,
+                 single):
+        self.session, self.feed_tensors = session, feed_tensors
+        # an array of exactly this dtype and static shape needs no check (else _convert_feed)
+        self.feed_specs = [(t, t.dtype.np, tuple(t.shape.dims) if t.shape.is_fully_defined()
+                            else None) for t in feed_tensors]
+        if hasattr(executable, "runner") and len(set(feed_tensors)) == len(feed_tensors):
+            self.runner = executable.runner(feed_tensors)
+        else:
+            self.runner = _DictRunner(executable, feed_tensors)
+        self.stateful, self.warns = self.runner.stateful, self.runner.warns
+        self.fetch_positions = [fetch_tensors.index(e) if isinstance(e, Tensor) else None
+                                for e in elements]
+        self.single = single  # one tensor fetched, not in a list: its value is the result
+        self.rebuild = rebuild
+
+    def run(self, *values):
+        """The fetched values for these feed values (the callable make_callable returns)."""
+        __tracebackhide__ = True  # noqa: F841 (pytest hides this frame)
+        try:
+            session = self.session
+            if session._closed:
+                raise errors.FailedPreconditionError("this Session is closed; open a new one")
+            if len(values) != len(self.feed_specs):
+                raise errors.InvalidArgumentError(
+                    f"this callable takes {len(self.feed_specs)} feed values, got {len(values)}")
+            values = [v if type(v) is np.ndarray and v.dtype is dtype and v.shape == shape
+                      else _convert_feed(t, v) for (t, dtype, shape), v in
+                      zip(self.feed_specs, values)]
+            state = _RunState(session, values) if self.stateful else None
+            if self.warns:  # NumPy steps: silence log(0) and friends
+                with np.errstate(all="ignore"):
+                    fetched, fresh = self.runner(values, state)
+            else:
+                fetched, fresh = self.runner(values, state)
+            if state is not None:
+                state.commit()
+            if fresh is None or not all(fresh):
+                fetched = _handout_all(fetched, fresh, _Borrowed(values, session._values))
+            if self.single:
+                return fetched[0]
+            return self.rebuild([None if i is None else fetched[i]
+                                 for i in self.fetch_positions])
+        except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
+            raise e.with_traceback(errors._without_own_frames(e.__traceback__)) from None
+
+
+class _DictRunner:
+    """A backend executable that takes feeds as a dict, behind the positional interface."""
+
+    stateful = warns = True
+
+    def __init__(self, executable, feed_tensors):
+        self.executable, self.feed_tensors = executable, feed_tensors
+
+    def __call__(self, values, state):
+        return self.executable.run(dict(zip(self.feed_tensors, values)), state), None
+
+
+def _handout_all(values, fresh, borrowed):
+    """What the user gets back: fresh arrays (never one the session, a feed or another
+    fetch of the same run holds); ``fresh[i]``: the backend made it for this hand-out."""
+    out, handed = [], set()
+    for i, v in enumerate(values):
+        if fresh is None or not fresh[i]:
+            v = _handout(v, borrowed, handed)
+        out.append(v)
+        handed.add(id(v))
+    return out
+
+
 class _RunState:
     """Variable values during one run: reads of the committed values, staged writes."""
 
@@ -181,7 +244,7 @@ class _RunState:
         self.session = session
         self.committed = session._values
         self.pending = {}
-        self.feeds = feeds
+        self.feeds = feeds  # the fed arrays
 
     def snapshot(self, var_op):
         value = self.committed.get(var_op)
@@ -206,7 +269,7 @@ class _RunState:
                 f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
                 f"{value.shape}", assign_op)
         if (not value.flags.owndata or not value.flags.writeable
-                or any(value is v for v in self.feeds.values())):
+                or any(value is v for v in self.feeds)):
             value = value.copy()  # never alias the user's feed, a constant or a view
         self.pending[var_op] = value
 
@@ -249,14 +312,14 @@ class _Borrowed:
 
     def __contains__(self, value):
         if self.ids is None:
-            self.ids = {id(v) for v in self.feeds.values()} | {id(v) for v in self.values.values()}
+            self.ids = {id(v) for v in self.feeds} | {id(v) for v in self.values.values()}
         return id(value) in self.ids
 
 
-def _handout(value, borrowed, handed, fresh=None):
-    """What the user gets back: a fresh array (never one the session, a feed or another
-    fetch of the same run holds). ``fresh(value)``: the backend made this view for the user."""
-    if (not (value.flags.owndata or fresh is not None and fresh(value))
+def _handout(value, borrowed, handed):
+    """``value`` or a copy of it: never an array the session, a feed or another fetch of the
+    same run holds (a recycler's view is the user's own: see backends/recycler.py)."""
+    if (not (value.flags.owndata or RECYCLER.issued(value))
             or not value.flags.writeable or id(value) in handed or value in borrowed):
         value = value.copy()
     return value[()] if value.ndim == 0 else value

@@ -150,8 +150,9 @@ def _check_one(name, tensor, got, exp, rtol, atol, known_shapes, check_finite,
         np.testing.assert_array_equal(got, exp, err_msg=name)
 
 
-def run_case(case: OpCase, backend: str, known_shapes: bool = True) -> None:
-    """Build ``case`` in a fresh graph, run it on ``backend`` and check it."""
+def run_case(case: OpCase, backend: str, known_shapes: bool = True, runs: int = 1) -> None:
+    """Build ``case`` in a fresh graph, run it on ``backend`` and check it (``runs`` times
+    in one session: the numba backend replays a feed signature from its third run)."""
     inputs = [np.asarray(a) for a in case.inputs]
     with gf.Graph().as_default():
         phs = []
@@ -161,8 +162,13 @@ def run_case(case: OpCase, backend: str, known_shapes: bool = True) -> None:
         outs, is_seq = _as_list(case.build(*phs))
         feed = {p: a for p, a in zip(phs, inputs)}
         with gf.Session(backend=backend) as sess:
-            got = sess.run(outs, feed_dict=feed)
+            results = [sess.run(outs, feed_dict=feed) for _ in range(runs)]
     exp = case.expected(*[a.copy() for a in inputs])
+    for got in results:
+        _check_case(case, outs, is_seq, got, exp, known_shapes)
+
+
+def _check_case(case, outs, is_seq, got, exp, known_shapes):
     exps, exp_seq = _as_list(exp)
     assert is_seq == exp_seq and len(exps) == len(outs), (
         f"{case.id}: built {len(outs)} outputs (seq={is_seq}), "

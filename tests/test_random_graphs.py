@@ -87,10 +87,14 @@ def test_numba_agrees_with_numpy_on_random_graphs(shapes, recipe, seed, fetch_al
         fetches = values[len(inputs):] or values
         if not fetch_all:  # intermediates that nothing fetches can fuse into kernels
             fetches = fetches[-1:]
-        feed = {p: rng.uniform(-2, 2, s).astype(np.float32) for p, s in zip(inputs, shapes)}
+        # three runs with new values: the second is traced, the third replays it
+        feeds = [{p: rng.uniform(-2, 2, s).astype(np.float32) for p, s in zip(inputs, shapes)}
+                 for _ in range(3)]
         with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
-            want = ref.run(fetches, feed)
-            got = sess.run(fetches, feed)
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w) and np.asarray(g).dtype == np.asarray(w).dtype
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-5)
+            wants = [ref.run(fetches, feed) for feed in feeds]
+            gots = [sess.run(fetches, feed) for feed in feeds]
+            assert sess.plan(fetches, feeds[0]).replays
+    for got, want in zip(gots, wants):  # earlier results are intact after later runs
+        for g, w in zip(got, want):
+            assert np.shape(g) == np.shape(w) and np.asarray(g).dtype == np.asarray(w).dtype
+            np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-5)

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import threading
 
 import numba
 
@@ -53,19 +54,27 @@ def kernel_key(source):
     return hashlib.sha256(f"{_VERSIONS}\n{source}".encode()).hexdigest()[:24]
 
 
+_LOADING = threading.RLock()
+
+
 def load_kernel(source):
     """The ``kernel`` function of this source, from memory, disk or a fresh compile."""
     key = kernel_key(source)
     name = f"graphflow_kernel_{key}"
-    module = sys.modules.get(name)
-    if module is None:
-        path = os.path.join(cache_dir(), f"{name}.py")
-        if not os.path.exists(path):
-            _write_atomically(path, f"# cache key: {key} ({_VERSIONS})\n{source}")
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+    with _LOADING:  # a second thread must not see a module that is still executing
+        module = sys.modules.get(name)
+        if module is None:
+            path = os.path.join(cache_dir(), f"{name}.py")
+            if not os.path.exists(path):
+                _write_atomically(path, f"# cache key: {key} ({_VERSIONS})\n{source}")
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[name]
+                raise
     return key, module.kernel
 
 

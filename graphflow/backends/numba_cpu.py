@@ -11,6 +11,7 @@ import inspect
 import math
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -19,11 +20,10 @@ from ..compiler import compile_subgraph
 from ..compiler.fuse import FUSED, reduce_layout
 from ..ops import base
 from ..ops.sources import CONST
-from . import codegen, kernel_cache
+from . import codegen, kernel_cache, replay
 from .numpy_ref import evaluate, runtime_error
-from .recycler import Recycler
+from .recycler import RECYCLER
 
-RECYCLER = Recycler()  # large fetched results, shared by every plan
 PARALLEL_FROM = 1 << 19  # elements: below this, threads cost more than they save (and
 # a parallel kernel compiles ~2x slower, which a cold start pays for)
 
@@ -48,7 +48,10 @@ class Plan:
         self._compiled = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
         self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
-        self._pool = {}
+        self._pool = {}  # (dtype, size) -> free 1-D buffers
+        self._traced_buffers = None  # id -> pool buffer, while a traced run records them
+        self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
+        self.trace_lock = threading.Lock()
         self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
         last = {}
         for i, op in enumerate(program.ops):
@@ -65,6 +68,8 @@ class Plan:
         inlined = {op for op in program.ops if _inlined_constant(op, program)}
         self._steps = [(op, _read_tensors(op), op.opdef is FUSED, _in_place(op), dying[i])
                        for i, op in enumerate(program.ops) if op not in inlined]
+        self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM)
+                            for op in program.ops)
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
         # results handed out of the run get arrays of their own, which the session keeps as
@@ -76,14 +81,18 @@ class Plan:
         self._kept = {op: [np.empty if t in stored else RECYCLER.empty if t in fetched else None
                            for t in op.outputs]
                       for op in program.ops if op.opdef is FUSED}
-        self.fresh = RECYCLER.issued  # the session hands these views out without a copy
         self._result_leaves = {op: [_leaf_positions(t, op._attrs["leaves"])
                                     for t in op._attrs["results"]]
                                for op in program.ops if op.opdef is FUSED}
 
     # -- running --------------------------------------------------------------------------
-    def run(self, feeds, state):
+    def run(self, feeds, state, trace=None):
+        """The program's outputs for ``feeds`` ({graph tensor: array}); with ``trace`` (a
+        ``replay.Trace``), also records every value and the pool buffers the run used."""
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
+        if trace is not None:
+            trace.update(env)
+            self._traced_buffers = {}
         refs = {}  # id(root buffer) -> live tensors reading it (only buffers the plan owns)
         for op, reads, is_kernel, in_place, dying in self._steps:
             args = [env.get(t) for t in reads]  # None: an inlined constant, an assign target
@@ -102,9 +111,17 @@ class Plan:
                     entry = refs.get(id(_root(value)))
                     if entry is not None:
                         entry[1] += 1
+            if trace is not None:
+                trace.record(op, reads, outputs)
             if dying:
                 self._release(dying, env, refs)  # what the kernel did not already release
         return [env[t] for t in self.program.outputs]
+
+    def runner(self, feed_tensors):
+        """``run(values, state) -> (fetched values, fresh flags)`` for feeds given in the
+        order of ``feed_tensors``: replays a generated straight-line function once a feed
+        signature has been seen (see ``replay``)."""
+        return replay.Runner(self, feed_tensors)
 
     def _release(self, tensors, env, refs):
         for t in tensors:
@@ -124,6 +141,8 @@ class Plan:
             buf = np.empty(n, dtype)
             self.allocations += 1
         refs[id(buf)] = [buf, 0]
+        if self._traced_buffers is not None:
+            self._traced_buffers[id(buf)] = buf
         return buf
 
     def _launch(self, op, args, refs, dying, env):
@@ -193,28 +212,14 @@ class Plan:
 
     def _launch_reduction(self, op, args, refs, shape):
         """A group ending in a reduction over trailing ("rows") or leading axes."""
-        reduction = op._attrs["body"][-1]
-        rank = len(shape)
-        if rank != reduction.inputs[0].shape.ndims:  # broadcasting grew the rank: no kernel
+        layout = reduction_layout(op, shape)
+        if layout is None:  # broadcasting grew the rank: no kernel
             return self._fallback(op, args)
-        axis = reduction._attrs["axis"]
-        a = rank if axis is None else len(axis)
-        if reduce_layout(reduction) == "rows":
-            outer, count = math.prod(shape[:rank - a]), math.prod(shape[rank - a:])
-            k = count
-        else:
-            count, outer = math.prod(shape[:a]), math.prod(shape[a:])
-            k = outer
-        out = self._buffer(reduction.outputs[0].dtype.np, outer, refs)
-        if outer:
-            n = outer * count
-            self._run_kernel(op, args, shape, n, (outer, count, k), [out])
-        kept = [1 if i in (range(rank) if axis is None else axis) else d
-                for i, d in enumerate(shape)]
-        if not reduction._attrs["keepdims"]:
-            kept = [d for i, d in enumerate(shape)
-                    if i not in (range(rank) if axis is None else axis)]
-        return [out.reshape(kept)]
+        sizes, out_shape = layout
+        out = self._buffer(op._attrs["body"][-1].outputs[0].dtype.np, sizes[0], refs)
+        if sizes[0]:
+            self._run_kernel(op, args, shape, sizes[0] * sizes[1], sizes, [out])
+        return [out.reshape(out_shape)]
 
     def _fallback(self, op, args):
         values = [leaf.op._attrs["value"] if a is None else a
@@ -280,6 +285,29 @@ class Plan:
         from .. import viz
 
         return viz.repr_svg(self)
+
+
+def reduction_layout(op, shape):
+    """For a Fused op ending in a reduction, over a loop of ``shape``: the kernel's sizes
+    ``(outer, count, k)`` and the result's shape; None if the kernel cannot run it."""
+    reduction = op._attrs["body"][-1]
+    rank = len(shape)
+    if rank != reduction.inputs[0].shape.ndims:
+        return None
+    axis = reduction._attrs["axis"]
+    axes = range(rank) if axis is None else axis
+    a = len(axes)
+    if reduce_layout(reduction) == "rows":
+        outer, count = math.prod(shape[:rank - a]), math.prod(shape[rank - a:])
+        k = count
+    else:
+        count, outer = math.prod(shape[:a]), math.prod(shape[a:])
+        k = outer
+    if reduction._attrs["keepdims"]:
+        out_shape = [1 if i in axes else d for i, d in enumerate(shape)]
+    else:
+        out_shape = [d for i, d in enumerate(shape) if i not in axes]
+    return (outer, count, k), out_shape
 
 
 def _read_tensors(op):

@@ -55,3 +55,6 @@ class Recycler:
         free = self._free.setdefault(key, [])
         if len(free) < KEEP:
             free.append(buf)
+
+
+RECYCLER = Recycler()  # large fetched results, shared by every plan

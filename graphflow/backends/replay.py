@@ -1,0 +1,363 @@
+"""Replay: a Plan run again with the same feed shapes, as one generated Python function.
+
+A Plan's dynamic run (``Plan.run``) decides at every step how to launch each kernel,
+which pool buffer takes each result and when a buffer is free again. Given the shapes of
+the feeds, all of that is the same on every run: every tensor's shape follows from the
+feed shapes (checked where an op's result shape could depend on values). So the second
+run of a feed signature is *traced* and turned into straight-line source: one line per
+step, calling each compiled kernel with its operands and buffers bound in advance.
+
+Each value in the trace is one of
+
+- static: the same on every run (constants, shapes and what is computed only from them):
+  computed once, in the trace, and bound as a read-only constant;
+- fixed: a pool buffer (or a view of one) whose contents change but whose identity does
+  not: the kernel writes it, and readers get the view the trace made;
+- dynamic: made per run (feeds, variable reads, NumPy steps, results handed out).
+
+A replay owns its pool buffers, so it is not re-entrant: a run that finds it busy (a
+second thread) takes the dynamic path. If anything in a replay raises, or a value comes
+out in a shape other than the trace's, the run is done again on the dynamic path, which
+reports errors with the op and the user's line (and the replay is dropped).
+"""
+
+import functools
+import threading
+
+import numpy as np
+
+from ..compiler.fuse import FUSED
+from ..ops import base
+from . import recycler
+
+REPLAY_FROM_RUN = 2  # the run of a feed signature that is traced (the first one compiles)
+MAX_REPLAYS = 8  # feed signatures kept per plan (each owns its buffers)
+_STATELESS_KINDS = (base.SOURCE, base.SHAPE, base.MOVEMENT, base.REDUCE, base.CONTRACTION,
+                    base.WINDOW, base.ELEMENTWISE)
+
+
+class _Miss(Exception):
+    """A replayed value came out in another shape than in the trace."""
+
+
+class Runner:
+    """Runs a Plan for feeds given positionally, replaying known feed signatures."""
+
+    def __init__(self, plan, feed_tensors):
+        self.plan = plan
+        self.feed_tensors = tuple(feed_tensors)
+        self.stateful = plan.stateful
+        self.warns = plan.warns
+        self._seen = {}  # feed shapes -> dynamic runs so far (-1: never replay)
+        self._replays = {}  # feed shapes -> _Replayer (also listed in plan.replays)
+
+    def __call__(self, values, state):
+        shapes = tuple([v.shape for v in values])
+        replayer = self._replays.get(shapes)
+        if replayer is not None:
+            if replayer.lock.acquire(False):
+                try:
+                    return replayer.fn(values, state), replayer.fresh
+                except Exception:  # noqa: BLE001 (the dynamic run reports it properly)
+                    self._drop(shapes)
+                    if state is not None:
+                        state.pending.clear()
+                finally:
+                    replayer.lock.release()
+            return self._dynamic(values, state), _NOT_FRESH
+        seen = self._seen.get(shapes, 0)
+        if seen < 0 or seen + 1 < REPLAY_FROM_RUN or len(self.plan.replays) >= MAX_REPLAYS:
+            if seen >= 0:
+                self._seen[shapes] = seen + 1
+            return self._dynamic(values, state), _NOT_FRESH
+        if not self.plan.trace_lock.acquire(False):  # another thread is tracing this plan
+            return self._dynamic(values, state), _NOT_FRESH
+        trace = Trace()
+        try:
+            outputs = self.plan.run(dict(zip(self.feed_tensors, values)), state, trace)
+            replayer = _generate(self.plan, self.feed_tensors, trace)
+            self._replays[shapes] = self.plan.replays[(self.feed_tensors, shapes)] = replayer
+        finally:
+            self.plan._traced_buffers = None
+            self.plan.trace_lock.release()
+        return outputs, _NOT_FRESH
+
+    def _drop(self, shapes):
+        del self._replays[shapes]
+        del self.plan.replays[(self.feed_tensors, shapes)]
+        self._seen[shapes] = -1  # never again for this signature
+
+    def _dynamic(self, values, state):
+        return self.plan.run(dict(zip(self.feed_tensors, values)), state)
+
+
+_NOT_FRESH = None  # no result is known to be fresh: the session checks each
+
+
+class Trace(dict):
+    """A traced run: tensor -> the value it had, and copies of the static values taken
+    when they were made (their pool buffers may be overwritten later in the run)."""
+
+    def __init__(self):
+        super().__init__()
+        self.static = {}
+
+    def record(self, op, reads, outputs):
+        self.update(zip(op.outputs, outputs))
+        if _is_static(op, [t for t in reads if t in self], self.static):
+            for t, value in zip(op.outputs, outputs):
+                self.static[t] = np.array(value)
+
+
+def _is_static(op, reads, static):
+    """Whether an op's outputs are the same on every run with these feed shapes."""
+    if op.opdef is FUSED or op.kind in _STATELESS_KINDS:
+        return op.kind == base.SHAPE or all(t in static for t in reads)
+    return False
+
+
+class _Replayer:
+    def __init__(self, fn, fresh, source, buffers):
+        self.fn, self.fresh, self.source, self.buffers = fn, fresh, source, buffers
+        self.lock = threading.Lock()
+
+
+def _generate(plan, feed_tensors, trace):
+    """The replay of a traced run: source, compiled function and the buffers it owns."""
+    from . import numba_cpu as cpu
+
+    program = plan.program
+    pool = dict(plan._traced_buffers)
+    gen = _Source(pool)
+    for position, t in enumerate(feed_tensors):
+        inner = program.feeds.get(t)
+        if inner is not None and inner in trace:
+            gen.dynamic(inner, f"values[{position}]")
+    for op, reads, is_kernel, _, _ in plan._steps:
+        reads = [t if t in trace else None for t in reads]  # None: inlined, assign target
+        args = [None if t is None else trace[t] for t in reads]
+        outputs = [trace[t] for t in op.outputs]
+        gen.comment(op)
+        if op.outputs and all(t in trace.static for t in op.outputs):
+            for t in op.outputs:
+                gen.static(t, trace.static[t])
+        elif is_kernel:
+            _kernel_step(gen, plan, cpu, op, reads, args, outputs)
+        else:
+            _numpy_step(gen, op, reads, outputs)
+    results, fresh, seen = [], [], set()
+    for t in program.outputs:
+        name = gen.name(t)
+        is_fresh = gen.kept.get(t, False) and t not in seen
+        seen.add(t)
+        results.append(name + ("[()]" if is_fresh and trace[t].ndim == 0 else ""))
+        fresh.append(is_fresh)
+    gen.line(f"return [{', '.join(results)}]")
+    fn, source = gen.compile()
+    owned = {id(b) for b in gen.buffers}
+    for free in plan._pool.values():  # the replay owns its buffers from now on
+        free[:] = [b for b in free if id(b) not in owned]
+    return _Replayer(fn, tuple(fresh), source, gen.buffers)
+
+
+def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
+    live = [a for a in args if a is not None]
+    shape = cpu._loop_shape(args) if live else ()
+    recipe = plan._recipes.get((op, *[None if a is None else (a.shape, a.flags.c_contiguous)
+                                      for a in args]))
+    if recipe is cpu._REDUCTION:
+        layout = cpu.reduction_layout(op, shape)
+        if layout is not None and gen.is_pool(outputs[0]):
+            sizes, _ = layout
+            if sizes[0]:
+                kernel = _reduction_kernel(plan, cpu, op, args, shape, sizes)
+                operands = [x for t, a, (mode, extra) in zip(reads, args, kernel[1])
+                            for x in _operand_code(gen, t, a, mode, extra)]
+                out = gen.constant(cpu._root(outputs[0]))
+                gen.line(f"{gen.constant(kernel[0])}({', '.join(map(str, sizes))}, "
+                         f"{''.join(o + ', ' for o in operands)}{out})")
+            gen.fixed(op.outputs[0], outputs[0])
+            return
+    if recipe is None or recipe is cpu._FALLBACK or recipe is cpu._REDUCTION:
+        _call_step(gen, op, reads, outputs, functools.partial(plan._fallback, op))
+        return
+    shape, n, dtypes, modes, sizes, kernel, _ = recipe
+    names = []
+    for t, make, value, dtype in zip(op.outputs, plan._kept[op], outputs, dtypes):
+        if make is None:
+            names.append(gen.constant(cpu._root(value)))
+            gen.fixed(t, value)
+            continue
+        small = value.nbytes < recycler.MIN_BYTES or make is np.empty
+        alloc = "np.empty" if small else gen.constant(cpu.RECYCLER.empty)
+        name = gen.dynamic(t, f"{alloc}({tuple(shape)!r}, {gen.constant(dtype)})")
+        gen.kept[t] = True
+        names.append(name if len(shape) == 1 else f"{name}.reshape(-1)")
+    if not n:
+        return
+    operands = []
+    for t, a, (mode, k) in zip(reads, args, modes):
+        if mode == "scalar":
+            operands.append(_scalar_code(gen, t, a))
+        elif mode == "broadcast":
+            operands.append(gen.value_code(
+                t, f"np.ascontiguousarray(np.broadcast_to({{}}, {tuple(shape)!r})).reshape(-1)"))
+        elif mode != "const":
+            operands.append(_flat_code(gen, t, a))
+            if k is not None:
+                operands.append(repr(k))
+    gen.line(f"{gen.constant(kernel)}({', '.join(map(str, sizes))}, "
+             f"{''.join(o + ', ' for o in operands)}{', '.join(names)})")
+
+
+def _reduction_kernel(plan, cpu, op, args, shape, sizes):
+    """(kernel, [(mode, values)] per operand) as ``Plan._run_kernel`` launches it."""
+    n = sizes[0] * sizes[1]
+    reads = [("const", []) if a is None else cpu._operand(leaf, a, shape, n)
+             for leaf, a in zip(op._attrs["leaves"], args)]
+    return plan._kernel(op, tuple(m for m, _ in reads), n)[1], reads
+
+
+def _operand_code(gen, t, a, mode, extra):
+    if mode == "const":
+        return []
+    if mode == "scalar":
+        return [_scalar_code(gen, t, a)]
+    codes = [_flat_code(gen, t, a)]
+    if mode in ("suffix", "prefix"):
+        codes.append(repr(extra[1]))
+    return codes
+
+
+def _scalar_code(gen, t, a):
+    return gen.value_code(t, "{}.reshape(-1)[0]")
+
+
+def _flat_code(gen, t, a):
+    """The operand as the kernel reads it: flat, contiguous (a view when it can be)."""
+    if a.ndim == 1 and a.flags.c_contiguous and not gen.is_static(t):
+        return gen.name(t)
+    return gen.value_code(t, "{}.reshape(-1)")
+
+
+def _numpy_step(gen, op, reads, outputs):
+    kind = op.kind
+    if kind == base.CONTROL:
+        return
+    if kind == base.VARIABLE:
+        read = "state.current" if op._attrs.get("fresh") else "state.snapshot"
+        gen.dynamic(op.outputs[0], f"{read}({gen.constant(op.origin)})")  # a static shape
+        return
+    if kind in _STATELESS_KINDS:
+        if kind == base.MOVEMENT and all(gen.is_pool(v) for v in outputs) and all(
+                t is None or gen.is_static(t) or gen.is_fixed(t) for t in reads):
+            for t, value in zip(op.outputs, outputs):
+                gen.fixed(t, value)  # a view of a pool buffer: the same view every run
+            return
+    _call_step(gen, op, reads, outputs, None)
+
+
+def _call_step(gen, op, reads, outputs, call):
+    """A step run as a call: ``evaluate`` (or ``call(args)``), its result shapes checked."""
+    from .numpy_ref import evaluate
+
+    args = ", ".join("None" if t is None else gen.name(t) for t in reads)
+    if call is not None:
+        call_code = f"{gen.constant(call)}([{args}])"
+    elif op.kind in _STATELESS_KINDS and len(outputs) == 1:  # the reference, directly
+        reference = functools.partial(op.opdef.reference, **op._attrs)
+        call_code = f"(np.asarray({gen.constant(reference)}({args})),)"
+    else:
+        call_code = f"{gen.constant(evaluate)}({gen.constant(op)}, [{args}], state)"
+    names = [gen.dynamic(t, None) for t in op.outputs]
+    if not names:
+        gen.line(call_code)
+        return
+    gen.line(f"{', '.join(names)}, = {call_code}")
+    checks = " or ".join(f"{n}.shape != {v.shape!r}" for n, v in zip(names, outputs))
+    gen.line(f"if {checks}:")
+    gen.line("    raise Miss")
+
+
+class _Source:
+    """Builds the replay's source: names for values, constants bound in its namespace."""
+
+    def __init__(self, pool):
+        self.pool = pool  # id -> pool buffer the traced run used
+        self.lines = []
+        self.names = {}  # tensor -> code naming its value
+        self.kinds = {}  # tensor -> "static" | "fixed" | "dynamic"
+        self.kept = {}  # tensor -> True for a kernel's own result (fresh every run)
+        self.namespace = {"np": np, "Miss": _Miss}
+        self.buffers = []  # the pool buffers the replay owns
+        self._constant_ids = {}
+
+    def comment(self, op):
+        self.lines.append(f"# {op.type} '{op.name}'" if op.opdef is not FUSED else
+                          f"# kernel '{op.name}': "
+                          + ", ".join(m.name for m in op._attrs["body"]))
+
+    def line(self, code):
+        self.lines.append(code)
+
+    def constant(self, obj):
+        key = id(obj)
+        name = self._constant_ids.get(key)
+        if name is None:
+            name = self._constant_ids[key] = f"C{len(self._constant_ids)}"
+            self.namespace[name] = obj
+            if isinstance(obj, np.ndarray) and id(_root(obj)) in self.pool:
+                self.buffers.append(_root(obj))
+        return name
+
+    def static(self, t, value):
+        value.flags.writeable = False  # a copy the trace took (see Trace)
+        self.names[t], self.kinds[t] = self.constant(value), "static"
+
+    def fixed(self, t, value):
+        self.names[t], self.kinds[t] = self.constant(value), "fixed"
+
+    def dynamic(self, t, code):
+        name = f"v{len(self.names)}"
+        self.names[t], self.kinds[t] = name, "dynamic"
+        if code is not None:
+            self.lines.append(f"{name} = {code}")
+        return name
+
+    def name(self, t):
+        return self.names[t]
+
+    def is_static(self, t):
+        return self.kinds.get(t) == "static"
+
+    def is_fixed(self, t):
+        return self.kinds.get(t) == "fixed"
+
+    def is_pool(self, value):
+        return isinstance(value, np.ndarray) and id(_root(value)) in self.pool
+
+    def value_code(self, t, template):
+        """``template`` applied to t's value: computed once when it is static, or when it
+        is fixed and the result is a view of the same buffer; else per run."""
+        if self.kinds[t] in ("static", "fixed"):
+            value = self.namespace[self.names[t]]
+            result = eval(template.format("value"), {"np": np, "value": value})  # noqa: S307
+            if self.kinds[t] == "static":
+                result = np.array(result) if isinstance(result, np.ndarray) else result
+                return self.constant(result)
+            if isinstance(result, np.ndarray) and _root(result) is _root(value):
+                return self.constant(result)
+        return template.format(self.names[t])
+
+    def compile(self):
+        body = "\n".join("    " + line for line in self.lines)
+        source = f"def replay(values, state):\n{body}\n"
+        exec(compile(source, "<graphflow replay>", "exec"), self.namespace)  # noqa: S102
+        return self.namespace["replay"], source
+
+
+def _root(a):
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a
+

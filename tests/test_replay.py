@@ -1,0 +1,161 @@
+"""Replays (backends/replay.py): a feed signature's third run onwards is one generated
+function; it must give what the dynamic run gives, in every case the dynamic run handles."""
+
+import os
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from op_cases import CASES, run_case  # noqa: E402
+
+import graphflow as gf  # noqa: E402
+from graphflow.backends import replay  # noqa: E402
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_op_case_replays(case):
+    run_case(case, "numba", known_shapes=True, runs=3)
+
+
+def _replays(sess, fetches, feed):
+    return sess.plan(fetches, feed).replays
+
+
+def test_w3_replays_one_kernel_into_a_fresh_array():
+    x = gf.placeholder(gf.float32, [None])
+    y = x * 2.0 + 1.0
+    sess = gf.Session()
+    outs = [sess.run(y, {x: np.full(3, i, np.float32)}) for i in range(4)]
+    (rep,) = _replays(sess, y, {x: np.ones(3, np.float32)}).values()
+    assert rep.source.count("C1(") == 1 and rep.fresh == (True,)
+    for i, out in enumerate(outs):  # each run's result is its own array
+        np.testing.assert_array_equal(out, np.full(3, 2 * i + 1, np.float32))
+    call = sess.make_callable(y, [x])
+    np.testing.assert_array_equal(call([5.0, 6.0, 7.0]), [11, 13, 15])
+
+
+def test_new_batch_size_gets_its_own_replay():
+    x = gf.placeholder(gf.float32, [None, 4])
+    y = gf.reduce_sum(gf.tanh(x) * 2.0, axis=1)
+    sess = gf.Session()
+    for n in (2, 5, 2, 5, 2, 5):
+        v = np.arange(n * 4, dtype=np.float32).reshape(n, 4) / 10
+        np.testing.assert_allclose(sess.run(y, {x: v}), (np.tanh(v) * 2).sum(1), rtol=1e-5)
+    assert len(_replays(sess, y, {x: v})) == 2
+
+
+def _mlp(batch, seed=0):
+    rng = np.random.default_rng(seed)
+    x = gf.placeholder(gf.float32, [None, 6])
+    labels = gf.placeholder(gf.int64, [None])
+    w1 = gf.Variable(rng.standard_normal((6, 8)).astype(np.float32) * 0.5)
+    b1 = gf.Variable(np.zeros(8, np.float32))
+    w2 = gf.Variable(rng.standard_normal((8, 3)).astype(np.float32) * 0.5)
+    logits = gf.matmul(gf.nn.relu(gf.matmul(x, w1) + b1), w2)
+    loss = gf.reduce_mean(gf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=logits))
+    train = gf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
+    data = [(rng.standard_normal((batch, 6)).astype(np.float32),
+             rng.integers(0, 3, batch)) for _ in range(6)]
+    return x, labels, loss, train, [w1, b1, w2], data
+
+
+def test_training_replays_match_the_reference_step_by_step():
+    with gf.Graph().as_default():
+        x, labels, loss, train, weights, data = _mlp(5)
+        init = gf.global_variables_initializer()
+        with gf.Session(backend="numpy") as ref, gf.Session() as sess:
+            ref.run(init)
+            sess.run(init)
+            for xv, yv in data:
+                want = ref.run([loss, train], {x: xv, labels: yv})[0]
+                got = sess.run([loss, train], {x: xv, labels: yv})[0]
+                np.testing.assert_allclose(got, want, rtol=1e-5)
+            assert _replays(sess, [loss, train], {x: xv, labels: yv})
+            for w_ref, w in zip(ref.run(weights), sess.run(weights)):
+                np.testing.assert_allclose(w, w_ref, rtol=1e-5, atol=1e-6)
+
+
+def test_an_error_in_a_replay_is_the_dynamic_runs_error_and_changes_nothing():
+    with gf.Graph().as_default():
+        x, labels, loss, train, weights, data = _mlp(4)
+        with gf.Session() as sess:
+            sess.run(gf.global_variables_initializer())
+            for xv, yv in data[:3]:
+                sess.run(train, {x: xv, labels: yv})
+            assert _replays(sess, train, {x: xv, labels: yv})
+            before = sess.run(weights)
+            with pytest.raises(gf.errors.InvalidArgumentError, match="label"):
+                sess.run(train, {x: xv, labels: np.array([0, 1, 7, 2])})
+            for b, a in zip(before, sess.run(weights)):
+                np.testing.assert_array_equal(a, b)
+            sess.run(train, {x: xv, labels: yv})  # runs on, dynamically
+            assert not _replays(sess, train, {x: xv, labels: yv})
+
+
+def test_a_value_dependent_shape_is_checked_not_assumed():
+    x = gf.placeholder(gf.float32, [4])
+    idx = gf.where(x > 0)
+    y = gf.reduce_sum(gf.cast(idx, gf.float32) * 2.0 + 1.0)
+    sess = gf.Session()
+    for v in ([1, -1, 1, -1], [1, 1, 1, -1], [1, -1, -1, -1], [1, 1, 1, 1], [-1, -1, -1, -1]):
+        v = np.array(v, np.float32)
+        want = (np.argwhere(v > 0).astype(np.float32) * 2 + 1).sum()
+        assert sess.run(y, {x: v}) == pytest.approx(want)
+
+
+def test_fetched_views_constants_and_feeds_are_copies():
+    x = gf.placeholder(gf.float32, [2, 3])
+    c = gf.constant(np.ones((2, 3), np.float32))
+    k = x * 2.0
+    fetches = [x, c, gf.reshape(k, [3, 2]), gf.reduce_sum(k, axis=0), k, gf.identity(x)]
+    sess = gf.Session()
+    feed = np.arange(6, dtype=np.float32).reshape(2, 3)
+    runs = [sess.run(fetches, {x: feed}) for _ in range(4)]
+    assert _replays(sess, fetches, {x: feed})
+    for out in runs:
+        for v in out:
+            v[...] = -1  # the user owns what a run returns
+    again = sess.run(fetches, {x: feed})
+    np.testing.assert_array_equal(again[1], np.ones((2, 3)))
+    np.testing.assert_array_equal(again[4], feed * 2)
+    np.testing.assert_array_equal(feed, np.arange(6).reshape(2, 3))
+    ids = {id(v) for out in runs for v in out}
+    assert len(ids) == 4 * len(fetches)
+
+
+def test_threads_running_one_plan_get_their_own_results():
+    x = gf.placeholder(gf.float32, [None])
+    y = gf.reduce_sum(gf.exp(x * 0.5) + 1.0)
+    sess = gf.Session()
+    errors = []
+
+    def work(offset):
+        try:
+            for i in range(200):
+                v = np.full(16, offset + i % 3, np.float32)
+                got = sess.run(y, {x: v})
+                np.testing.assert_allclose(got, (np.exp(v * 0.5) + 1).sum(), rtol=1e-5)
+        except Exception as e:  # noqa: BLE001 (reported below)
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_replays_are_capped_per_plan(monkeypatch):
+    monkeypatch.setattr(replay, "MAX_REPLAYS", 2)
+    x = gf.placeholder(gf.float32, [None])
+    y = x + 1.0
+    sess = gf.Session()
+    for n in (1, 2, 3, 4) * 3:
+        np.testing.assert_array_equal(sess.run(y, {x: np.zeros(n, np.float32)}), np.ones(n))
+    assert len(_replays(sess, y, {x: np.zeros(1, np.float32)})) == 2
