@@ -174,6 +174,7 @@ def w2(batch, repeat):
     sess, train, _, feed = build_mlp(batch)
     rows.append(("graphflow (numba)", measure(lambda: sess.run(train, feed), repeat)))
     rows += _torch_mlp(batch, repeat)
+    rows += _jax_mlp(batch, repeat)
     report(f"W2 MLP 784-512-512-10 training step, batch {batch}", rows)
 
 
@@ -199,6 +200,39 @@ def _torch_mlp(batch, repeat):
         opt.step()
 
     return [("pytorch eager", measure(step, repeat))]
+
+
+def _jax_mlp(batch, repeat):
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return []
+    weights, x, labels = _mlp_data(batch)
+    params = [jnp.asarray(a) for pair in weights for a in pair]
+    jx, jy = jnp.asarray(x), jnp.asarray(labels)
+
+    def loss(params, x, y):
+        h = x
+        for i in range(0, len(params), 2):
+            h = h @ params[i] + params[i + 1]
+            if i < len(params) - 2:
+                h = jax.nn.relu(h)
+        logp = jax.nn.log_softmax(h)
+        return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
+
+    @jax.jit
+    def step(params, x, y):
+        grads = jax.grad(loss)(params, x, y)
+        return [p - 0.01 * g for p, g in zip(params, grads)]
+
+    state = [params]
+
+    def run():
+        state[0] = step(state[0], jx, jy)
+        jax.block_until_ready(state[0])
+
+    return [("jax jit", measure(run, repeat))]
 
 
 # -- W3: the cost of one run --------------------------------------------------------------------

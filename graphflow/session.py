@@ -203,7 +203,7 @@ class _Call:
                 fetched, fresh = self.runner(values, state)
             if state is not None:
                 state.commit()
-            if fresh is None or not all(fresh):
+            if fresh is not True:  # True: every value was made for this hand-out
                 fetched = _handout_all(fetched, fresh, _Borrowed(values, session._values))
             if self.single:
                 return fetched[0]
@@ -222,6 +222,7 @@ class _DictRunner:
         self.executable, self.feed_tensors = executable, feed_tensors
 
     def __call__(self, values, state):
+        """(fetched values, None: none is known to be fresh)."""
         return self.executable.run(dict(zip(self.feed_tensors, values)), state), None
 
 

@@ -31,7 +31,8 @@ def test_w3_replays_one_kernel_into_a_fresh_array():
     sess = gf.Session()
     outs = [sess.run(y, {x: np.full(3, i, np.float32)}) for i in range(4)]
     (rep,) = _replays(sess, y, {x: np.ones(3, np.float32)}).values()
-    assert rep.source.count("C1(") == 1 and rep.fresh == (True,)
+    calls = [line for line in rep.source.splitlines() if line.lstrip().startswith("C")]
+    assert len(calls) == 1 and rep.fresh is True  # one kernel call, its result handed out
     for i, out in enumerate(outs):  # each run's result is its own array
         np.testing.assert_array_equal(out, np.full(3, 2 * i + 1, np.float32))
     call = sess.make_callable(y, [x])

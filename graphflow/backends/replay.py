@@ -50,9 +50,12 @@ class Runner:
         self.warns = plan.warns
         self._seen = {}  # feed shapes -> dynamic runs so far (-1: never replay)
         self._replays = {}  # feed shapes -> _Replayer (also listed in plan.replays)
+        # the session checks feeds against static shapes: fully known ones are the key
+        self._static_shapes = tuple(tuple(t.shape.dims) for t in feed_tensors) if all(
+            t.shape.is_fully_defined() for t in feed_tensors) and feed_tensors else None
 
     def __call__(self, values, state):
-        shapes = tuple([v.shape for v in values])
+        shapes = self._static_shapes or tuple([v.shape for v in values])
         replayer = self._replays.get(shapes)
         if replayer is not None:
             if replayer.lock.acquire(False):
@@ -91,7 +94,7 @@ class Runner:
         return self.plan.run(dict(zip(self.feed_tensors, values)), state)
 
 
-_NOT_FRESH = None  # no result is known to be fresh: the session checks each
+_NOT_FRESH = None  # no result is known to be fresh: the session checks each one
 
 
 class Trace(dict):
@@ -117,6 +120,9 @@ def _is_static(op, reads, static):
 
 
 class _Replayer:
+    """A generated replay; ``fresh``: True when every result is made for this run, else a
+    flag per result."""
+
     def __init__(self, fn, fresh, source, buffers):
         self.fn, self.fresh, self.source, self.buffers = fn, fresh, source, buffers
         self.lock = threading.Lock()
@@ -157,7 +163,7 @@ def _generate(plan, feed_tensors, trace):
     owned = {id(b) for b in gen.buffers}
     for free in plan._pool.values():  # the replay owns its buffers from now on
         free[:] = [b for b in free if id(b) not in owned]
-    return _Replayer(fn, tuple(fresh), source, gen.buffers)
+    return _Replayer(fn, True if all(fresh) else tuple(fresh), source, gen.buffers)
 
 
 def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
@@ -189,8 +195,8 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
             gen.fixed(t, value)
             continue
         small = value.nbytes < recycler.MIN_BYTES or make is np.empty
-        alloc = "np.empty" if small else gen.constant(cpu.RECYCLER.empty)
-        name = gen.dynamic(t, f"{alloc}({tuple(shape)!r}, {gen.constant(dtype)})")
+        alloc = gen.constant(np.empty if small else cpu.RECYCLER.empty)
+        name = gen.dynamic(t, f"{alloc}({tuple(shape)!r}, {gen.constant(np.dtype(dtype))})")
         gen.kept[t] = True
         names.append(name if len(shape) == 1 else f"{name}.reshape(-1)")
     if not n:
@@ -230,7 +236,8 @@ def _operand_code(gen, t, a, mode, extra):
 
 
 def _scalar_code(gen, t, a):
-    return gen.value_code(t, "{}.reshape(-1)[0]")
+    """The one element of ``a`` as a NumPy scalar of its dtype (as the kernel was typed)."""
+    return gen.value_code(t, "{}[" + (", ".join(["0"] * a.ndim) or "()") + "]")
 
 
 def _flat_code(gen, t, a):
