@@ -49,7 +49,6 @@ class Plan:
         self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
         self._pool = {}  # (dtype, size) -> free 1-D buffers
-        self._traced_buffers = None  # id -> pool buffer, while a traced run records them
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
         self.trace_lock = threading.Lock()
         self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
@@ -90,10 +89,11 @@ class Plan:
         """The program's outputs for ``feeds`` ({graph tensor: array}); with ``trace`` (a
         ``replay.Trace``), also records every value and the pool buffers the run used."""
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
-        if trace is not None:
+        if trace is None:
+            refs = _Live(self._pool)
+        else:  # a traced run's buffers become the replay's own: they never join the pool
             trace.update(env)
-            self._traced_buffers = {}
-        refs = {}  # id(root buffer) -> live tensors reading it (only buffers the plan owns)
+            refs = _Live({}, trace.buffers)
         for op, reads, is_kernel, in_place, dying in self._steps:
             args = [env.get(t) for t in reads]  # None: an inlined constant, an assign target
             try:
@@ -131,18 +131,18 @@ class Plan:
                 entry[1] -= 1
                 if entry[1] == 0:
                     del refs[id(entry[0])]
-                    self._pool.setdefault((entry[0].dtype.str, entry[0].size), []).append(entry[0])
+                    refs.pool.setdefault((entry[0].dtype.str, entry[0].size), []).append(entry[0])
 
     def _buffer(self, dtype, n, refs):
-        free = self._pool.get((dtype.str, n))
+        free = refs.pool.get((dtype.str, n))
         if free:
             buf = free.pop()
         else:
             buf = np.empty(n, dtype)
             self.allocations += 1
         refs[id(buf)] = [buf, 0]
-        if self._traced_buffers is not None:
-            self._traced_buffers[id(buf)] = buf
+        if refs.traced is not None:
+            refs.traced[id(buf)] = buf
         return buf
 
     def _launch(self, op, args, refs, dying, env):
@@ -285,6 +285,15 @@ class Plan:
         from .. import viz
 
         return viz.repr_svg(self)
+
+
+class _Live(dict):
+    """One run's buffers: id(root buffer) -> [buffer, live tensors reading it]; ``pool``:
+    where free buffers come from and go back to; ``traced``: every buffer the run took."""
+
+    def __init__(self, pool, traced=None):
+        super().__init__()
+        self.pool, self.traced = pool, traced
 
 
 def reduction_layout(op, shape):

@@ -81,7 +81,6 @@ class Runner:
             replayer = _generate(self.plan, self.feed_tensors, trace)
             self._replays[shapes] = self.plan.replays[(self.feed_tensors, shapes)] = replayer
         finally:
-            self.plan._traced_buffers = None
             self.plan.trace_lock.release()
         return outputs, _NOT_FRESH
 
@@ -104,6 +103,7 @@ class Trace(dict):
     def __init__(self):
         super().__init__()
         self.static = {}
+        self.buffers = {}  # id -> the buffers the run took (the replay's own from then on)
 
     def record(self, op, reads, outputs):
         self.update(zip(op.outputs, outputs))
@@ -133,13 +133,13 @@ def _generate(plan, feed_tensors, trace):
     from . import numba_cpu as cpu
 
     program = plan.program
-    pool = dict(plan._traced_buffers)
+    pool = trace.buffers
     gen = _Source(pool)
     for position, t in enumerate(feed_tensors):
         inner = program.feeds.get(t)
         if inner is not None and inner in trace:
             gen.dynamic(inner, f"values[{position}]")
-    for op, reads, is_kernel, _, _ in plan._steps:
+    for op, reads, is_kernel, _, dying in plan._steps:
         reads = [t if t in trace else None for t in reads]  # None: inlined, assign target
         args = [None if t is None else trace[t] for t in reads]
         outputs = [trace[t] for t in op.outputs]
@@ -151,18 +151,20 @@ def _generate(plan, feed_tensors, trace):
             _kernel_step(gen, plan, cpu, op, reads, args, outputs)
         else:
             _numpy_step(gen, op, reads, outputs)
+        gone = [gen.names[t] for t in dying if gen.kinds.get(t) == "dynamic"]
+        if gone:  # as the dynamic run drops them: peak memory stays the same
+            gen.line(f"del {', '.join(gone)}")
     results, fresh, seen = [], [], set()
     for t in program.outputs:
-        name = gen.name(t)
-        is_fresh = gen.kept.get(t, False) and t not in seen
+        name, value = gen.name(t), trace[t]
+        if gen.kinds[t] != "dynamic" or gen.is_pool(value) or t in seen and gen.kept.get(t):
+            name += ".copy()"  # the replay's own memory: copied while no other run can write
+        is_fresh = bool(gen.kept.get(t)) or name.endswith(".copy()")
         seen.add(t)
-        results.append(name + ("[()]" if is_fresh and trace[t].ndim == 0 else ""))
+        results.append(name + ("[()]" if is_fresh and value.ndim == 0 else ""))
         fresh.append(is_fresh)
     gen.line(f"return [{', '.join(results)}]")
     fn, source = gen.compile()
-    owned = {id(b) for b in gen.buffers}
-    for free in plan._pool.values():  # the replay owns its buffers from now on
-        free[:] = [b for b in free if id(b) not in owned]
     return _Replayer(fn, True if all(fresh) else tuple(fresh), source, gen.buffers)
 
 
