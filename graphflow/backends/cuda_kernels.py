@@ -1,0 +1,26 @@
+"""Device kernels of the numba.cuda backend for every op that is not elementwise.
+
+``LAUNCHERS[op_type](op, args, alloc) -> [device array per output]``: ``args`` are
+C-contiguous device arrays (None for an input the plan does not read), except the inputs
+listed in ``HOST_INPUTS[op_type]`` (small "shape-like" int inputs: target shapes, split
+sizes, a limit), which the plan passes as host NumPy arrays. Launchers allocate outputs
+and scratch only through ``alloc(shape, dtype)``, compute run-time shapes from the inputs'
+concrete shapes, and never copy to the host, except two documented cases that must:
+CheckIndices reads back one flag (to raise the reference's error) and Where reads back the
+number of true elements (its output shape). ``ALIASES`` lists the ops whose output is a
+view of their first input (no copy): the plan must not recycle that input's buffer while
+the output lives. The kernels live in one module per family; each op's semantics are its
+NumPy ``reference`` (the tests' oracle).
+"""
+
+from . import cuda_conv, cuda_index, cuda_matmul, cuda_movement, cuda_reduce
+
+_FAMILIES = (cuda_matmul, cuda_reduce, cuda_conv, cuda_index, cuda_movement)
+
+LAUNCHERS = {}
+HOST_INPUTS = {}
+for _family in _FAMILIES:
+    LAUNCHERS.update(_family.LAUNCHERS)
+    HOST_INPUTS.update(_family.HOST_INPUTS)
+# CheckIndices passes its input through; the reshapes are views
+ALIASES = cuda_movement.ALIASES | {"CheckIndices"}

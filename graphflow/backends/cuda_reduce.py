@@ -1,0 +1,324 @@
+"""CUDA reductions: Sum, Mean, Max, Min, Prod, Any, All, ArgMax, ArgMin, SumToShape.
+
+Floats accumulate in float64 and integers/bools in int64, then round once to the output
+dtype (the CPU kernels do the same). Two layouts:
+
+- the innermost input axis is reduced over at least TREE_MIN elements: one block per output
+  element, threads stride over the reduced elements (coalesced), then a shared-memory tree
+  and a warp-shuffle stage (the simulator has no shuffles: the tree goes down to one);
+  The same kernel, with strided reads, serves reductions to few outputs (COLUMN_MIN_OUTPUTS);
+- otherwise, e.g. the innermost axis is kept (a bias gradient sums over the batch axis):
+  one thread per output element loops over the reduced elements; neighbouring threads read
+  neighbouring addresses, so the loads coalesce without a transpose.
+
+ArgMax/ArgMin always use one thread per output (their axis is usually short, e.g. classes).
+"""
+
+import functools
+import math
+
+import numpy as np
+
+from .cuda_grid import (
+    c_strides,
+    cuda_module,
+    element_grid,
+    host_ints,
+    nonempty,
+    simulated,
+)
+
+REDUCE_THREADS = 256  # threads per block of the tree kernel (a power of two >= 64)
+# Fewer reduced elements than this (e.g. a row of class logits) take one thread per output
+# even along the innermost axis: a block would leave most of its threads idle.
+TREE_MIN = 64
+# With fewer outputs than this, one thread per output would leave the GPU idle (a conv bias
+# gradient: 32 outputs of 10^5 elements each): those take a block each, strided reads.
+COLUMN_MIN_OUTPUTS = 8192
+_WARP = 32
+
+
+# numba.cuda, bound when the first kernel is built; a module global, as the simulator
+# swaps the kernels' global ``cuda`` for its fake module
+cuda = None
+
+
+def _bind():
+    global cuda
+    cuda = cuda_module()
+
+# combine step, identity
+_SPECS = {
+    "Sum": ("sum", 0), "Mean": ("sum", 0), "Prod": ("prod", 1), "Max": ("max", None),
+    "Min": ("min", None), "Any": ("any", 0), "All": ("all", 1),
+}
+
+
+@functools.cache
+def _combiners():
+    _bind()
+
+    @cuda.jit(device=True)
+    def add(a, b):
+        return a + b
+
+    @cuda.jit(device=True)
+    def mul(a, b):
+        return a * b
+
+    @cuda.jit(device=True)
+    def bigger(a, b):  # NaN wins, as np.max
+        if a != a:
+            return a
+        if b != b or b > a:
+            return b
+        return a
+
+    @cuda.jit(device=True)
+    def smaller(a, b):
+        if a != a:
+            return a
+        if b != b or b < a:
+            return b
+        return a
+
+    @cuda.jit(device=True)
+    def either(a, b):
+        return 1 if (a != 0 or b != 0) else 0
+
+    @cuda.jit(device=True)
+    def both(a, b):
+        return 1 if (a != 0 and b != 0) else 0
+
+    @cuda.jit(device=True)
+    def offset(i, shape, strides):
+        """The element offset of linear index i of ``shape`` in a ``strides`` layout."""
+        off = 0
+        for k in range(len(shape) - 1, -1, -1):
+            off += (i % shape[k]) * strides[k]
+            i //= shape[k]
+        return off
+
+    @cuda.jit(device=True)
+    def keep(acc, count):
+        return acc
+
+    @cuda.jit(device=True)
+    def float_mean(acc, count):
+        return acc / count if count else acc * np.nan
+
+    @cuda.jit(device=True)
+    def int_mean(acc, count):
+        """Truncated toward zero, as TF1's integer mean."""
+        c = max(count, 1)
+        q = acc // c
+        if q < 0 and q * c != acc:
+            q += 1
+        return q
+
+    steps = {"sum": add, "prod": mul, "max": bigger, "min": smaller, "any": either,
+             "all": both}
+    return steps, offset, (keep, float_mean, int_mean)
+
+
+@functools.cache
+def _tree_kernel(step_name, acc_dtype, threads, shuffle, mode):
+    _bind()
+    from numba import from_dtype
+
+    steps, offset, finishes = _combiners()
+    finish = finishes[mode]
+    step = steps[step_name]
+    acc_type = from_dtype(np.dtype(acc_dtype))
+    stop = _WARP // 2 if shuffle else 0
+
+    @cuda.jit
+    def kernel(x, out, n_out, kept_shape, kept_strides, red_shape, red_strides, count,
+               identity):
+        buf = cuda.shared.array(threads, acc_type)
+        tid = cuda.threadIdx.x
+        for o in range(cuda.blockIdx.x, n_out, cuda.gridDim.x):
+            base = offset(o, kept_shape, kept_strides)
+            acc = identity
+            for r in range(tid, count, threads):
+                acc = step(acc, x[base + offset(r, red_shape, red_strides)])
+            buf[tid] = acc
+            cuda.syncthreads()
+            width = threads // 2
+            while width > stop:
+                if tid < width:
+                    buf[tid] = step(buf[tid], buf[tid + width])
+                cuda.syncthreads()
+                width //= 2
+            if shuffle:
+                if tid < _WARP:
+                    acc = buf[tid]
+                    lane = _WARP // 2
+                    while lane > 0:
+                        acc = step(acc, cuda.shfl_down_sync(0xFFFFFFFF, acc, lane))
+                        lane //= 2
+            else:
+                acc = buf[0]
+            if tid == 0:
+                out[o] = finish(acc, count)
+            cuda.syncthreads()  # buf is reused by the next output
+
+    return kernel
+
+
+@functools.cache
+def _column_kernel(step_name, mode):
+    _bind()
+    steps, offset, finishes = _combiners()
+    finish = finishes[mode]
+    step = steps[step_name]
+
+    @cuda.jit
+    def kernel(x, out, n_out, kept_shape, kept_strides, red_shape, red_strides, count,
+               identity):
+        for o in range(cuda.grid(1), n_out, cuda.gridsize(1)):
+            base = offset(o, kept_shape, kept_strides)
+            acc = identity
+            for r in range(count):
+                acc = step(acc, x[base + offset(r, red_shape, red_strides)])
+            out[o] = finish(acc, count)
+
+    return kernel
+
+
+@functools.cache
+def _arg_kernel(largest):
+    _bind()
+    _, offset, _ = _combiners()
+
+    @cuda.jit
+    def kernel(x, out, n_out, kept_shape, kept_strides, stride, count):
+        """The first index of the max (min) along one axis; a NaN wins, as np.argmax."""
+        for o in range(cuda.grid(1), n_out, cuda.gridsize(1)):
+            base = offset(o, kept_shape, kept_strides)
+            best = x[base]
+            where = 0
+            for r in range(1, count):
+                v = x[base + r * stride]
+                if best != best:
+                    break
+                if v != v or (v > best if largest else v < best):
+                    best = v
+                    where = r
+            out[o] = where
+
+    return kernel
+
+
+def _split_axes(shape, axes):
+    """(kept shape, kept strides, reduced shape, reduced strides) of a C-contiguous input.
+    Neighbouring axes that are both kept (or both reduced) merge into one: fewer of the
+    64-bit divisions that turn a linear index into an offset."""
+    strides = c_strides(shape)
+    groups = {True: [], False: []}
+    previous = None
+    for i, (d, s) in enumerate(zip(shape, strides)):
+        reduced = i in axes
+        group = groups[reduced]
+        if previous == reduced:  # merge with the axis before: same kind, contiguous
+            group[-1] = (group[-1][0] * d, s)
+        else:
+            group.append((d, s))
+        previous = reduced
+    kept, red = groups[False], groups[True]
+    return (*nonempty([d for d, _ in kept], [s for _, s in kept]),
+            *nonempty([d for d, _ in red], [s for _, s in red]))
+
+
+def _identity(step_name, dtype):
+    if step_name not in ("max", "min"):
+        return _SPECS_IDENTITY[step_name]
+    if dtype.kind == "f":
+        return -math.inf if step_name == "max" else math.inf
+    if dtype.kind == "b":
+        return 0 if step_name == "max" else 1
+    info = np.iinfo(dtype)
+    return int(info.min if step_name == "max" else info.max)
+
+
+_SPECS_IDENTITY = {"sum": 0, "prod": 1, "any": 0, "all": 1}
+
+
+def reduce_into(x, out, axes, step_name, mode=0):
+    """Reduce device array ``x`` over ``axes`` into the C-contiguous ``out`` (whose elements
+    are the kept axes in order, keepdims or not)."""
+    axes = {a % x.ndim for a in axes} if x.ndim else set()
+    kept_shape, kept_strides, red_shape, red_strides = _split_axes(x.shape, axes)
+    n_out, count = out.size, math.prod(x.shape[a] for a in axes)
+    if not n_out:
+        return out
+    floating = x.dtype.kind == "f"
+    acc_dtype = np.float64 if floating else np.int64
+    identity = _identity(step_name, x.dtype)
+    identity = float(identity) if floating else int(identity)
+    if mode == 1 and not floating:
+        mode = 2
+    args = (x.reshape(x.size), out.reshape(n_out), n_out, kept_shape, kept_strides, red_shape,
+            red_strides, count, identity)
+    innermost = x.ndim and (x.ndim - 1) in axes
+    if count >= TREE_MIN and (innermost or n_out < COLUMN_MIN_OUTPUTS):
+        threads = REDUCE_THREADS
+        kernel = _tree_kernel(step_name, acc_dtype, threads, not simulated(), mode)
+        kernel[min(n_out, 65535), threads](*args)
+    else:
+        _column_kernel(step_name, mode)[element_grid(n_out)](*args)
+    return out
+
+
+def _reduced_shape(shape, axes, keepdims):
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _reduction(op_type):
+    step_name = _SPECS[op_type][0]
+    mode = 1 if op_type == "Mean" else 0
+
+    def launch(op, args, alloc):
+        (x,) = args
+        axis = op._attrs["axis"]
+        axes = set(range(x.ndim)) if axis is None else {a % max(x.ndim, 1) for a in axis}
+        out = alloc(_reduced_shape(x.shape, axes, op._attrs["keepdims"]), x.dtype)
+        return [reduce_into(x, out, axes, step_name, mode)]
+
+    launch.__name__ = f"launch_{op_type.lower()}"
+    return launch
+
+
+def _arg_reduction(largest):
+    def launch(op, args, alloc):
+        (x,) = args
+        axis = op._attrs["axis"][0] % x.ndim
+        if x.shape[axis] == 0:
+            raise ValueError(f"{op.type} of an empty axis")
+        out = alloc(_reduced_shape(x.shape, {axis}, False), op._attrs["output_type"].np)
+        if out.size:
+            kept_shape, kept_strides, _, _ = _split_axes(x.shape, {axis})
+            _arg_kernel(largest)[element_grid(out.size)](
+                x.reshape(x.size), out.reshape(out.size), out.size, kept_shape, kept_strides,
+                c_strides(x.shape)[axis], x.shape[axis])
+        return [out]
+
+    return launch
+
+
+def launch_sum_to_shape(op, args, alloc):
+    """SumToShape: sum over the axes broadcasting added or stretched."""
+    g, target = args
+    target = host_ints(target)
+    lead = g.ndim - len(target)
+    axes = set(range(lead)) | {lead + i for i, d in enumerate(target)
+                               if d == 1 and g.shape[lead + i] != 1}
+    return [reduce_into(g, alloc(target, g.dtype), axes, "sum")]
+
+
+LAUNCHERS = {op_type: _reduction(op_type) for op_type in _SPECS}
+LAUNCHERS.update(ArgMax=_arg_reduction(True), ArgMin=_arg_reduction(False),
+                 SumToShape=launch_sum_to_shape)
+HOST_INPUTS = {"SumToShape": (1,)}
