@@ -274,6 +274,16 @@ class _RunState:
             value = value.copy()  # never alias the user's feed, a constant or a view
         self.pending[var_op] = value
 
+    def write_device(self, var_op, value, assign_op):
+        """``write`` for the CUDA backend: a device array, handed over by the caller."""
+        var = var_op.outputs[0]
+        if value.shape != tuple(var.shape.dims) or value.dtype != var.dtype.np:
+            raise errors.InvalidArgumentError(
+                f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
+                f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
+                f"{value.shape}", assign_op)
+        self.pending[var_op] = value
+
     def rng(self, op):
         return self.session._rng(op)
 

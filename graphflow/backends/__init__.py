@@ -4,12 +4,13 @@ import importlib
 
 from .. import errors
 
-_BACKENDS = {"numpy": ("numpy_ref", "NumpyBackend"), "numba": ("numba_cpu", "NumbaBackend")}
+_BACKENDS = {"numpy": ("numpy_ref", "NumpyBackend"), "numba": ("numba_cpu", "NumbaBackend"),
+             "cuda": ("numba_cuda", "CudaBackend")}
 _instances = {}
 
 
 def get_backend(name):
-    """The backend object for ``name`` (``"numpy"`` or ``"numba"``)."""
+    """The backend object for ``name`` (``"numpy"``, ``"numba"`` or ``"cuda"``)."""
     if not isinstance(name, str):
         return name
     if name not in _BACKENDS:

@@ -27,6 +27,7 @@ READ = {
     "prefix": "{a}[i // {k}]",
     "row": "{a}[c]",  # suffix and prefix in a (rows, columns) loop nest: no division
     "col": "{a}[r]",
+    "first": "{a}[0]",  # a one-element array (the CUDA backend: its scalars stay on device)
 }
 
 

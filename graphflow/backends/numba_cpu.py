@@ -52,20 +52,11 @@ class Plan:
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
         self.trace_lock = threading.Lock()
         self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
-        last = {}
-        for i, op in enumerate(program.ops):
-            for t in op.inputs:
-                last[t] = i
-        for t in program.outputs:
-            last[t] = len(program.ops)
-        dying = [[] for _ in program.ops]
-        for t, i in last.items():
-            if i < len(program.ops):
-                dying[i].append(t)
+        dying = dying_after(program)
         # per step: the op, where its read inputs go, whether it is a kernel, what dies after;
         # one-element constants read only by kernels are written into their source instead
-        inlined = {op for op in program.ops if _inlined_constant(op, program)}
-        self._steps = [(op, _read_tensors(op), op.opdef is FUSED, _in_place(op), dying[i])
+        inlined = {op for op in program.ops if inlined_constant(op, program)}
+        self._steps = [(op, read_tensors(op), op.opdef is FUSED, _in_place(op), dying[i])
                        for i, op in enumerate(program.ops) if op not in inlined]
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM)
                             for op in program.ops)
@@ -270,7 +261,7 @@ class Plan:
         """The pipeline (op counts per kind before and after each pass) and the steps."""
         lines = ["pipeline:"]
         for name, before, after in self.report:
-            lines.append(f"  {name:<20} {_counts(before):<40} -> {_counts(after)}")
+            lines.append(f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}")
         lines.append(f"steps ({len(self.program.ops)}):")
         for op in self.program.ops:
             if op.opdef is FUSED:
@@ -319,7 +310,22 @@ def reduction_layout(op, shape):
     return (outer, count, k), out_shape
 
 
-def _read_tensors(op):
+def dying_after(program):
+    """Per op of the program: the tensors whose last reader it is (fetches never die)."""
+    last = {}
+    for i, op in enumerate(program.ops):
+        for t in op.inputs:
+            last[t] = i
+    for t in program.outputs:
+        last[t] = len(program.ops)
+    dying = [[] for _ in program.ops]
+    for t, i in last.items():
+        if i < len(program.ops):
+            dying[i].append(t)
+    return dying
+
+
+def read_tensors(op):
     """The op's inputs as a run reads them: None in place of an assignment's target."""
     reads = [None] * len(op.inputs)
     for j, t in base.read_inputs(op):
@@ -343,14 +349,14 @@ def _common_columns(reads, n):
     return columns.pop() if len(columns) == 1 and 0 not in columns else None
 
 
-def _inlined_constant(op, program):
+def inlined_constant(op, program):
     if op.opdef is not CONST or op._attrs["value"].size != 1:
         return False
     readers = [c for c in program.ops if op.outputs[0] in c.inputs]
     return all(c.opdef is FUSED for c in readers) and op.outputs[0] not in program.outputs
 
 
-def _counts(counts):
+def op_counts(counts):
     return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 

@@ -1,0 +1,109 @@
+"""The scalar-expression language of elementwise ops, bound for numba.cuda kernels.
+
+Generated CUDA kernels do ``from graphflow.backends.cuda_scalar import *``: the names of
+``numba_scalar`` as inlined device functions. On a GPU the primitives are ``math.*``
+(libdevice; float32 in, float32 out). In the simulator kernels are plain Python, where
+``math.exp`` raises on overflow and ``math.log`` on negatives, so there the primitives
+are NumPy's (inf and NaN as on the device); the composites below run in both.
+"""
+
+import math
+
+import numpy as np
+
+from .cuda_env import _import_cuda, is_simulator
+
+cuda = _import_cuda()
+_device = cuda.jit(device=True, inline=True)
+
+if is_simulator():
+    exp, log, log1p, expm1 = np.exp, np.log, np.log1p, np.expm1
+    sqrt, tanh, sin, cos = np.sqrt, np.tanh, np.sin, np.cos
+    floor, ceil, _fmod = np.floor, np.ceil, np.fmod
+else:
+    exp, log, log1p, expm1 = math.exp, math.log, math.log1p, math.expm1
+    sqrt, tanh, sin, cos = math.sqrt, math.tanh, math.sin, math.cos
+    floor, ceil, _fmod = math.floor, math.ceil, math.fmod
+
+# float32 kernels name the fast approximations of numba_scalar; the GPU's own expf and
+# tanhf are already fast, so they are the same functions here
+exp32, tanh32 = exp, tanh
+cast_float16, cast_float32, cast_float64 = np.float16, np.float32, np.float64
+cast_int8, cast_int16, cast_int32, cast_int64 = np.int8, np.int16, np.int32, np.int64
+cast_uint8 = np.uint8
+
+
+@_device
+def fabs(x):
+    return abs(x)
+
+
+@_device
+def select(condition, a, b):
+    return a if condition else b
+
+
+@_device
+def logical_not(x):
+    return not x
+
+
+@_device
+def sigmoid(x):
+    return 1 / (1 + exp(-x))
+
+
+@_device
+def sigmoid32(x):
+    return np.float32(1) / (np.float32(1) + exp(-x))
+
+
+@_device
+def maximum(a, b):
+    if a != a or b != b:  # NaN wins, as in np.maximum
+        return a + b
+    return a if a >= b else b
+
+
+@_device
+def minimum(a, b):
+    if a != a or b != b:
+        return a + b
+    return a if a <= b else b
+
+
+@_device
+def sign(x):
+    if x > 0:
+        return x - x + 1
+    if x < 0:
+        return x - x - 1
+    return x  # 0 and NaN stay themselves
+
+
+@_device
+def rint(x):
+    f = floor(x)
+    d = x - f
+    if d > 0.5 or d == 0.5 and _fmod(f, 2) != 0:  # halfway rounds to even
+        return f + 1
+    return f
+
+
+@_device
+def floordiv(a, b):
+    return a // b
+
+
+@_device
+def floormod(a, b):
+    return a % b
+
+
+__all__ = [
+    "exp32", "tanh32", "sigmoid32",
+    "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sin", "cos", "floor", "ceil", "rint",
+    "sign", "maximum", "minimum", "floordiv", "floormod", "fabs", "select", "logical_not",
+    "sigmoid", "cast_float16", "cast_float32", "cast_float64", "cast_int8", "cast_int16",
+    "cast_int32", "cast_int64", "cast_uint8",
+]

@@ -1,0 +1,245 @@
+"""Session(backend="cuda"): the op table and small programs against the NumPy oracle."""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import graphflow as gf
+from graphflow import errors
+from graphflow.backends import cuda_env
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from op_cases import CASES, run_case  # noqa: E402
+
+# the simulator runs every GPU thread as a Python thread: one small case per op and dtype
+_FIRST = {}
+for _c in CASES:
+    if sum(np.asarray(a).size for a in _c.inputs) <= 64:
+        _FIRST.setdefault((_c.op, tuple(np.asarray(a).dtype.str for a in _c.inputs)), _c)
+SMALL = list(_FIRST.values())
+
+
+@pytest.mark.parametrize("case", SMALL, ids=[c.id for c in SMALL])
+def test_op_table_known_shapes(case):
+    run_case(case, "cuda", known_shapes=True)
+
+
+UNKNOWN = [c for c in SMALL[::4] if c.unknown_shapes_ok]
+
+
+@pytest.mark.parametrize("case", UNKNOWN, ids=[c.id for c in UNKNOWN])
+def test_op_table_unknown_shapes(case):
+    run_case(case, "cuda", known_shapes=False)
+
+
+def _fused_program():
+    x = gf.placeholder(gf.float32, [None, 6])
+    b = gf.Variable(np.linspace(-1, 1, 6).astype(np.float32))
+    y = gf.tanh(x * 2.0 + b) * gf.sigmoid(x) + 0.5 * x * x
+    return x, b, y, gf.reduce_sum(y, axis=1), gf.reduce_mean(y, axis=0)
+
+
+def test_fused_kernels_and_reductions_match_numpy():
+    rng = np.random.default_rng(0)
+    xv = rng.normal(size=(300, 6)).astype(np.float32)  # 1800 elements: multi-part sums
+    results = {}
+    for backend in ("numpy", "cuda"):
+        with gf.Graph().as_default():
+            x, b, y, rows, cols = _fused_program()
+            total = gf.reduce_sum(gf.exp(y))  # absorbed into the kernel: one pass, two parts
+            with gf.Session(backend=backend) as sess:
+                sess.run(gf.global_variables_initializer())
+                results[backend] = sess.run([y, rows, cols, total], {x: xv})
+    for got, want in zip(results["cuda"], results["numpy"]):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5)
+
+
+def test_variables_stay_on_the_device_across_runs():
+    with gf.Graph().as_default():
+        v = gf.Variable(np.arange(4, dtype=np.float32))
+        step = gf.assign_add(v, gf.ones([4]) * 0.5)
+        with gf.Session(backend="cuda") as sess:
+            sess.run(v.initializer)
+            first = sess._values[v.op]
+            assert not isinstance(first, np.ndarray)  # a device array, not a host copy
+            sess.run(step)
+            sess.run(step)
+            assert not isinstance(sess._values[v.op], np.ndarray)
+            got = sess.run(v)
+            assert isinstance(got, np.ndarray)
+            np.testing.assert_array_equal(got, np.arange(4) + 1.0)
+            got[:] = 7  # a fetched value is the user's own copy
+            np.testing.assert_array_equal(sess.run(v), np.arange(4) + 1.0)
+            v.load(np.zeros(4, np.float32), sess)  # a host value is uploaded on first read
+            sess.run(step)
+            np.testing.assert_array_equal(sess.run(v), np.full(4, 0.5))
+            assert not isinstance(sess._values[v.op], np.ndarray)
+
+
+def test_a_failed_run_leaves_variables_unchanged():
+    with gf.Graph().as_default():
+        v = gf.Variable(np.ones(3, np.float32))
+        x = gf.placeholder(gf.float32, [None])
+        bad = gf.assign(v, v + gf.reshape(x, [3]) * 2.0)
+        with gf.Session(backend="cuda") as sess:
+            sess.run(v.initializer)
+            with pytest.raises(errors.GraphflowError):
+                sess.run(bad, {x: np.ones(4, np.float32)})  # reshape fails after the read
+            np.testing.assert_array_equal(sess.run(v), np.ones(3))
+            sess.run(bad, {x: np.ones(3, np.float32)})
+            np.testing.assert_array_equal(sess.run(v), np.full(3, 3.0))
+
+
+def _mlp_losses(backend, steps=3):
+    rng = np.random.default_rng(1)
+    images = rng.normal(size=(4, 6)).astype(np.float32)
+    labels = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 4)]
+    with gf.Graph().as_default():
+        gf.set_random_seed(3)
+        x = gf.placeholder(gf.float32, [None, 6])
+        t = gf.placeholder(gf.float32, [None, 3])
+        h = gf.layers.dense(x, 5, activation=gf.nn.relu)
+        logits = gf.layers.dense(h, 3)
+        loss = gf.reduce_mean(gf.nn.softmax_cross_entropy_with_logits_v2(labels=t,
+                                                                         logits=logits))
+        train = gf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with gf.Session(backend=backend) as sess:
+            sess.run(gf.global_variables_initializer())
+            return [sess.run([loss, train], {x: images, t: labels})[0] for _ in range(steps)]
+
+
+def test_mlp_training_steps_match_the_numba_backend():
+    np.testing.assert_allclose(_mlp_losses("cuda"), _mlp_losses("numba"), rtol=1e-5)
+
+
+def test_explain_and_kernels_show_where_steps_run():
+    with gf.Graph().as_default():
+        x, b, y, rows, cols = _fused_program()
+        with gf.Session(backend="cuda") as sess:
+            sess.run(gf.global_variables_initializer())
+            sess.run(y, {x: np.ones((2, 6), np.float32)})
+            plan = sess.plan(y, {x: np.ones((2, 6), np.float32)})
+            assert "kernel " in plan.explain()
+            (kernel,) = plan.kernels()
+            source = kernel["variants"][0]["source"]
+            assert "cuda.jit" in source and "# Tanh 'Tanh'" in source
+
+
+def test_no_gpu_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(cuda_env, "available", lambda cuda: False)
+    from graphflow import backends
+
+    monkeypatch.delitem(backends._instances, "cuda", raising=False)
+    with pytest.raises(errors.FailedPreconditionError, match=r"graphflow\[cuda\]"):
+        gf.Session(backend="cuda")
+
+
+def test_random_graphs_agree_with_numpy():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from test_random_graphs import SHAPES, _apply, steps
+
+    @settings(max_examples=30, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(shapes=st.lists(st.sampled_from(SHAPES), min_size=1, max_size=3),
+           recipe=st.lists(steps, min_size=1, max_size=6), seed=st.integers(0, 2**16))
+    def check(shapes, recipe, seed):
+        rng = np.random.default_rng(seed)
+        with gf.Graph().as_default():
+            inputs = [gf.placeholder(gf.float32, list(s)) for s in shapes]
+            values = list(inputs)
+            for step in recipe:
+                out = _apply(values, step)
+                if out is not None:
+                    values.append(out)
+            fetches = values[len(inputs):] or values
+            feeds = [{p: rng.uniform(-2, 2, s).astype(np.float32)
+                      for p, s in zip(inputs, shapes)} for _ in range(2)]
+            with gf.Session(backend="numpy") as ref, gf.Session(backend="cuda") as sess:
+                wants = [ref.run(fetches, feed) for feed in feeds]
+                gots = [sess.run(fetches, feed) for feed in feeds]
+        for got, want in zip(gots, wants):  # earlier results are intact after later runs
+            for g, w in zip(got, want):
+                assert np.shape(g) == np.shape(w)
+                np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-5)
+
+    check()
+
+
+def test_graph_replay_with_a_recording_stand_in_for_cuda_graphs(monkeypatch):
+    """The simulator has no CUDA graphs: a stand-in records launches made on a builder
+    (running none) and runs them again on each launch, as a captured graph would. The
+    replays must give the NumPy backend's numbers, run after run, with the variables'
+    A/B arrays alternating."""
+    from numba.cuda.simulator import kernel as sim_kernel
+
+    from graphflow.backends import cuda_replay
+
+    class Graph:
+        def __init__(self, launches):
+            self.launches, self.runs = launches, 0
+
+        def launch(self, stream):
+            self.runs += 1
+            for kernel, config, args in self.launches:
+                configure(kernel, config)(*args)
+
+    class Builder:
+        def __init__(self):
+            self.launches = []
+
+        def begin_building(self):
+            pass
+
+        def end_building(self):
+            return self
+
+        def complete(self):
+            return Graph(self.launches)
+
+    class Device:
+        def set_current(self):
+            pass
+
+        def create_stream(self):
+            return type("Stream", (), {"sync": lambda self: None})()
+
+        def create_graph_builder(self):
+            return Builder()
+
+    configure = sim_kernel.FakeCUDAKernel.__getitem__
+
+    def getitem(kernel, config):
+        if len(config) > 2 and isinstance(config[2], Builder):
+            return lambda *args: config[2].launches.append((kernel, config[:2], args))
+        return configure(kernel, config)
+
+    monkeypatch.setattr(sim_kernel.FakeCUDAKernel, "__getitem__", getitem)
+    monkeypatch.setattr(cuda_replay, "_graph_api", lambda: Device)
+    monkeypatch.setattr(cuda_replay, "supported", cuda_replay.replayable)
+    rng = np.random.default_rng(4)
+    feeds = [rng.normal(size=(5, 3)).astype(np.float32) for _ in range(5)]
+    results = {}
+    for backend in ("numpy", "cuda"):
+        with gf.Graph().as_default():
+            x = gf.placeholder(gf.float32, [5, 3])
+            w = gf.Variable(np.ones(3, np.float32))
+            y = gf.Variable(np.zeros((5, 3), np.float32))
+            f = gf.tanh(x * w + 0.5) * gf.sigmoid(x)
+            step = [y.assign(f), w.assign_sub(gf.reduce_mean(gf.exp(x * 0.5), axis=0) * 0.1),
+                    gf.reduce_sum(x * x + w, axis=1)]  # reductions that fuse into kernels
+            with gf.Session(backend=backend) as sess:
+                sess.run(gf.global_variables_initializer())
+                results[backend] = [sess.run(step, {x: v}) for v in feeds]
+                results[backend].append(sess.run([w, y]))
+                if backend == "cuda":
+                    plan = sess.plan(step, {x: feeds[0]})
+                    (captured,) = plan._replays.graphs.values()
+                    assert captured is not None
+                    assert [g.runs for g in captured.graphs] == [2, 2]  # runs 2-5 replayed
+    for run, (got, want) in enumerate(zip(results["cuda"], results["numpy"])):
+        for k, (g, w) in enumerate(zip(got, want)):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=f"run {run}[{k}]")
