@@ -10,6 +10,7 @@ import pytest
 
 import graphflow as gf
 from graphflow import subgraph
+from graphflow.backends import numba_cpu
 from graphflow.compiler import compile_subgraph
 
 
@@ -318,3 +319,35 @@ def test_a_deferred_store_never_moves_before_an_earlier_write_of_its_variable():
             sess.run(gf.global_variables_initializer())
             sess.run(second.op)
             np.testing.assert_array_equal(sess.run(v), [3.0, 3.0, 3.0])
+
+
+def test_a_lone_op_on_few_elements_runs_numpy_and_compiles_nothing():
+    x = gf.placeholder(gf.float32, [None])
+    y = gf.exp(x)
+    with gf.Session() as sess:
+        small = np.linspace(-1, 1, 100).astype(np.float32)
+        np.testing.assert_allclose(sess.run(y, {x: small}), np.exp(small), rtol=1e-6)
+        assert not sess.plan(y, {x: small}).kernels()[0]["variants"]
+        large = np.linspace(-1, 1, numba_cpu.SINGLE_OP_KERNEL_FROM).astype(np.float32)
+        np.testing.assert_allclose(sess.run(y, {x: large}), np.exp(large), rtol=1e-6)
+        assert sess.plan(y, {x: large}).kernels()[0]["variants"]
+
+
+def test_groups_that_compute_the_same_thing_share_one_kernel():
+    x = gf.placeholder(gf.float32, [None])
+    a = gf.tanh(x * 2.0) + 1.0
+    b = gf.tanh(gf.sqrt(gf.abs(x)) * 2.0) + 1.0
+    with gf.Session() as sess:
+        v = np.linspace(-1, 1, 5).astype(np.float32)
+        sess.run([a, b], {x: v})
+        keys = [var["cache_key"] for k in sess.plan([a, b], {x: v}).kernels()
+                for var in k["variants"]]
+    assert len(keys) == 2 and keys[0] != keys[1]
+    with gf.Graph().as_default():  # the same group under other names: the same kernel
+        x = gf.placeholder(gf.float32, [None], name="other")
+        c = gf.tanh(x * 2.0, name="t") + 1.0
+        with gf.Session() as sess:
+            sess.run(c, {x: v})
+            (kernel,) = sess.plan(c, {x: v}).kernels()
+    assert kernel["variants"][0]["cache_key"] == keys[0]
+    assert "'t'" in kernel["variants"][0]["source"]  # its own names in the source shown

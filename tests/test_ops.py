@@ -28,6 +28,14 @@ from op_cases import (  # noqa: E402
 )
 
 import graphflow as gf  # noqa: E402
+from graphflow.backends import numba_cpu  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _every_op_in_a_kernel(monkeypatch):
+    """The table's inputs are small: a lone elementwise op would run its NumPy reference
+    (numba_cpu.SINGLE_OP_KERNEL_FROM); here each one gets its generated kernel."""
+    monkeypatch.setattr(numba_cpu, "SINGLE_OP_KERNEL_FROM", 0)
 
 # --------------------------------------------------------------------------
 # The table

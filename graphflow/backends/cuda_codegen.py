@@ -34,7 +34,7 @@ with open(_SCALARS, "rb") as _f:
 def _module(title, header, body):
     return (
         f'"""graphflow CUDA {title}.\n' + "\n".join(header) + '\n"""\n'
-        f"# cuda scalars {_SCALARS_VERSION}\n"
+        f"CUDA_SCALARS = {_SCALARS_VERSION!r}  # the cache key covers cuda_scalar.py\n"
         "import math  # noqa: F401\n\n"
         "import numpy as np  # noqa: F401\n\n"
         "from graphflow.backends.cuda_scalar import *  # noqa: F401, F403\n"

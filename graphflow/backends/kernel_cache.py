@@ -2,18 +2,21 @@
 
 Numba's ``cache=True`` needs a real source file, so each kernel's source is written
 once, atomically, to a content-hashed module in the cache directory and imported as a
-real module; Numba then stores the machine code beside it. The key covers the source
-(which holds the operand modes and literals), and the graphflow, Numba and scalar-
-library versions, never concrete sizes. ``GRAPHFLOW_CACHE_DIR`` overrides the
+real module; Numba then stores the machine code beside it. The key covers the code (which
+holds the operand modes and literals; not its comments and docstring, which name the ops,
+so groups that compute the same thing share a kernel), and the graphflow, Numba and
+scalar-library versions, never concrete sizes. ``GRAPHFLOW_CACHE_DIR`` overrides the
 directory; ``GRAPHFLOW_LOG_COMPILES=1`` logs each compile with its reason.
 """
 
 import hashlib
 import importlib.util
+import io
 import os
 import sys
 import tempfile
 import threading
+import tokenize
 
 import numba
 
@@ -51,7 +54,25 @@ _VERSIONS = f"graphflow {__version__}, numba {numba.__version__}, scalars {_libr
 
 
 def kernel_key(source):
-    return hashlib.sha256(f"{_VERSIONS}\n{source}".encode()).hexdigest()[:24]
+    """The cache key of a kernel module: its code without comments and docstring (which
+    name the graph's ops: two groups computing the same thing share one kernel), and the
+    versions."""
+    return hashlib.sha256(f"{_VERSIONS}\n{_code(source)}".encode()).hexdigest()[:24]
+
+
+def _code(source):
+    """``source``'s tokens less comments and the module docstring."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    kept, first = [], True
+    for tok in tokens:
+        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING):
+            continue
+        if first and tok.type == tokenize.STRING:  # the module docstring
+            first = False
+            continue
+        first = first and tok.type in (tokenize.NEWLINE, tokenize.INDENT)
+        kept.append(tok.string)
+    return " ".join(kept)
 
 
 _LOADING = threading.RLock()
@@ -85,9 +106,14 @@ def _write_atomically(path, text):
     os.replace(tmp, path)  # never rewritten in place: readers see all of it or none
 
 
+_logged = {}  # id(kernel) -> compiles logged so far
+
+
 def log_compile(key, kernel, reason):
     """Report a compile when GRAPHFLOW_LOG_COMPILES is set (cache hits stay quiet)."""
-    if os.environ.get("GRAPHFLOW_LOG_COMPILES") and kernel.stats.cache_misses:
-        misses = dict(kernel.stats.cache_misses)
+    misses = dict(kernel.stats.cache_misses)
+    if os.environ.get("GRAPHFLOW_LOG_COMPILES") and sum(misses.values()) > _logged.get(
+            id(kernel), 0):  # a kernel shared by several groups compiles once
+        _logged[id(kernel)] = sum(misses.values())
         print(f"graphflow: compiled kernel {key} ({reason}; signatures {list(misses)})",
               file=sys.stderr)

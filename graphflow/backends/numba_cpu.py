@@ -7,10 +7,8 @@ recycles intermediate buffers once their last reader has run, and a kernel may w
 into a dying input buffer of its own size (in place).
 """
 
-import inspect
 import math
 import os
-import sys
 import threading
 
 import numpy as np
@@ -24,6 +22,9 @@ from . import codegen, kernel_cache, replay
 from .numpy_ref import evaluate, runtime_error
 from .recycler import RECYCLER
 
+# a group of a single op over fewer elements runs its NumPy reference: a kernel would
+# fuse nothing, and its compile (~0.15 s each) was most of a cold start (W4)
+SINGLE_OP_KERNEL_FROM = 1 << 16
 PARALLEL_FROM = 1 << 19  # elements: below this, threads cost more than they save (and
 # a parallel kernel compiles ~2x slower, which a cold start pays for)
 
@@ -45,7 +46,7 @@ class Plan:
 
     def __init__(self, program, report):
         self.program, self.report = program, report
-        self._compiled = {}  # (fused op, modes, parallel) -> (cache key, compiled function)
+        self._compiled = {}  # (fused op, modes, parallel) -> (cache key, kernel, its source)
         self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
         self._pool = {}  # (dtype, size) -> free 1-D buffers
@@ -185,6 +186,8 @@ class Plan:
                for t, positions in zip(results, self._result_leaves[op])):
             return _FALLBACK
         n = math.prod(shape)
+        if len(op._attrs["body"]) == 1 and n < SINGLE_OP_KERNEL_FROM:
+            return _FALLBACK  # one op is one NumPy pass: not worth a compile
         dtypes = [t.dtype.np for t in results]
         if not n:
             return shape, n, dtypes, [], (), None, None
@@ -232,7 +235,7 @@ class Plan:
         found = self._compiled.get(key)
         if found is None:
             source = codegen.kernel_source(op, modes, key[2])
-            found = self._compiled[key] = kernel_cache.load_kernel(source)
+            found = self._compiled[key] = (*kernel_cache.load_kernel(source), source)
             self._unlogged.add(key)
         return key, found[1]
 
@@ -250,9 +253,9 @@ class Plan:
         for op in self.program.ops:
             if op.opdef is FUSED:
                 variants = [{"modes": modes, "parallel": parallel, "cache_key": key,
-                             "source": inspect.getsource(sys.modules[fn.py_func.__module__])}
-                            for (k_op, modes, parallel), (key, fn) in self._compiled.items()
-                            if k_op is op]
+                             "source": source}
+                            for (k_op, modes, parallel), (key, _, source)
+                            in self._compiled.items() if k_op is op]
                 out.append({"name": op.name, "ops": [m.name for m in op._attrs["body"]],
                             "variants": variants})
         return out
