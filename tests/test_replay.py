@@ -160,3 +160,20 @@ def test_replays_are_capped_per_plan(monkeypatch):
     for n in (1, 2, 3, 4) * 3:
         np.testing.assert_array_equal(sess.run(y, {x: np.zeros(n, np.float32)}), np.ones(n))
     assert len(_replays(sess, y, {x: np.zeros(1, np.float32)})) == 2
+
+
+def test_a_new_variable_value_reuses_the_array_of_the_value_before_last():
+    with gf.Graph().as_default():
+        x, labels, loss, train, weights, data = _mlp(4)
+        with gf.Session() as sess:
+            sess.run(gf.global_variables_initializer())
+            xv, yv = data[0]
+            ids = []
+            for _ in range(6):
+                sess.run(train, {x: xv, labels: yv})
+                ids.append(id(sess._values[weights[0].op]))
+            assert len(set(ids[2:])) == 2  # two arrays take turns once replays start
+            kept = sess.run(weights[0])  # what the user holds is a copy: never written again
+            before = kept.copy()
+            sess.run(train, {x: xv, labels: yv})
+            np.testing.assert_array_equal(kept, before)

@@ -67,7 +67,9 @@ class Plan:
         # they are: a stored value a plain array (the variable keeps it), a fetched one from
         # the recycler (its memory comes back when the user drops it); the rest are pool
         # buffers
-        stored = {op.inputs[1] for op in program.ops if op.kind == base.ASSIGN}
+        self.stored_vars = {op.inputs[1]: op.inputs[0].op.origin
+                            for op in program.ops if op.kind == base.ASSIGN}
+        stored = set(self.stored_vars)
         fetched = set(program.outputs) - stored
         self._kept = {op: [np.empty if t in stored else RECYCLER.empty if t in fetched else None
                            for t in op.outputs]
