@@ -729,6 +729,21 @@ The Plan drawn: each fused kernel is a cluster of the ops it computes.
 gf.viz.show(plan, rankdir="LR", legend=False)
 """),
     md("""
+## Running again: a replay
+
+The second run with the same feed shapes is *traced*, and every later run calls one generated
+Python function instead of walking the Plan: a line per step, with the compiled kernels, their
+buffers and everything that never changes between runs (constants, shapes, the `1/batch` of
+the mean's gradient) bound in advance as `C...` names. Values computed per run are `v...`.
+That is how a small `run` costs microseconds.
+"""),
+    py("""
+for _ in range(2):
+    train_sess.run(train, train_feed)
+(replay,) = plan.replays.values()
+print(replay.source)
+"""),
+    md("""
 ## Eager versus compiled
 
 Workload W1 of our benchmarks (`benchmarks/run.py`): an elementwise chain over a million

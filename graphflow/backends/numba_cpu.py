@@ -263,7 +263,8 @@ class Plan:
         return out
 
     def explain(self):
-        """The pipeline (op counts per kind before and after each pass) and the steps."""
+        """The pipeline (op counts per kind before and after each pass), the steps, and
+        the feed shapes that have a replay."""
         lines = ["pipeline:"]
         for name, before, after in self.report:
             lines.append(f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}")
@@ -274,6 +275,9 @@ class Plan:
                 lines.append(f"  kernel {op.name}: {len(op._attrs['body'])} ops ({members})")
             else:
                 lines.append(f"  {op.kind:<12} {op.type} '{op.name}'")
+        if self.replays:
+            lines.append(f"replays ({len(self.replays)}): feed shapes "
+                         + ", ".join(str(list(shapes)) for _, shapes in self.replays))
         return "\n".join(lines)
 
     def _repr_svg_(self):
