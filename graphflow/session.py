@@ -22,6 +22,7 @@ class Session:
     fused Numba kernels) or ``"numpy"`` (the reference interpreter, the oracle).
     """
 
+    @errors.api_boundary
     def __init__(self, target="", graph=None, config=None, backend="numba"):
         self.graph = graph if graph is not None else get_default_graph()
         self.backend = get_backend(backend)

@@ -196,7 +196,8 @@ def test_traceback_ends_at_the_users_line():
     attempts = [lambda: a + gf.placeholder(gf.float32, [4]),
                 lambda: gf.nn.softmax(a, axis=5),
                 lambda: gf.Session().run(x * 2, {x: [[1.0]]}),
-                lambda: gf.Session().run(gf.Variable(1.0) + 1)]
+                lambda: gf.Session().run(gf.Variable(1.0) + 1),
+                lambda: gf.Session(backend="tpu")]
     for attempt in attempts:
         with pytest.raises(gf.errors.GraphflowError) as e:
             attempt()
@@ -204,6 +205,13 @@ def test_traceback_ends_at_the_users_line():
         internal = [f.filename for f in frames if f.filename.startswith(package)]
         assert internal == [os.path.join(package, "errors.py")], internal
         assert frames[-2].filename == __file__
+    call = gf.Session().make_callable(x * 2, [x])  # re-raises itself, one frame less to pay
+    with pytest.raises(gf.errors.GraphflowError) as e:
+        call([[1.0]])
+    frames = traceback.extract_tb(e.value.__traceback__)
+    assert [f.filename for f in frames if f.filename.startswith(package)] == [
+        os.path.join(package, "session.py")]
+    assert frames[-2].filename == __file__
 
 
 def test_a_failing_fused_kernel_names_its_ops_and_lines():
