@@ -177,3 +177,17 @@ def test_a_new_variable_value_reuses_the_array_of_the_value_before_last():
             before = kept.copy()
             sess.run(train, {x: xv, labels: yv})
             np.testing.assert_array_equal(kept, before)
+
+
+def test_a_fetched_value_that_is_also_stored_is_the_users_own_copy():
+    x = gf.placeholder(gf.float32, [3])
+    v = gf.Variable(np.zeros(3, np.float32))
+    new = x * 2.0 + v
+    step = gf.assign(v, new)
+    sess = gf.Session()
+    sess.run(v.initializer)
+    for i in range(4):
+        got, _ = sess.run([new, step.op], {x: np.ones(3, np.float32)})
+        got[...] = -100.0  # must not reach the variable
+        np.testing.assert_array_equal(sess.run(v), np.full(3, 2.0 * (i + 1)))
+    assert _replays(sess, [new, step.op], {x: np.ones(3, np.float32)})

@@ -79,8 +79,13 @@ class Runner:
         trace = Trace()
         try:
             outputs = self.plan.run(dict(zip(self.feed_tensors, values)), state, trace)
-            replayer = _generate(self.plan, self.feed_tensors, trace)
-            self._replays[shapes] = self.plan.replays[(self.feed_tensors, shapes)] = replayer
+            try:
+                replayer = _generate(self.plan, self.feed_tensors, trace)
+            except Exception:  # noqa: BLE001 (a run that cannot be replayed stays dynamic)
+                self._seen[shapes] = -1
+            else:
+                self._replays[shapes] = self.plan.replays[(self.feed_tensors, shapes)] = \
+                    replayer
         finally:
             self.plan.trace_lock.release()
         return outputs, _NOT_FRESH
@@ -208,7 +213,7 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
             small = value.nbytes < recycler.MIN_BYTES
             alloc = gen.constant(np.empty if small else cpu.RECYCLER.empty) + "("
         name = gen.dynamic(t, f"{alloc}{tuple(shape)!r}, {gen.constant(np.dtype(dtype))})")
-        gen.kept[t] = True
+        gen.kept[t] = var is None  # fresh for the user; a stored value is the variable's
         names.append(name if len(shape) == 1 else f"{name}.reshape(-1)")
     if not n:
         return
