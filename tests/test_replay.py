@@ -191,3 +191,22 @@ def test_a_fetched_value_that_is_also_stored_is_the_users_own_copy():
         got[...] = -100.0  # must not reach the variable
         np.testing.assert_array_equal(sess.run(v), np.full(3, 2.0 * (i + 1)))
     assert _replays(sess, [new, step.op], {x: np.ones(3, np.float32)})
+
+
+def test_a_replay_leaves_out_what_only_a_shape_query_reads():
+    """The loss of a training step is not fetched: its mean's gradient only asks for its
+    shape, which a replay knows, so the forward loss is not computed."""
+    with gf.Graph().as_default():
+        x, labels, loss, train, weights, data = _mlp(4)
+        with gf.Session() as sess, gf.Session(backend="numpy") as ref:
+            sess.run(gf.global_variables_initializer())
+            ref.run(gf.global_variables_initializer())
+            for xv, yv in data:
+                sess.run(train, {x: xv, labels: yv})
+                ref.run(train, {x: xv, labels: yv})
+            (rep,) = _replays(sess, train, {x: xv, labels: yv}).values()
+            for w, w_ref in zip(sess.run(weights), ref.run(weights)):
+                np.testing.assert_allclose(w, w_ref, rtol=1e-5, atol=1e-6)
+    skipped = [line for line in rep.source.splitlines() if "(not needed)" in line]
+    assert any("SparseSoftmaxCrossEntropyWithLogits/Sum'" in line for line in skipped)
+    assert not any("MatMul" in line for line in skipped)

@@ -35,6 +35,10 @@ REPLAY_FROM_RUN = 2  # the run of a feed signature that is traced (the first one
 MAX_REPLAYS = 8  # feed signatures kept per plan (each owns its buffers)
 _STATELESS_KINDS = (base.SOURCE, base.SHAPE, base.MOVEMENT, base.REDUCE, base.CONTRACTION,
                     base.WINDOW, base.ELEMENTWISE)
+# steps a replay may leave out when nothing reads their results (a loss that only a gradient's
+# shape query looked at); movement ops stay: some check their indices
+_PURE_KINDS = (base.SOURCE, base.SHAPE, base.REDUCE, base.CONTRACTION, base.WINDOW,
+               base.ELEMENTWISE, base.VARIABLE)
 
 
 class _Miss(Exception):
@@ -145,21 +149,21 @@ def _generate(plan, feed_tensors, trace):
         inner = program.feeds.get(t)
         if inner is not None and inner in trace:
             gen.dynamic(inner, f"values[{position}]")
+            gen.steps[0].outputs.append(inner)
     for op, reads, is_kernel, _, dying in plan._steps:
         reads = [t if t in trace else None for t in reads]  # None: inlined, assign target
         args = [None if t is None else trace[t] for t in reads]
         outputs = [trace[t] for t in op.outputs]
-        gen.comment(op)
+        gen.step(op, reads, op.opdef is FUSED or op.kind in _PURE_KINDS)
         if op.outputs and all(t in trace.static for t in op.outputs):
+            gen.steps[-1].inputs = []  # computed in the trace: needs nothing at run time
             for t in op.outputs:
                 gen.static(t, trace.static[t])
         elif is_kernel:
             _kernel_step(gen, plan, cpu, op, reads, args, outputs)
         else:
-            _numpy_step(gen, op, reads, outputs)
-        gone = [gen.names[t] for t in dying if gen.kinds.get(t) == "dynamic"]
-        if gone:  # as the dynamic run drops them: peak memory stays the same
-            gen.line(f"del {', '.join(gone)}")
+            _numpy_step(gen, op, reads, args, outputs)
+        gen.steps[-1].deletes = [gen.names[t] for t in dying if gen.kinds.get(t) == "dynamic"]
     results, fresh, seen = [], [], set()
     for t in program.outputs:
         name, value = gen.name(t), trace[t]
@@ -169,11 +173,12 @@ def _generate(plan, feed_tensors, trace):
         seen.add(t)
         results.append(name + ("[()]" if is_fresh and value.ndim == 0 else ""))
         fresh.append(is_fresh)
+    gen.steps.append(_Step())
     for slot, var in enumerate(gen.spares.variables):  # replaced once the run commits
         gen.line(f"{gen.constant(gen.spares.keep)}({slot}, "
                  f"state.committed.get({gen.constant(var)}))")
     gen.line(f"return [{', '.join(results)}]")
-    fn, source = gen.compile()
+    fn, source = gen.compile(program.outputs)
     return _Replayer(fn, True if all(fresh) else tuple(fresh), source, gen.buffers)
 
 
@@ -263,7 +268,7 @@ def _flat_code(gen, t, a):
     return gen.value_code(t, "{}.reshape(-1)")
 
 
-def _numpy_step(gen, op, reads, outputs):
+def _numpy_step(gen, op, reads, args, outputs):
     kind = op.kind
     if kind == base.CONTROL:
         return
@@ -276,7 +281,13 @@ def _numpy_step(gen, op, reads, outputs):
                 t is None or gen.is_static(t) or gen.is_fixed(t) for t in reads):
             for t, value in zip(op.outputs, outputs):
                 gen.fixed(t, value)  # a view of a pool buffer: the same view every run
+                gen.aliases[t] = [r for r in reads if r is not None]
             return
+        if kind == base.REDUCE and len(outputs) == 1:  # e.g. a SumToShape to its own shape
+            same = [t for t, a in zip(reads, args) if t is not None and a is outputs[0]]
+            if same:
+                gen.alias(op.outputs[0], same[0])
+                return
     _call_step(gen, op, reads, outputs, None)
 
 
@@ -334,7 +345,8 @@ class _Source:
 
     def __init__(self, pool):
         self.pool = pool  # id -> pool buffer the traced run used
-        self.lines = []
+        self.steps = [_Step()]  # the lines, step by step (the first reads the feeds)
+        self.aliases = {}  # tensor -> the tensors its value is (a view of)
         self.names = {}  # tensor -> code naming its value
         self.kinds = {}  # tensor -> "static" | "fixed" | "dynamic"
         self.kept = {}  # tensor -> True for a kernel's own result (fresh every run)
@@ -343,13 +355,15 @@ class _Source:
         self.spares = _Spares()
         self._constant_ids = {}
 
-    def comment(self, op):
-        self.lines.append(f"# {op.type} '{op.name}'" if op.opdef is not FUSED else
-                          f"# kernel '{op.name}': "
-                          + ", ".join(m.name for m in op._attrs["body"]))
+    def step(self, op, reads, removable):
+        """Start the lines of one op's step (dropped later if nothing live reads it)."""
+        title = (f"# {op.type} '{op.name}'" if op.opdef is not FUSED else
+                 f"# kernel '{op.name}': " + ", ".join(m.name for m in op._attrs["body"]))
+        self.steps.append(_Step(title, op.outputs, [t for t in reads if t is not None],
+                                removable))
 
     def line(self, code):
-        self.lines.append(code)
+        self.steps[-1].lines.append(code)
 
     def constant(self, obj):
         key = id(obj)
@@ -372,8 +386,14 @@ class _Source:
         name = f"v{len(self.names)}"
         self.names[t], self.kinds[t] = name, "dynamic"
         if code is not None:
-            self.lines.append(f"{name} = {code}")
+            self.line(f"{name} = {code}")
         return name
+
+    def alias(self, t, source):
+        """t's value is source's (an op that returned its input as it is)."""
+        self.names[t], self.kinds[t] = self.names[source], self.kinds[source]
+        self.aliases[t] = [source]
+        self.kept[t] = False
 
     def name(self, t):
         return self.names[t]
@@ -400,11 +420,52 @@ class _Source:
                 return self.constant(result)
         return template.format(self.names[t])
 
-    def compile(self):
-        body = "\n".join("    " + line for line in self.lines)
+    def compile(self, fetched):
+        """The function, and its source: the steps whose results something reads."""
+        live = set()
+
+        def mark(t):
+            if t not in live:
+                live.add(t)
+                for source in self.aliases.get(t, ()):
+                    mark(source)
+
+        for t in fetched:
+            mark(t)
+        for step in reversed(self.steps):
+            step.live = not step.removable or any(t in live for t in step.outputs)
+            if step.live:
+                for t in step.inputs:
+                    mark(t)
+        made = {self.names[t] for step in self.steps if step.live for t in step.outputs
+                if self.kinds.get(t) == "dynamic"} | {
+            self.names[t] for t in self.steps[0].outputs}
+        last = {}  # name -> the step after which it goes (an alias shares its source's name)
+        for i, step in enumerate(self.steps):
+            for name in step.deletes:
+                last[name] = i
+        lines = []
+        for i, step in enumerate(self.steps):
+            if step.live:
+                lines += ([step.title] if step.title else []) + step.lines
+            elif step.title:
+                lines.append(step.title + "  (not needed)")
+            gone = [n for n in dict.fromkeys(step.deletes) if n in made and last[n] == i]
+            if gone:  # as the dynamic run drops them: peak memory stays the same
+                lines.append(f"del {', '.join(gone)}")
+        body = "\n".join("    " + line for line in lines)
         source = f"def replay(values, state):\n{body}\n"
         exec(compile(source, "<graphflow replay>", "exec"), self.namespace)  # noqa: S102
         return self.namespace["replay"], source
+
+
+class _Step:
+    """One op's lines in a replay: what it makes and reads; ``removable``: pure, so it
+    may go when nothing reads its results; ``deletes``: names dropped after it."""
+
+    def __init__(self, title=None, outputs=(), inputs=(), removable=False):
+        self.title, self.outputs, self.inputs = title, list(outputs), inputs
+        self.removable, self.lines, self.deletes, self.live = removable, [], [], True
 
 
 def _root(a):
