@@ -183,8 +183,9 @@ class _Call:
         self.single = single  # one tensor fetched, not in a list: its value is the result
         self.rebuild = rebuild
 
-    def run(self, *values):
-        """The fetched values for these feed values (the callable make_callable returns)."""
+    def run(self, *values, options=None, run_metadata=None):
+        """The fetched values for these feed values (the callable make_callable returns;
+        TF1's ``options`` and ``run_metadata`` are accepted and ignored, as by Session.run)."""
         __tracebackhide__ = True  # noqa: F841 (pytest hides this frame)
         try:
             session = self.session

@@ -213,3 +213,10 @@ def test_ragged_feed_and_bad_callable_feeds_are_graphflow_errors():
             sess.run(x * 2, {x: [[1.0], [2.0, 3.0]]})
         with pytest.raises(gf.errors.DTypeError, match="feed keys must be tensors"):
             sess.make_callable(x * 2, [x.op])
+
+
+def test_make_callable_accepts_tf1_run_options():
+    x = gf.placeholder(gf.float32, [2])
+    call = gf.Session().make_callable(x * 2.0, [x], accept_options=True)
+    np.testing.assert_array_equal(call(np.ones(2, np.float32), options=None,
+                                       run_metadata=None), [2.0, 2.0])
