@@ -41,13 +41,15 @@ class Session:
         if self._closed:
             raise errors.FailedPreconditionError("this Session is closed; open a new one")
         feed_dict = feed_dict or {}
-        # the same fetches and feed keys as an earlier run: no lookups, no re-checks
-        try:
-            key = (type(fetches), tuple(fetches) if type(fetches) is list else fetches,
-                   tuple(feed_dict))
+        # the same fetches and feed keys as an earlier run: no lookups, no re-checks (only
+        # for a flat fetch structure: a nested namedtuple equals a tuple, so keys would lie)
+        key = call = None
+        if isinstance(fetches, _ELEMENTS):
+            key = (fetches, tuple(feed_dict))
+        elif type(fetches) in (list, tuple) and all(isinstance(f, _ELEMENTS) for f in fetches):
+            key = (type(fetches), tuple(fetches), tuple(feed_dict))
+        if key is not None:
             call = self._calls.get(key)
-        except TypeError:  # unhashable fetches (a dict, a nested list): not remembered
-            key = call = None
         if call is None:
             call = self._callable(fetches, list(feed_dict))
             if key is not None:
@@ -164,6 +166,9 @@ class InteractiveSession(Session):
         super().close()
 
 
+_ELEMENTS = (Tensor, Operation, str)
+
+
 class _Call:
     """One (fetches, fed tensors) pair of a Session, ready to run: feeds are given in order."""
 
@@ -233,7 +238,7 @@ def _handout_all(values, fresh, borrowed):
     fetch of the same run holds); ``fresh[i]``: the backend made it for this hand-out."""
     out, handed = [], set()
     for i, v in enumerate(values):
-        if fresh is None or not fresh[i]:
+        if fresh is None or not fresh[i] or id(v) in handed:
             v = _handout(v, borrowed, handed)
         out.append(v)
         handed.add(id(v))

@@ -210,3 +210,84 @@ def test_a_replay_leaves_out_what_only_a_shape_query_reads():
     skipped = [line for line in rep.source.splitlines() if "(not needed)" in line]
     assert any("SparseSoftmaxCrossEntropyWithLogits/Sum'" in line for line in skipped)
     assert not any("MatMul" in line for line in skipped)
+
+
+def _agree(fetches, feeds):
+    """Each run of ``fetches`` (one per feed dict) on numba matches the NumPy backend's,
+    errors included; the runs from the third on are replays."""
+    with gf.Session(backend="numpy") as ref, gf.Session() as sess:
+        for feed in feeds:
+            try:
+                want = ref.run(fetches, feed)
+            except gf.errors.GraphflowError as e:
+                with pytest.raises(type(e)):
+                    sess.run(fetches, feed)
+                continue
+            got = sess.run(fetches, feed)
+            for g, w in zip(got if isinstance(got, list) else [got],
+                            want if isinstance(want, list) else [want]):
+                np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_shapes_that_follow_values_are_not_taken_as_static():
+    n = gf.placeholder(gf.int32, [])
+    _agree(gf.shape(gf.range(n)), [{n: 3}, {n: 3}, {n: 5}, {n: 7}])
+    d = gf.placeholder(gf.int32, [2])
+    _agree(gf.size(gf.fill(d, 1.0)), [{d: [2, 3]}] * 2 + [{d: [4, 5]}, {d: [-1, 3]}])
+    x = gf.placeholder(gf.float32, [12])
+    p = gf.placeholder(gf.int32, [2])
+    r = gf.reshape(gf.exp(x) * 2.0, p * 2 - p)  # a view whose shape a kernel computes
+    xs = np.arange(12, dtype=np.float32) / 10
+    _agree([r, gf.reduce_sum(r, axis=1)],
+           [{x: xs, p: q} for q in ([3, 4], [3, 4], [4, 3], [2, 6], [5, 5])])
+
+
+def test_a_reduction_over_a_broadcast_in_the_middle():
+    x = gf.placeholder(gf.float32, [2, 3, 4])
+    y = gf.placeholder(gf.float32, [2, 1, 4])
+    xs = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 10
+    ys = np.arange(8, dtype=np.float32).reshape(2, 1, 4)
+    for axis in ([1, 2], 0):
+        _agree(gf.reduce_sum(x * y, axis=axis), [{x: xs, y: ys}] * 4)
+
+
+def test_a_replay_that_misses_draws_the_same_random_numbers_again():
+    gf.set_random_seed(0)
+    x = gf.placeholder(gf.float32, [6])
+    out = [gf.random_normal([3], seed=1) * 1.0,
+           gf.reduce_sum(gf.cast(gf.where(x > 0), gf.float32))]
+    pos, mix = np.ones(6, np.float32), np.array([1, -1] * 3, np.float32)
+    _agree(out, [{x: pos}] * 3 + [{x: mix}] * 2)
+
+
+def test_two_fetches_of_one_value_are_two_arrays():
+    from graphflow.ops.broadcast import sum_to
+
+    x = gf.placeholder(gf.float32, [None, None])
+    y = gf.exp(x) * 2.0 + 1.0
+    z = sum_to(y, gf.shape(x))  # returns its input as it is
+    sess = gf.Session()
+    for _ in range(4):
+        a, b = sess.run([z, y], {x: np.zeros((4, 5), np.float32)})
+        assert not np.shares_memory(a, b)
+
+
+def test_run_and_a_callable_of_the_same_fetches_both_fall_back():
+    x = gf.placeholder(gf.float32, [6])
+    y = gf.reduce_sum(gf.cast(gf.where(x > 0), gf.float32)) + 0.0
+    sess = gf.Session()
+    call = sess.make_callable(y, [x])
+    pos, mix = np.ones(6, np.float32), np.array([1, -1] * 3, np.float32)
+    for v in (pos, pos, pos):
+        sess.run(y, {x: v}), call(v)
+    assert sess.run(y, {x: mix}) == call(mix) == 6.0  # both replays miss; neither raises
+
+
+def test_nested_fetch_structures_are_rebuilt_each_time():
+    import collections
+
+    pair = collections.namedtuple("pair", "a b")
+    x, y, z = gf.constant(1.0), gf.constant(2.0), gf.constant(3.0)
+    sess = gf.Session()
+    assert type(sess.run((x, (y, z)))[1]) is tuple
+    assert type(sess.run((x, pair(y, z)))[1]) is pair

@@ -61,6 +61,7 @@ class Plan:
                        for i, op in enumerate(program.ops) if op not in inlined]
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM)
                             for op in program.ops)
+        self.random_ops = [op.origin for op in program.ops if op.kind == base.RANDOM]
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
         # results handed out of the run get arrays of their own, which the session keeps as

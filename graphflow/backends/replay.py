@@ -64,12 +64,16 @@ class Runner:
         replayer = self._replays.get(shapes)
         if replayer is not None:
             if replayer.lock.acquire(False):
+                draws = [(g, g.bit_generator.state) for g in
+                         (state.rng(op) for op in self.plan.random_ops)] if state else ()
                 try:
                     return replayer.fn(values, state), replayer.fresh
                 except Exception:  # noqa: BLE001 (the dynamic run reports it properly)
                     self._drop(shapes)
                     if state is not None:
                         state.pending.clear()
+                    for generator, drawn_from in draws:  # the rerun draws the same numbers
+                        generator.bit_generator.state = drawn_from
                 finally:
                     replayer.lock.release()
             return self._dynamic(values, state), _NOT_FRESH
@@ -95,8 +99,8 @@ class Runner:
         return outputs, _NOT_FRESH
 
     def _drop(self, shapes):
-        del self._replays[shapes]
-        del self.plan.replays[(self.feed_tensors, shapes)]
+        self._replays.pop(shapes, None)
+        self.plan.replays.pop((self.feed_tensors, shapes), None)
         self._seen[shapes] = -1  # never again for this signature
 
     def _dynamic(self, values, state):
@@ -113,20 +117,50 @@ class Trace(dict):
     def __init__(self):
         super().__init__()
         self.static = {}
+        self.produced = set()  # tensors some op made (the rest: feeds)
+        self.varying = set()  # tensors whose shape may change with values, feed shapes fixed
         self.buffers = {}  # id -> the buffers the run took (the replay's own from then on)
 
     def record(self, op, reads, outputs):
         self.update(zip(op.outputs, outputs))
-        if _is_static(op, [t for t in reads if t in self], self.static):
+        self.produced.update(op.outputs)
+        reads = [t for t in reads if t in self]
+        if not self._fixed_shapes(op, reads):
+            self.varying.update(op.outputs)
+        if self._is_static(op, reads):
             for t, value in zip(op.outputs, outputs):
-                self.static[t] = np.array(value)
+                # a copy (a later step may write its buffer; the user may write a fetched
+                # one), but a constant's own array is shared: one however many replays
+                shared = op.kind == base.SOURCE and id(_root(value)) not in self.buffers
+                self.static[t] = np.asarray(value).view() if shared else np.array(value)
+
+    def _fixed_shapes(self, op, reads):
+        """Whether the op's result shapes follow from the feed shapes alone: elementwise
+        ops and variables always; others when every index-like input is static (a range's
+        limit, a reshape's shape, a where's condition may change with values)."""
+        if any(t in self.varying for t in reads):
+            return False
+        if op.opdef is FUSED or op.kind in (base.ELEMENTWISE, base.VARIABLE, base.SHAPE):
+            return True
+        if op.type in _SHAPED_BY_FIRST_INPUT:  # integer data (labels) pass through these
+            return True
+        return all(t in self.static for t in reads if _index_like(t))
+
+    def _is_static(self, op, reads):
+        """Whether an op's outputs are the same on every run with these feed shapes."""
+        if op.opdef is FUSED or op.kind in _STATELESS_KINDS:
+            if op.kind == base.SHAPE:
+                return not any(t in self.varying for t in reads)
+            return all(t in self.static for t in reads)
+        return False
 
 
-def _is_static(op, reads, static):
-    """Whether an op's outputs are the same on every run with these feed shapes."""
-    if op.opdef is FUSED or op.kind in _STATELESS_KINDS:
-        return op.kind == base.SHAPE or all(t in static for t in reads)
-    return False
+# movement ops whose result shape follows from their first input's shape and their attrs
+_SHAPED_BY_FIRST_INPUT = {"CheckIndices", "ExpandDims", "Squeeze", "Identity", "StopGradient"}
+
+
+def _index_like(t):
+    return t.dtype.is_integer or t.dtype.is_bool
 
 
 class _Replayer:
@@ -194,7 +228,7 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
             if sizes[0]:
                 kernel = _reduction_kernel(plan, cpu, op, args, shape, sizes)
                 operands = [x for t, a, (mode, extra) in zip(reads, args, kernel[1])
-                            for x in _operand_code(gen, t, a, mode, extra)]
+                            for x in _operand_code(gen, t, a, mode, extra, shape)]
                 out = gen.constant(cpu._root(outputs[0]))
                 gen.line(f"{gen.constant(kernel[0])}({', '.join(map(str, sizes))}, "
                          f"{''.join(o + ', ' for o in operands)}{out})")
@@ -227,8 +261,7 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
         if mode == "scalar":
             operands.append(_scalar_code(gen, t, a))
         elif mode == "broadcast":
-            operands.append(gen.value_code(
-                t, f"np.ascontiguousarray(np.broadcast_to({{}}, {tuple(shape)!r})).reshape(-1)"))
+            operands.append(_broadcast_code(gen, t, shape))
         elif mode != "const":
             operands.append(_flat_code(gen, t, a))
             if k is not None:
@@ -245,15 +278,23 @@ def _reduction_kernel(plan, cpu, op, args, shape, sizes):
     return plan._kernel(op, tuple(m for m, _ in reads), n)[1], reads
 
 
-def _operand_code(gen, t, a, mode, extra):
+def _operand_code(gen, t, a, mode, extra, shape):
+    """A reduction kernel's operand, as ``numba_cpu._operand`` passes it."""
     if mode == "const":
         return []
     if mode == "scalar":
         return [_scalar_code(gen, t, a)]
+    if mode == "full" and a.shape != tuple(shape):  # a general broadcast: a copy
+        return [_broadcast_code(gen, t, shape)]
     codes = [_flat_code(gen, t, a)]
     if mode in ("suffix", "prefix"):
         codes.append(repr(extra[1]))
     return codes
+
+
+def _broadcast_code(gen, t, shape):
+    return gen.value_code(
+        t, f"np.ascontiguousarray(np.broadcast_to({{}}, {tuple(shape)!r})).reshape(-1)")
 
 
 def _scalar_code(gen, t, a):
@@ -278,7 +319,8 @@ def _numpy_step(gen, op, reads, args, outputs):
         return
     if kind in _STATELESS_KINDS:
         if kind == base.MOVEMENT and all(gen.is_pool(v) for v in outputs) and all(
-                t is None or gen.is_static(t) or gen.is_fixed(t) for t in reads):
+                t is None or gen.is_static(t) or gen.is_fixed(t) and not _index_like(t)
+                for t in reads):  # an index read from a buffer changes the view
             for t, value in zip(op.outputs, outputs):
                 gen.fixed(t, value)  # a view of a pool buffer: the same view every run
                 gen.aliases[t] = [r for r in reads if r is not None]
