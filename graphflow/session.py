@@ -185,6 +185,11 @@ class _Call:
         self.stateful, self.warns = self.runner.stateful, self.runner.warns
         self.fetch_positions = [fetch_tensors.index(e) if isinstance(e, Tensor) else None
                                 for e in elements]
+        # a tensor fetched twice gives two arrays (as in TF1): later places get a copy
+        seen = set()
+        self.repeats = [i is not None and (i in seen or seen.add(i))
+                        for i in self.fetch_positions]
+        self.any_repeat = any(self.repeats)
         self.single = single  # one tensor fetched, not in a list: its value is the result
         self.rebuild = rebuild
 
@@ -214,8 +219,10 @@ class _Call:
                 fetched = _handout_all(fetched, fresh, _Borrowed(values, session._values))
             if self.single:
                 return fetched[0]
-            return self.rebuild([None if i is None else fetched[i]
-                                 for i in self.fetch_positions])
+            values = [None if i is None else fetched[i] for i in self.fetch_positions]
+            if self.any_repeat:
+                values = [v.copy() if again else v for v, again in zip(values, self.repeats)]
+            return self.rebuild(values)
         except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
             raise e.with_traceback(errors._without_own_frames(e.__traceback__)) from None
 

@@ -220,3 +220,14 @@ def test_make_callable_accepts_tf1_run_options():
     call = gf.Session().make_callable(x * 2.0, [x], accept_options=True)
     np.testing.assert_array_equal(call(np.ones(2, np.float32), options=None,
                                        run_metadata=None), [2.0, 2.0])
+
+
+def test_a_tensor_fetched_twice_gives_two_arrays():
+    x = gf.placeholder(gf.float32, [2])
+    y = x * 2.0
+    for backend in ("numpy", "numba"):
+        sess = gf.Session(backend=backend)
+        for _ in range(3):
+            a, b, c = sess.run([y, x, y], {x: np.ones(2, np.float32)})
+            assert a is not b and a is not c and not np.shares_memory(a, c)
+            np.testing.assert_array_equal(c, [2.0, 2.0])
