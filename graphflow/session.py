@@ -277,12 +277,7 @@ class _RunState:
         return self.pending.get(var_op, self.committed.get(var_op))
 
     def write(self, var_op, value, assign_op):
-        var = var_op.outputs[0]
-        if value.shape != tuple(var.shape.dims) or value.dtype != var.dtype.np:
-            raise errors.InvalidArgumentError(
-                f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
-                f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
-                f"{value.shape}", assign_op)
+        _check_assignable(var_op, value, assign_op)
         if (not value.flags.owndata or not value.flags.writeable
                 or any(value is v for v in self.feeds)):
             value = value.copy()  # never alias the user's feed, a constant or a view
@@ -290,12 +285,7 @@ class _RunState:
 
     def write_device(self, var_op, value, assign_op):
         """``write`` for the CUDA backend: a device array, handed over by the caller."""
-        var = var_op.outputs[0]
-        if value.shape != tuple(var.shape.dims) or value.dtype != var.dtype.np:
-            raise errors.InvalidArgumentError(
-                f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
-                f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
-                f"{value.shape}", assign_op)
+        _check_assignable(var_op, value, assign_op)
         self.pending[var_op] = value
 
     def rng(self, op):
@@ -303,6 +293,16 @@ class _RunState:
 
     def commit(self):
         self.committed.update(self.pending)
+
+
+def _check_assignable(var_op, value, assign_op):
+    """A variable keeps its static shape and dtype: anything else is the assign's error."""
+    var = var_op.outputs[0]
+    if value.shape != tuple(var.shape.dims) or value.dtype != var.dtype.np:
+        raise errors.InvalidArgumentError(
+            f"{assign_op.type} {assign_op.name!r}{errors.created_at(assign_op)}\n"
+            f"  would give {errors.describe(var)} a {value.dtype.name} value of shape "
+            f"{value.shape}", assign_op)
 
 
 def _convert_feed(t, value):

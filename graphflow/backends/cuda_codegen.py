@@ -97,17 +97,7 @@ def _reduce_source(body, leaves, modes):
             "            i = r * k + j",
         ] + ["            " + c for c in code] + [
             f"            acc = {fold}  # {what}",
-            "        shared[tid] = acc",
-            "        cuda.syncthreads()",
-            "        width = THREADS // 2",
-            "        while width > 0:",
-            "            if tid < width:",
-            f"                shared[tid] = {step.format('shared[tid]', 'shared[tid + width]')}",
-            "            cuda.syncthreads()",
-            "            width //= 2",
-            "        if tid == 0:",
-            "            acc = shared[0]",
-        ] + ["            " + s for s in store] + [
+        ] + _block_tree(step) + ["            " + s for s in store] + [
             "        cuda.syncthreads()  # shared is reused for the next row",
         ]
     else:  # out[c] folds i = j*k + c over j: a thread per (column, part)
@@ -129,6 +119,22 @@ def _reduce_source(body, leaves, modes):
     return _module(title, header, source)
 
 
+def _block_tree(step):
+    """Fold the block's ``acc`` values in shared memory; thread 0 ends with the total."""
+    return [
+        "        shared[tid] = acc",
+        "        cuda.syncthreads()",
+        "        width = THREADS // 2",
+        "        while width > 0:",
+        "            if tid < width:",
+        f"                shared[tid] = {step.format('shared[tid]', 'shared[tid + width]')}",
+        "            cuda.syncthreads()",
+        "            width //= 2",
+        "        if tid == 0:",
+        "            acc = shared[0]",
+    ]
+
+
 def _combine_source(step, start, acc, done):
     """out[r] = finish(fold of part[r*parts : (r+1)*parts]): one block per row."""
     lines = [
@@ -140,16 +146,7 @@ def _combine_source(step, start, acc, done):
         f"        acc = {start}",
         "        for j in range(tid, parts, THREADS):",
         f"            acc = {step.format('acc', 'part[r * parts + j]')}",
-        "        shared[tid] = acc",
-        "        cuda.syncthreads()",
-        "        width = THREADS // 2",
-        "        while width > 0:",
-        "            if tid < width:",
-        f"                shared[tid] = {step.format('shared[tid]', 'shared[tid + width]')}",
-        "            cuda.syncthreads()",
-        "            width //= 2",
-        "        if tid == 0:",
-        "            acc = shared[0]",
+    ] + _block_tree(step) + [
         f"            out0[r] = {done}",
         "        cuda.syncthreads()",
     ]

@@ -20,7 +20,7 @@ from ..ops import base
 from ..ops.sources import CONST
 from . import codegen, kernel_cache, replay
 from .numpy_ref import evaluate, runtime_error
-from .recycler import RECYCLER
+from .recycler import RECYCLER, root
 
 # a group of a single op over fewer elements runs its NumPy reference: a kernel would
 # fuse nothing, and its compile (~0.15 s each) was most of a cold start (W4)
@@ -103,7 +103,7 @@ class Plan:
             for t, value in zip(op.outputs, outputs):
                 env[t] = value
                 if refs:
-                    entry = refs.get(id(_root(value)))
+                    entry = refs.get(id(root(value)))
                     if entry is not None:
                         entry[1] += 1
             if trace is not None:
@@ -121,7 +121,7 @@ class Plan:
     def _release(self, tensors, env, refs):
         for t in tensors:
             value = env.pop(t, None)
-            entry = refs.get(id(_root(value))) if refs and value is not None else None
+            entry = refs.get(id(root(value))) if refs and value is not None else None
             if entry is not None:
                 entry[1] -= 1
                 if entry[1] == 0:
@@ -142,7 +142,7 @@ class Plan:
 
     def _launch(self, op, args, refs, dying, env):
         # what depends only on the operands' shapes and layouts is worked out once
-        layout = (op, *[None if a is None else (a.shape, a.flags.c_contiguous) for a in args])
+        layout = recipe_key(op, args)
         recipe = self._recipes.get(layout)
         if recipe is None:
             recipe = self._recipes[layout] = self._recipe(op, args)
@@ -152,9 +152,9 @@ class Plan:
             return self._launch_reduction(op, args, refs, _loop_shape(args))
         shape, n, dtypes, reads, sizes, kernel, key = recipe
         if dying and refs:  # an output may take a dying pool buffer if every read is a[i]
-            shared = {id(_root(a)) for (mode, _), a in zip(reads, args)
+            shared = {id(root(a)) for (mode, _), a in zip(reads, args)
                       if a is not None and mode != "full"}
-            self._release([t for t in dying if t in env and id(_root(env[t])) not in shared],
+            self._release([t for t in dying if t in env and id(root(env[t])) not in shared],
                           env, refs)
         # a kept result gets an array of its own shape: handed to the user or the variable
         # store as it is (a reshaped pool buffer would be a view, which must be copied)
@@ -224,12 +224,17 @@ class Plan:
         return [np.asarray(r) for r in op.opdef.reference(*values, **op._attrs)]
 
     def _run_kernel(self, op, args, shape, n, sizes, outs):
-        reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
-                 for leaf, a in zip(op._attrs["leaves"], args)]
-        key, kernel = self._kernel(op, tuple(m for m, _ in reads), n)
+        key, kernel, reads = self.reduction_reads(op, args, shape, n)
         kernel(*sizes, *[x for _, v in reads for x in v], *outs)
         if self._unlogged:
             self._log_first_call(key, kernel)
+
+    def reduction_reads(self, op, args, shape, n):
+        """``(key, kernel, [(mode, values)] per operand)`` of a group ending in a reduction."""
+        reads = [("const", []) if a is None else _operand(leaf, a, shape, n)
+                 for leaf, a in zip(op._attrs["leaves"], args)]
+        key, kernel = self._kernel(op, tuple(m for m, _ in reads), n)
+        return key, kernel, reads
 
     def _kernel(self, op, modes, n):
         """``(key, compiled kernel)`` for a Fused op read with these modes over n elements;
@@ -266,9 +271,7 @@ class Plan:
     def explain(self):
         """The pipeline (op counts per kind before and after each pass), the steps, and
         the feed shapes that have a replay."""
-        lines = ["pipeline:"]
-        for name, before, after in self.report:
-            lines.append(f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}")
+        lines = pipeline_lines(self.report)
         lines.append(f"steps ({len(self.program.ops)}):")
         for op in self.program.ops:
             if op.opdef is FUSED:
@@ -320,6 +323,18 @@ def reduction_layout(op, shape):
     return (outer, count, k), out_shape
 
 
+def recipe_key(op, args):
+    """What a kernel's launch recipe depends on: the op and its operands' shapes and
+    contiguity (None: an inlined constant)."""
+    return (op, *[None if a is None else (a.shape, a.flags.c_contiguous) for a in args])
+
+
+def pipeline_lines(report):
+    """``explain``'s first part: each pass with the op counts by kind before and after."""
+    return ["pipeline:"] + [f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}"
+                            for name, before, after in report]
+
+
 def dying_after(program):
     """Per op of the program: the tensors whose last reader it is (fetches never die)."""
     last = {}
@@ -368,12 +383,6 @@ def inlined_constant(op, program):
 
 def op_counts(counts):
     return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-
-
-def _root(a):
-    while isinstance(a, np.ndarray) and a.base is not None:
-        a = a.base
-    return a
 
 
 _FALLBACK, _REDUCTION = "fallback", "reduction"

@@ -23,7 +23,13 @@ from ..ops import base
 from ..ops.sources import CONST
 from ..ops.state import ASSIGN_OP
 from . import cuda_env, cuda_replay, kernel_cache
-from .numba_cpu import dying_after, inlined_constant, op_counts, read_tensors, reduction_layout
+from .numba_cpu import (
+    dying_after,
+    inlined_constant,
+    pipeline_lines,
+    read_tensors,
+    reduction_layout,
+)
 from .numpy_ref import evaluate, runtime_error
 
 MAX_BLOCKS = 8192  # grid-stride loops cover the rest
@@ -390,9 +396,7 @@ class CudaPlan:
     def explain(self):
         """The pipeline (op counts per kind before and after each pass) and the steps,
         each marked where it runs: kernel, device (a launcher), host, or upload."""
-        lines = ["pipeline:"]
-        for name, before, after in self.report:
-            lines.append(f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}")
+        lines = pipeline_lines(self.report)
         lines.append(f"steps ({len(self.program.ops)}):")
         for op in self.program.ops:
             if op.opdef is FUSED:

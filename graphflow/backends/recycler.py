@@ -57,4 +57,11 @@ class Recycler:
             free.append(buf)
 
 
+def root(a):
+    """The array that owns ``a``'s memory (``a`` itself, or the base of its view chain)."""
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a
+
+
 RECYCLER = Recycler()  # large fetched results, shared by every plan

@@ -30,6 +30,7 @@ import numpy as np
 from ..compiler.fuse import FUSED
 from ..ops import base
 from . import recycler
+from .recycler import root
 
 REPLAY_FROM_RUN = 2  # the run of a feed signature that is traced (the first one compiles)
 MAX_REPLAYS = 8  # feed signatures kept per plan (each owns its buffers)
@@ -65,7 +66,8 @@ class Runner:
         if replayer is not None:
             if replayer.lock.acquire(False):
                 draws = [(g, g.bit_generator.state) for g in
-                         (state.rng(op) for op in self.plan.random_ops)] if state else ()
+                         (state.rng(op) for op in self.plan.random_ops)
+                         ] if self.plan.random_ops else ()
                 try:
                     return replayer.fn(values, state), replayer.fresh
                 except Exception:  # noqa: BLE001 (the dynamic run reports it properly)
@@ -131,7 +133,7 @@ class Trace(dict):
             for t, value in zip(op.outputs, outputs):
                 # a copy (a later step may write its buffer; the user may write a fetched
                 # one), but a constant's own array is shared: one however many replays
-                shared = op.kind == base.SOURCE and id(_root(value)) not in self.buffers
+                shared = op.kind == base.SOURCE and id(root(value)) not in self.buffers
                 self.static[t] = np.asarray(value).view() if shared else np.array(value)
 
     def _fixed_shapes(self, op, reads):
@@ -219,18 +221,17 @@ def _generate(plan, feed_tensors, trace):
 def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
     live = [a for a in args if a is not None]
     shape = cpu._loop_shape(args) if live else ()
-    recipe = plan._recipes.get((op, *[None if a is None else (a.shape, a.flags.c_contiguous)
-                                      for a in args]))
+    recipe = plan._recipes.get(cpu.recipe_key(op, args))
     if recipe is cpu._REDUCTION:
         layout = cpu.reduction_layout(op, shape)
         if layout is not None and gen.is_pool(outputs[0]):
             sizes, _ = layout
             if sizes[0]:
-                kernel = _reduction_kernel(plan, cpu, op, args, shape, sizes)
-                operands = [x for t, a, (mode, extra) in zip(reads, args, kernel[1])
+                _, kernel, modes = plan.reduction_reads(op, args, shape, sizes[0] * sizes[1])
+                operands = [x for t, a, (mode, extra) in zip(reads, args, modes)
                             for x in _operand_code(gen, t, a, mode, extra, shape)]
-                out = gen.constant(cpu._root(outputs[0]))
-                gen.line(f"{gen.constant(kernel[0])}({', '.join(map(str, sizes))}, "
+                out = gen.constant(root(outputs[0]))
+                gen.line(f"{gen.constant(kernel)}({', '.join(map(str, sizes))}, "
                          f"{''.join(o + ', ' for o in operands)}{out})")
             gen.fixed(op.outputs[0], outputs[0])
             return
@@ -241,7 +242,7 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
     names = []
     for t, make, value, dtype in zip(op.outputs, plan._kept[op], outputs, dtypes):
         if make is None:
-            names.append(gen.constant(cpu._root(value)))
+            names.append(gen.constant(root(value)))
             gen.fixed(t, value)
             continue
         var = plan.stored_vars.get(t)
@@ -268,14 +269,6 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
                 operands.append(repr(k))
     gen.line(f"{gen.constant(kernel)}({', '.join(map(str, sizes))}, "
              f"{''.join(o + ', ' for o in operands)}{', '.join(names)})")
-
-
-def _reduction_kernel(plan, cpu, op, args, shape, sizes):
-    """(kernel, [(mode, values)] per operand) as ``Plan._run_kernel`` launches it."""
-    n = sizes[0] * sizes[1]
-    reads = [("const", []) if a is None else cpu._operand(leaf, a, shape, n)
-             for leaf, a in zip(op._attrs["leaves"], args)]
-    return plan._kernel(op, tuple(m for m, _ in reads), n)[1], reads
 
 
 def _operand_code(gen, t, a, mode, extra, shape):
@@ -413,8 +406,8 @@ class _Source:
         if name is None:
             name = self._constant_ids[key] = f"C{len(self._constant_ids)}"
             self.namespace[name] = obj
-            if isinstance(obj, np.ndarray) and id(_root(obj)) in self.pool:
-                self.buffers.append(_root(obj))
+            if isinstance(obj, np.ndarray) and id(root(obj)) in self.pool:
+                self.buffers.append(root(obj))
         return name
 
     def static(self, t, value):
@@ -447,7 +440,7 @@ class _Source:
         return self.kinds.get(t) == "fixed"
 
     def is_pool(self, value):
-        return isinstance(value, np.ndarray) and id(_root(value)) in self.pool
+        return isinstance(value, np.ndarray) and id(root(value)) in self.pool
 
     def value_code(self, t, template):
         """``template`` applied to t's value: computed once when it is static, or when it
@@ -458,7 +451,7 @@ class _Source:
             if self.kinds[t] == "static":
                 result = np.array(result) if isinstance(result, np.ndarray) else result
                 return self.constant(result)
-            if isinstance(result, np.ndarray) and _root(result) is _root(value):
+            if isinstance(result, np.ndarray) and root(result) is root(value):
                 return self.constant(result)
         return template.format(self.names[t])
 
@@ -508,10 +501,3 @@ class _Step:
     def __init__(self, title=None, outputs=(), inputs=(), removable=False):
         self.title, self.outputs, self.inputs = title, list(outputs), inputs
         self.removable, self.lines, self.deletes, self.live = removable, [], [], True
-
-
-def _root(a):
-    while isinstance(a, np.ndarray) and a.base is not None:
-        a = a.base
-    return a
-
