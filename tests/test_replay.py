@@ -1,6 +1,7 @@
 """Replays (backends/replay.py): a feed signature's third run onwards is one generated
 function; it must give what the dynamic run gives, in every case the dynamic run handles."""
 
+import contextlib
 import os
 import sys
 import threading
@@ -291,3 +292,109 @@ def test_nested_fetch_structures_are_rebuilt_each_time():
     sess = gf.Session()
     assert type(sess.run((x, (y, z)))[1]) is tuple
     assert type(sess.run((x, pair(y, z)))[1]) is pair
+
+
+def _sgd_net(lr):
+    rng = np.random.default_rng(1)
+    x = gf.placeholder(gf.float32, [None, 6])
+    labels = gf.placeholder(gf.int64, [None])
+    w1_init = rng.standard_normal((6, 8)).astype(np.float32)
+    w1 = gf.Variable(w1_init)
+    w2 = gf.Variable(rng.standard_normal((8, 3)).astype(np.float32))
+    logits = gf.matmul(gf.nn.relu(gf.matmul(x, w1)), w2)
+    loss = gf.reduce_mean(gf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=logits))
+    train = gf.train.GradientDescentOptimizer(lr).minimize(loss)
+    data = [(rng.standard_normal((5, 6)).astype(np.float32), rng.integers(0, 3, 5))
+            for _ in range(6)]
+    return x, labels, train, [w1, w2], w1_init, data
+
+
+def _folded(sess, fetches, feed):
+    (rep,) = _replays(sess, fetches, feed).values()
+    return rep.source.count("in place:")
+
+
+@pytest.mark.parametrize("lr_fed", [False, True])
+@pytest.mark.parametrize("with_weights", [False, True])
+def test_sgd_updates_fold_into_their_gemm_and_match_the_reference(lr_fed, with_weights):
+    with gf.Graph().as_default():
+        lr = gf.placeholder(gf.float32, []) if lr_fed else 0.1
+        x, labels, train, weights, w1_init, data = _sgd_net(lr)
+        init = gf.global_variables_initializer()
+        fetches = [*weights, train] if with_weights else train
+        with gf.Session(backend="numpy") as ref, gf.Session() as sess:
+            ref.run(init)
+            sess.run(init)
+            for i, (xv, yv) in enumerate(data):
+                feed = {x: xv, labels: yv, **({lr: np.float32(0.1 + i / 100)} if lr_fed else {})}
+                want, got = ref.run(fetches, feed), sess.run(fetches, feed)
+                if with_weights:  # the values before this run's update, as the reference
+                    for w_ref, w in zip(want[:2], got[:2]):
+                        np.testing.assert_allclose(w, w_ref, rtol=1e-5, atol=1e-6)
+            # fetched weights are read after the GEMM would write them: no folding then
+            assert _folded(sess, fetches, feed) == (0 if with_weights else 2)
+            for w_ref, w in zip(ref.run(weights), sess.run(weights)):
+                np.testing.assert_allclose(w, w_ref, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(w1_init, np.random.default_rng(1).standard_normal(
+            (6, 8)).astype(np.float32))  # the array the variable started from is the user's
+
+
+@contextlib.contextmanager
+def _folding_session():
+    """A session whose SGD step replays with both weight updates folded into GEMMs."""
+    with gf.Graph().as_default():
+        x, labels, train, weights, _, data = _sgd_net(0.1)
+        with gf.Session() as sess:
+            sess.run(gf.global_variables_initializer())
+            for xv, yv in data[:4]:
+                sess.run(train, {x: xv, labels: yv})
+            assert _folded(sess, train, {x: xv, labels: yv}) == 2
+            yield sess, lambda xv=xv, yv=yv: sess.run(train, {x: xv, labels: yv}), weights
+
+
+def test_an_in_place_update_never_writes_an_array_the_user_gave():
+    with _folding_session() as (sess, step, (w1, _)):
+        mine = np.ones((6, 8), np.float32)
+        w1.load(mine, sess)
+        held = sess.run(w1)
+        step()
+        np.testing.assert_array_equal(mine, np.ones((6, 8)))
+        np.testing.assert_array_equal(held, np.ones((6, 8)))
+        assert not np.array_equal(sess.run(w1), mine)
+
+
+def test_a_failed_run_after_folded_updates_changes_nothing():
+    with _folding_session() as (sess, step, weights):
+        before = sess.run(weights)
+        with pytest.raises(gf.errors.InvalidArgumentError, match="label"):
+            step(yv=np.array([0, 1, 7, 2, 0]))
+        for b, a in zip(before, sess.run(weights)):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_without_numpys_blas_updates_are_not_folded(monkeypatch):
+    from graphflow.backends import blas
+
+    monkeypatch.setattr(blas, "_GEMMS", None)
+    with gf.Graph().as_default():
+        x, labels, train, weights, _, data = _sgd_net(0.1)
+        init = gf.global_variables_initializer()
+        with gf.Session(backend="numpy") as ref, gf.Session() as sess:
+            ref.run(init)
+            sess.run(init)
+            for xv, yv in data:
+                ref.run(train, {x: xv, labels: yv})
+                sess.run(train, {x: xv, labels: yv})
+            assert _folded(sess, train, {x: xv, labels: yv}) == 0
+            for w_ref, w in zip(ref.run(weights), sess.run(weights)):
+                np.testing.assert_allclose(w, w_ref, rtol=1e-5, atol=1e-6)
+
+
+def test_an_in_place_update_writes_only_an_array_the_replay_made():
+    with _folding_session() as (sess, step, (w1, _)):
+        shared = np.ones((6, 8), np.float32)  # as if some other holder shared it
+        sess._values[w1.op] = shared
+        step()
+        np.testing.assert_array_equal(shared, np.ones((6, 8)))
+        assert sess._values[w1.op] is not shared
