@@ -3,8 +3,8 @@
     python benchmarks/run.py [--quick] [--only W1,W3,W5]
 
 Each workload reports the median time over many repetitions after a warm-up, the
-ratio to NumPy eager measured in the same run, and the peak memory NumPy allocated
-during one call (tracemalloc). PyTorch, JAX and TensorFlow run too where installed.
+ratio to NumPy eager measured in the same run (contenders take turns, in blocks), and the
+peak memory NumPy allocated during one call (tracemalloc). PyTorch, JAX and TensorFlow run too where installed.
 """
 
 import argparse
@@ -22,23 +22,40 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import graphflow as gf  # noqa: E402
 
 
+ROUNDS = 5  # each contender's repetitions are split into this many blocks, taken in turn
+
+
 def measure(fn, repeat, warmup=2):
-    """(median seconds, peak traced bytes) of ``fn()``."""
-    for _ in range(warmup):
+    """A contender for ``report``, which times all of a workload's contenders round-robin:
+    this machine's speed drifts by tens of percent within seconds, so a ratio is only
+    meaningful between times taken at the same moments."""
+    return fn, repeat, warmup
+
+
+def _time_round_robin(contenders):
+    """``[(median seconds, peak traced bytes)]`` of ``[(fn, repeat, warmup)]``."""
+    for fn, _, warmup in contenders:
+        for _ in range(warmup):
+            fn()
+    times = [[] for _ in contenders]
+    for _ in range(ROUNDS):
+        for (fn, repeat, _), out in zip(contenders, times):
+            for _ in range(max(1, repeat // ROUNDS)):
+                t = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - t)
+    results = []
+    for (fn, _, _), out in zip(contenders, times):
+        tracemalloc.start()
         fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return statistics.median(times), peak
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        results.append((statistics.median(out), peak))
+    return results
 
 
 def report(title, rows):
+    rows = list(zip([name for name, _ in rows], _time_round_robin([c for _, c in rows])))
     base = dict(rows).get("numpy eager", (None, None))[0]
     print(f"\n{title}")
     print(f"  {'':<28}{'median':>12}{'vs numpy':>10}{'peak MiB':>10}")

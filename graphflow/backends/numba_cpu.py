@@ -26,7 +26,9 @@ from .recycler import RECYCLER, root
 # fuse nothing, and its compile (~0.15 s each) was most of a cold start (W4)
 SINGLE_OP_KERNEL_FROM = 1 << 16
 PARALLEL_FROM = 1 << 19  # elements: below this, threads cost more than they save (and
-# a parallel kernel compiles ~2x slower, which a cold start pays for)
+# a parallel kernel compiles ~2x slower, which a cold start pays for). Not in a Plan with
+# matmuls or convolutions: OpenBLAS's threads spin on the cores after each GEMM, and W2's
+# step at batch 1024 ran 1 ms faster (18.5 against 19.5 ms) with every kernel serial.
 
 # Numba's OpenMP threads spin after each parallel loop and took the cores OpenBLAS needed
 # (a W2 training step ran 3x slower); waiting passively costs nothing we measured.
@@ -61,6 +63,8 @@ class Plan:
                        for i, op in enumerate(program.ops) if op not in inlined]
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM)
                             for op in program.ops)
+        self.parallel_from = math.inf if any(op.kind == base.CONTRACTION
+                                             for op in program.ops) else PARALLEL_FROM
         self.random_ops = [op.origin for op in program.ops if op.kind == base.RANDOM]
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = any(not is_kernel for _, _, is_kernel, _, _ in self._steps)
@@ -239,7 +243,7 @@ class Plan:
     def _kernel(self, op, modes, n):
         """``(key, compiled kernel)`` for a Fused op read with these modes over n elements;
         a new one is generated (or loaded from disk) and its first call will be logged."""
-        key = (op, modes, n >= PARALLEL_FROM)
+        key = (op, modes, n >= self.parallel_from)
         found = self._compiled.get(key)
         if found is None:
             source = codegen.kernel_source(op, modes, key[2])
