@@ -4,7 +4,8 @@
 
 Each workload reports the median time over many repetitions after a warm-up, the
 ratio to NumPy eager measured in the same run (contenders take turns, in blocks), and the
-peak memory NumPy allocated during one call (tracemalloc). PyTorch, JAX and TensorFlow run too where installed.
+peak memory NumPy allocated during one call (tracemalloc). PyTorch, JAX and TensorFlow run
+too where installed.
 """
 
 import argparse
@@ -20,7 +21,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import graphflow as gf  # noqa: E402
-
+from benchmarks.jax_mlp import jax_mlp_step  # noqa: E402
+from benchmarks.jax_mlp import mlp_data as _mlp_data  # noqa: E402
 
 ROUNDS = 5  # each contender's repetitions are split into this many blocks, taken in turn
 
@@ -133,16 +135,6 @@ def _peers_w1(x, a, b, repeat):
 
 # -- W2: MLP training step --------------------------------------------------------------------
 
-def _mlp_data(batch, seed=0):
-    rng = np.random.default_rng(seed)
-    sizes = [784, 512, 512, 10]
-    weights = [(rng.normal(0, np.sqrt(2 / m), (m, n)).astype(np.float32),
-                np.zeros(n, np.float32)) for m, n in zip(sizes, sizes[1:])]
-    x = rng.normal(size=(batch, 784)).astype(np.float32)
-    labels = rng.integers(0, 10, batch)
-    return weights, x, labels
-
-
 def build_mlp(batch):
     """The W2 graph: returns (session, train_op, loss, feed)."""
     weights, x, labels = _mlp_data(batch)
@@ -219,41 +211,6 @@ def _torch_mlp(batch, repeat):
     return [("pytorch eager", measure(step, repeat))]
 
 
-def jax_mlp_step(batch):
-    """The W2 training step as JAX users write it (jit of grad): a function running one
-    step; None without JAX."""
-    try:
-        import jax
-        import jax.numpy as jnp
-    except ImportError:
-        return None
-    weights, x, labels = _mlp_data(batch)
-    params = [jnp.asarray(a) for pair in weights for a in pair]
-    jx, jy = jnp.asarray(x), jnp.asarray(labels)
-
-    def loss(params, x, y):
-        h = x
-        for i in range(0, len(params), 2):
-            h = h @ params[i] + params[i + 1]
-            if i < len(params) - 2:
-                h = jax.nn.relu(h)
-        logp = jax.nn.log_softmax(h)
-        return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
-
-    @jax.jit
-    def step(params, x, y):
-        grads = jax.grad(loss)(params, x, y)
-        return [p - 0.01 * g for p, g in zip(params, grads)]
-
-    state = [params]
-
-    def run():
-        state[0] = step(state[0], jx, jy)
-        jax.block_until_ready(state[0])
-
-    return run
-
-
 def _jax_mlp(batch, repeat):
     run = jax_mlp_step(batch)
     return [] if run is None else [("jax jit", measure(run, repeat))]
@@ -302,9 +259,9 @@ print(time.perf_counter() - t)
 """
 
 W4_JAX_SCRIPT = """
-import sys; sys.path.insert(0, {root!r})
-from benchmarks.run import jax_mlp_step  # (imports graphflow, not jax: the clock starts after)
 import time; t = time.perf_counter()
+import sys; sys.path.insert(0, {root!r})
+from benchmarks.jax_mlp import jax_mlp_step  # NumPy only: JAX's import is timed below
 run = jax_mlp_step(64)
 run()
 print(time.perf_counter() - t if run else "")
