@@ -48,12 +48,15 @@ class Session:
             key = (fetches, tuple(feed_dict))
         elif type(fetches) in (list, tuple) and all(isinstance(f, _ELEMENTS) for f in fetches):
             key = (type(fetches), tuple(fetches), tuple(feed_dict))
+        else:  # nested: every level's type is in the key (a namedtuple equals a tuple)
+            structure = _structure_key(fetches)
+            key = None if structure is None else (structure, tuple(feed_dict))
         if key is not None:
             call = self._calls.get(key)
         if call is None:
             call = self._callable(fetches, list(feed_dict))
             if key is not None:
-                self._calls[key] = call
+                _remember(self._calls, key, call)
         return call.run(*feed_dict.values())
 
     @errors.api_boundary
@@ -77,7 +80,7 @@ class Session:
         executable = self._prepared.get(key)
         if executable is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
-            executable = self._prepared[key] = self.backend.prepare(sub)
+            executable = _remember(self._prepared, key, self.backend.prepare(sub))
         return fetch_tensors, executable
 
     @errors.api_boundary
@@ -167,6 +170,39 @@ class InteractiveSession(Session):
 
 
 _ELEMENTS = (Tensor, Operation, str)
+# runs and plans a session remembers: a loop that builds new ops every step (a common
+# beginner's mistake) would otherwise keep every plan, its kernels and its buffers
+_REMEMBERED = 64
+
+
+def _remember(cache, key, value):
+    """``cache[key] = value``, forgetting the oldest entry when the cache is full."""
+    if len(cache) >= _REMEMBERED:
+        del cache[next(iter(cache))]
+    cache[key] = value
+    return value
+
+
+def _structure_key(fetches):
+    """A hashable key for a nested fetch structure, with each level's type; None for
+    anything else (``_flatten`` reports what is wrong with it)."""
+    if isinstance(fetches, _ELEMENTS):
+        return fetches
+    if isinstance(fetches, dict):
+        labels, values = tuple(fetches), fetches.values()
+    elif isinstance(fetches, (list, tuple)):
+        labels, values = (), fetches
+    else:
+        return None
+    parts = tuple(_structure_key(v) for v in values)
+    if any(p is None for p in parts):
+        return None
+    key = (type(fetches), labels, parts)
+    try:
+        hash(key)
+    except TypeError:  # an unhashable dict key
+        return None
+    return key
 
 
 class _Call:

@@ -231,3 +231,25 @@ def test_a_tensor_fetched_twice_gives_two_arrays():
             a, b, c = sess.run([y, x, y], {x: np.ones(2, np.float32)})
             assert a is not b and a is not c and not np.shares_memory(a, c)
             np.testing.assert_array_equal(c, [2.0, 2.0])
+
+
+def test_nested_fetch_structures_are_remembered_and_replayed():
+    x = gf.placeholder(gf.float32, [None])
+    total = gf.reduce_sum(x * 2.0)
+    doubled = x * 2.0
+    sess = gf.Session()
+    fetches = {"total": total, "parts": [doubled, (total,)]}
+    for i in range(4):
+        out = sess.run(fetches, {x: np.full(3, i, np.float32)})
+        assert out["total"] == 6 * i and isinstance(out["parts"][1], tuple)
+        np.testing.assert_array_equal(out["parts"][0], np.full(3, 2 * i))
+    assert len(sess._calls) == 1
+    assert sess.plan(fetches, {x: np.ones(3, np.float32)}).replays
+
+
+def test_a_loop_building_new_ops_does_not_grow_the_session_without_bound():
+    x = gf.placeholder(gf.float32, [])
+    sess = gf.Session()
+    for i in range(150):  # a new op every step: TF1 grows the graph, we keep 64 plans
+        assert sess.run(x + float(i), {x: 1.0}) == 1.0 + i
+    assert len(sess._calls) <= 64 and len(sess._prepared) <= 64
