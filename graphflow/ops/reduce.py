@@ -54,6 +54,8 @@ def _mean(x, axis, keepdims):
 
 def _extreme(fn, which):
     def reduce(x, axis, keepdims):
+        if x.size:  # every reduced axis is non-empty: no identity needed (finfo is slow)
+            return fn(x, axis=axis, keepdims=keepdims)
         lim = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
         if x.dtype.kind == "f":
             initial = -np.inf if which == "max" else np.inf
