@@ -13,7 +13,7 @@ from graphflow.ops.broadcast import broadcast_to, sum_to
 from graphflow.ops.conv import AVG_POOL_GRAD, MAX_POOL, MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD
 from graphflow.ops.gather import scatter_add
 from graphflow.ops.indexing import STRIDED_SLICE_GRAD
-from graphflow.ops.movement import split_v
+from graphflow.ops.movement import MIRROR_PAD_GRAD, split_v
 
 
 @dataclasses.dataclass
@@ -143,6 +143,17 @@ case("split/sizes", lambda x: gf.split(x, [1, 3, -1])[1] * 2, U(5, 2))
 case("split_v", lambda x: split_v(x, [2, 2], 0)[0] * 3.0, U(4, 2))
 case("tile", lambda x: gf.tile(x, [2, 3]), U(2, 3))
 case("pad", lambda x: gf.pad(x, [[1, 0], [2, 1]]), U(2, 3))
+case("pad/reflect", lambda x: gf.pad(x, [[1, 2], [2, 1]], "REFLECT"), U(3, 4),
+     second_order=True)
+case("pad/reflect_widest", lambda x: gf.pad(x, [[0, 0], [3, 3]], mode="reflect"), U(2, 4))
+case("pad/symmetric", lambda x: gf.pad(x, [[2, 1], [0, 3]], "SYMMETRIC"), U(2, 3),
+     second_order=True)
+case("pad/symmetric_rank3", lambda x: gf.pad(x, [[1, 1], [0, 1], [2, 0]], "SYMMETRIC"),
+     U(2, 2, 3))
+for _mode in ("REFLECT", "SYMMETRIC"):  # the op the two above differentiate through
+    case(f"mirror_pad_grad/{_mode.lower()}",
+         lambda g, m=_mode: MIRROR_PAD_GRAD(g, paddings=((1, 2), (2, 1)), mode=m), U(7, 6),
+         second_order=True)
 case("slice", lambda x: gf.slice(x, [0, 1], [2, -1]), U(3, 4))
 for key_name, key in [("int", (1,)), ("neg_step", (slice(None, None, -2),)),
                       ("ellipsis_newaxis", (Ellipsis, None, slice(1, 3))),
@@ -152,6 +163,10 @@ case("strided_slice/none_dims", lambda x: x[:, 1:], U(3, 4), static=False)
 case("getitem/tensor_index", lambda x, i: x[i], U(4, 3), np.array([3, 0, 3, -1]))
 case("gather/axis0_repeats", lambda p, i: gf.gather(p, i), U(4, 3), np.array([[2, 0], [2, 2]]))
 case("gather/axis1", lambda p, i: gf.gather(p, i, axis=1), U(2, 4), np.array([3, 1]))
+case("gather/batch_dims1", lambda p, i: gf.gather(p, i, batch_dims=1), U(2, 4),
+     np.array([[3, 1, 3], [0, 0, 2]]))
+case("gather/batch_dims1_axis2", lambda p, i: gf.gather(p, i, axis=2, batch_dims=1),
+     U(2, 3, 4), np.array([[3, 1], [2, 2]]))
 case("fill", lambda v: gf.fill([2, 3], v) * np.arange(6.0).reshape(2, 3), np.array(1.5))
 case("broadcast_to", lambda x: broadcast_to(x, [2, 3, 4]), U(3, 1))
 case("sum_to", lambda x: sum_to(x, [3, 1]), U(2, 3, 4))

@@ -946,6 +946,15 @@ for _v, _spec, _pads, _cv in [
         case(f"pad/{_v}", lambda x, p=_pads, c=_cv: gf.pad(x, p, constant_values=c),
              lambda a, p=_pads, c=_cv: np.pad(a, p, constant_values=c), [_spec])
 
+for _v, _spec, _pads, _mode in [
+    ("f32_reflect", F(3, 4), [[1, 2], [3, 0]], "REFLECT"),
+    ("i32_reflect_1d", I(5), [[4, 2]], "REFLECT"),
+    ("f32_symmetric", F(2, 3), [[2, 1], [0, 3]], "SYMMETRIC"),
+    ("f64_symmetric_rank3", F(1, 2, 3, dt=F64), [[1, 0], [2, 2], [0, 3]], "SYMMETRIC"),
+]:
+    case(f"pad/{_v}", lambda x, p=_pads, m=_mode: gf.pad(x, p, mode=m),
+         lambda a, p=_pads, m=_mode: np.pad(a, p, mode=m.lower()), [_spec])
+
 
 def _np_slice(begin, size):
     def f(a):
@@ -977,6 +986,28 @@ for _v, _p, _i, _ax in [
          lambda p, i, ax=_ax: np.take(p, i, axis=ax), [_p, _i])
 case("gather/f32_default_axis", lambda p, i: gf.gather(p, i),
      lambda p, i: np.take(p, i, axis=0), [F(4, 2), np.array([1, 1, 3], I32)])
+
+
+def _np_batched_gather(axis, b):
+    def f(p, i):
+        out = np.empty(p.shape[:axis] + i.shape[b:] + p.shape[axis + 1:], p.dtype)
+        for k in np.ndindex(*p.shape[:b]):
+            out[k] = np.take(p[k], i[k], axis=axis - b)
+        return out
+    return f
+
+
+for _v, _p, _i, _ax, _b in [
+    ("batch1_f32", F(3, 5), np.array([[4, 0], [1, 1], [2, 3]], I32), None, 1),
+    ("batch2_axis2_i64", F(2, 3, 4, 2), np.array([[[3], [0], [1]], [[2], [2], [0]]], I64), 2, 2),
+    ("batch1_axis2_f64", F(2, 3, 4, dt=F64), np.array([[0, 3, 3], [1, 2, 0]], I32), 2, 1),
+    ("batch_minus1_i32", I(2, 4), np.array([[1, 0], [3, 3]], I32), None, -1),
+    ("batch1_empty", F(0, 3), np.zeros((0, 2), I32), None, 1),
+]:
+    case(f"gather/{_v}", lambda p, i, ax=_ax, b=_b: gf.gather(p, i, axis=ax, batch_dims=b),
+         lambda p, i, ax=_ax, b=_b: _np_batched_gather(
+             (b % i.ndim if b < 0 else b) if ax is None else ax, b % i.ndim if b < 0 else b)(p, i),
+         [_p, _i])
 
 
 def _np_one_hot(depth, on=1.0, off=0.0, axis=-1, dtype=F32):

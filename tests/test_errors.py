@@ -224,3 +224,12 @@ def test_a_failing_fused_kernel_names_its_ops_and_lines():
     assert "Add 'add'" in msg and "Tanh 'Tanh'" in msg and "(2, 3)" in msg and "(4, 3)" in msg
     assert f"{__file__}:{line_of('fused-line')}" in msg
     assert_clean(e)
+
+
+def test_a_mirror_padding_wider_than_the_axis_names_the_pad():
+    x = gf.placeholder(gf.float32, [None])
+    y = gf.pad(x, [[3, 0]], mode="REFLECT")
+    with gf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: [1, 2, 3, 4]}), [4, 3, 2, 1, 2, 3, 4])
+        with pytest.raises(gf.errors.InvalidArgumentError, match="Pad.*REFLECT padding of"):
+            sess.run(y, {x: [1, 2, 3]})

@@ -299,8 +299,9 @@ def launch_pad(op, args, alloc):
     out_shape = tuple(d + b + e for d, (b, e) in zip(shape, pads))
     out = alloc(out_shape, x.dtype)
     mode = _PAD_MODES[a["mode"]]
-    if mode and any(d == 0 and b + e for d, (b, e) in zip(shape, pads)):
-        raise ValueError(f"cannot {a['mode'].lower()}-pad an empty axis")
+    if mode:
+        for axis, (d, (b, e)) in enumerate(zip(shape, pads)):
+            movement.check_mirror_padding(d, b, e, a["mode"], axis)
     if out.size:
         value = np.asarray(a["constant_values"]).astype(x.dtype).item()
         if not x.size:  # constant padding of an empty array: all pad

@@ -1,6 +1,8 @@
 """Index-driven ops: gather and its transpose scatter_add, one_hot, where(condition), and
 a run-time check that indices fall in range."""
 
+import builtins
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -32,15 +34,66 @@ def _gather_reference(params, indices, *, axis):
 GATHER = OpDef("GatherV2", MOVEMENT, _gather_infer, _gather_reference)
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
-    """Slices of ``params`` along ``axis`` at ``indices`` (any shape of ints)."""
-    if batch_dims:
-        raise errors.at_user_line(
-            errors.UnimplementedError, "gather with batch_dims is not supported yet")
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    """Slices of ``params`` along ``axis`` at ``indices`` (any shape of ints).
+
+    With ``batch_dims = b`` the first b axes of ``params`` and ``indices`` are batch axes
+    (of equal sizes): each batch element gathers from its own slice of ``params``, and the
+    result has shape ``params[:axis] + indices[b:] + params[axis + 1:]`` (``axis``, by
+    default b, must be at least b)."""
     params = convert_to_tensor(params)
     indices = convert_to_tensor(indices)
-    axis = normalize_axis(static_ints(axis, "gather's axis"), params.shape.ndims)
+    if batch_dims:
+        return _batched_gather(params, indices, axis, batch_dims, name or "GatherV2")
+    axis = normalize_axis(static_ints(0 if axis is None else axis, "gather's axis"),
+                          params.shape.ndims)
     return GATHER(params, indices, axis=axis, name=name or "GatherV2")
+
+
+def _batched_gather(params, indices, axis, batch_dims, name):
+    """``gather`` with batch axes, composed of primitives (so its gradient and every
+    backend come with them): the batch axes and the gathered axis are flattened into one,
+    each batch element's indices offset to its own block of it."""
+    from ..graph import name_scope
+    from .elementwise import cast
+    from .movement import concat, reshape, transpose
+    from .reduce import reduce_prod
+    from .sources import range as range_
+
+    rank, index_rank = params.shape.ndims, indices.shape.ndims
+    if rank is None or index_rank is None:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  "gather with batch_dims needs params and indices of known rank")
+    b = static_ints(batch_dims, "gather's batch_dims")
+    b = b + index_rank if b < 0 else b
+    axis = normalize_axis(static_ints(b if axis is None else axis, "gather's axis"), rank)
+    if not 0 <= b <= min(axis, index_rank) or b >= rank:
+        raise errors.at_user_line(
+            errors.InvalidArgumentError,
+            f"gather's batch_dims ({b}) must be at most axis ({axis}) and the rank of indices "
+            f"({index_rank}), and less than the rank of params ({rank})")
+    with name_scope(name):
+        # the gathered axis right after the batch axes
+        order = list(builtins.range(b)) + [axis] + [i for i in builtins.range(b, rank) if i != axis]
+        moved = params if axis == b else transpose(params, order)
+        dims, index_dims = shape(moved), shape(indices)
+        size = dims[b]
+        indices = check_indices(indices, cast(size, indices.dtype), "gather index")
+        batch = reduce_prod(dims[:b])
+        offsets = reshape(range_(cast(0, indices.dtype), cast(batch, indices.dtype)) *
+                          cast(size, indices.dtype), [-1, 1])
+        per_batch = reduce_prod(index_dims[b:])  # not -1: a batch may be empty
+        flat = reshape(reshape(indices, concat([[batch], [per_batch]], 0)) + offsets, [-1])
+        rows = reshape(moved, concat([[batch * size], dims[b + 1:]], 0))
+        out = reshape(GATHER(rows, flat, axis=0),
+                      concat([dims[:b], index_dims[b:], dims[b + 1:]], 0))
+        if axis == b:
+            return out
+        # batch, indices, params before the axis, after it -> batch, before, indices, after
+        q, before = index_rank - b, axis - b
+        return transpose(out, list(builtins.range(b)) + [b + q + i for i in builtins.range(before)]
+                         + [b + i for i in builtins.range(q)]
+                         + list(builtins.range(b + q + before, index_rank + rank - b - 1)))
 
 
 def _scatter_add_infer(inputs, *, axis):

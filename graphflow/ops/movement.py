@@ -321,10 +321,46 @@ def _pad_infer(inputs, *, paddings, mode, constant_values):
 def _pad_reference(x, *, paddings, mode, constant_values):
     if mode == "CONSTANT":
         return np.pad(x, paddings, constant_values=constant_values)
+    for axis, (before, after) in enumerate(paddings):
+        check_mirror_padding(x.shape[axis], before, after, mode, axis)
     return np.pad(x, paddings, mode=mode.lower())
 
 
+def check_mirror_padding(n, before, after, mode, axis):
+    """A mirror never repeats: REFLECT pads at most n - 1 elements, SYMMETRIC n (TF1)."""
+    edge = 1 if mode == "REFLECT" else 0
+    if max(before, after) > n - edge:
+        raise ValueError(f"{mode} padding of ({before}, {after}) on axis {axis} needs at least "
+                         f"{max(before, after) + edge} elements there, not {n}")
+
+
 PAD = OpDef("Pad", MOVEMENT, _pad_infer, _pad_reference)
+
+
+def _mirror_pad_grad_infer(inputs, *, paddings, mode):
+    (g,) = inputs
+    dims = g.shape.dims or [None] * len(paddings)
+    return Spec(TensorShape([None if d is None else d - a - b
+                             for d, (a, b) in zip(dims, paddings)]), g.dtype)
+
+
+def _mirror_pad_grad_reference(g, *, paddings, mode):
+    """Each padded element's gradient added onto the element it mirrors."""
+    edge = 1 if mode == "REFLECT" else 0  # REFLECT mirrors around the edge element
+    for axis, (before, after) in enumerate(paddings):
+        moved = np.moveaxis(g, axis, 0)
+        n = moved.shape[0] - before - after
+        check_mirror_padding(n, before, after, mode, axis)
+        core = moved[before:before + n].copy()
+        core[edge:edge + before] += moved[before - 1::-1][:before]
+        core[n - after - edge:n - edge] += moved[:before + n - 1:-1][:after]
+        g = np.moveaxis(core, 0, axis)
+    return g
+
+
+# the gradient of REFLECT and SYMMETRIC padding (TF1's MirrorPadGrad)
+MIRROR_PAD_GRAD = OpDef("MirrorPadGrad", MOVEMENT, _mirror_pad_grad_infer,
+                        _mirror_pad_grad_reference)
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
@@ -393,12 +429,15 @@ def _tile_grad(op, g):
 
 @PAD.gradient
 def _pad_grad(op, g):
-    from .. import errors
     from .indexing import STRIDED_SLICE
 
     if op.attrs["mode"] != "CONSTANT":
-        raise errors.at_user_line(errors.UnimplementedError,
-                                  f"the gradient of {op.attrs['mode']} padding is not implemented")
+        return [MIRROR_PAD_GRAD(g, paddings=op.attrs["paddings"], mode=op.attrs["mode"])]
     spec = tuple(("slice", a, -b if b else None, None) for a, b in op.attrs["paddings"])
     return [STRIDED_SLICE(g, spec=spec)]
+
+
+@MIRROR_PAD_GRAD.gradient
+def _mirror_pad_grad_grad(op, g):  # folding is linear: its adjoint is the mirror padding
+    return [PAD(g, paddings=op.attrs["paddings"], mode=op.attrs["mode"], constant_values=0)]
 

@@ -72,6 +72,14 @@ g["maximum_tie"] = tf.gradients(tf.maximum(x, tf.constant([1.0, 5.0, 3.0])), x)
 g["relu_at_zero"] = tf.gradients(tf.nn.relu(x - 2.0), x)      # relu'(0) is 0
 g["relu6_edges"] = tf.gradients(tf.nn.relu6(3.0 * x - 3.0), x)  # 0 at both 0 and 6
 g["abs_where"] = tf.gradients(tf.abs(x - 2.0) + tf.where(x > 1.5, x * x, -x), x)
+m = tf.constant([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]])
+weights = tf.constant(np.arange(1.0, 43.0, dtype=np.float32).reshape(6, 7))
+for mode, pads in (("REFLECT", [[1, 2], [3, 0]]), ("SYMMETRIC", [[2, 1], [1, 2]])):
+    g["pad_" + mode.lower()] = tf.gradients(tf.reduce_sum(tf.pad(m, pads, mode) * weights), m)
+batched = tf.constant(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
+picked = tf.gather(batched, [[3, 0, 3], [1, 1, 2]], axis=2, batch_dims=1)
+g["gather_batch_dims"] = picked
+g["gather_batch_dims_grad"] = tf.gradients(tf.reduce_sum(picked * picked), batched)
 
 # --- (g) Second order: gradients of gradients ---------------------------------------------
 v = tf.Variable(2.0, name="v")
