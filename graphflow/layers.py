@@ -1,4 +1,5 @@
-"""``gf.layers``: TF1's functional layers (``tf.layers.dense``, ``conv2d``, ...).
+"""``gf.layers``: TF1's functional layers (``tf.layers.dense``, ``conv2d``, ...) and their
+class forms (``tf.layers.Dense``, ...), which share their variables across calls.
 
 Each call makes its variables with ``get_variable`` in a variable scope named like TF1's:
 ``dense``, ``dense_1``... when ``name`` is None, exactly ``name`` otherwise; ``reuse=True``
@@ -325,6 +326,145 @@ def _assign_moving_average(var, value, momentum):
     with get_default_graph().name_scope("AssignMovingAvg") as scope:
         decay = convert_to_tensor(1.0 - momentum, var.dtype)
         return assign_sub(var, (var - value) * decay, name=scope).op
+
+
+# -- the class forms (tf.layers.Dense, ...) -------------------------------------------------
+
+class Layer:
+    """A layer object (TF1's ``tf.layers.Layer``): its first call makes the variables in a
+    variable scope of its own (``name``, or ``dense``, ``dense_1``...), every later call
+    shares them. The options are the functional layer's, given to the constructor.
+    """
+
+    _function = None  # the functional layer it calls
+    _base_name = None
+    _takes_training = False
+
+    def __init__(self, name=None, trainable=True, dtype=None, **options):
+        import inspect
+
+        accepted = inspect.signature(type(self)._function).parameters
+        unknown = [k for k in options if k not in accepted or k in ("inputs", "name", "reuse")]
+        if unknown:
+            raise errors.at_user_line(errors.DTypeError, f"{type(self).__name__} got "
+                                      f"unexpected keyword arguments {unknown}")
+        if "trainable" in accepted:
+            options["trainable"] = trainable
+        self._options, self._name, self.trainable, self.dtype = options, name, trainable, dtype
+        self._reuses = "reuse" in accepted  # layers with variables
+        self._scope, self.variables = None, []
+
+    def __getattr__(self, option):  # layer.units, layer.kernel_size, ... as given
+        options = self.__dict__.get("_options", {})
+        if option in options:
+            return options[option]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {option!r}")
+
+    @property
+    def name(self):
+        return self._scope.name if self._scope is not None else self._name or self._base_name
+
+    @property
+    def built(self):
+        return self._scope is not None
+
+    def __call__(self, inputs, training=False):
+        """The layer applied to ``inputs`` (``training`` for Dropout, BatchNormalization)."""
+        graph = get_default_graph()
+        before = set(graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
+        if self._scope is None:
+            with variable_scope(self._name, default_name=self._base_name) as scope:
+                pass
+        extra = {"training": training} if self._takes_training else {}
+        if self._reuses:
+            extra["reuse"] = True if self._scope else None
+        out = type(self)._function(inputs, name=self._scope or scope, **self._options, **extra)
+        if self._scope is None:
+            self._scope = scope
+            self.variables = [v for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
+                              if v not in before]
+            for v in self.variables:  # layer.kernel, layer.bias, layer.moving_mean, ...
+                setattr(self, v.op.name.rsplit("/", 1)[-1], v)
+        return out
+
+    apply = __call__
+
+    @property
+    def trainable_variables(self):
+        trainable = set(get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES))
+        return [v for v in self.variables if v in trainable]
+
+    @property
+    def non_trainable_variables(self):
+        trainable = set(self.trainable_variables)
+        return [v for v in self.variables if v not in trainable]
+
+    weights = property(lambda self: self.variables)
+    trainable_weights = trainable_variables
+    non_trainable_weights = non_trainable_variables
+
+
+class Dense(Layer):
+    """``dense`` as a layer object: ``Dense(units, activation=None, use_bias=True, ...)``."""
+
+    _function, _base_name = staticmethod(dense), "dense"
+
+    def __init__(self, units, activation=None, **options):
+        super().__init__(units=units, activation=activation, **options)
+
+
+class Conv2D(Layer):
+    """``conv2d`` as a layer object: ``Conv2D(filters, kernel_size, strides=(1, 1), ...)``."""
+
+    _function, _base_name = staticmethod(conv2d), "conv2d"
+
+    def __init__(self, filters, kernel_size, **options):
+        super().__init__(filters=filters, kernel_size=kernel_size, **options)
+
+
+class _Pooling2D(Layer):
+    def __init__(self, pool_size, strides, **options):
+        super().__init__(pool_size=pool_size, strides=strides, **options)
+
+
+class MaxPooling2D(_Pooling2D):
+    """``max_pooling2d`` as a layer object: ``MaxPooling2D(pool_size, strides, ...)``."""
+
+    _function, _base_name = staticmethod(max_pooling2d), "max_pooling2d"
+
+
+class AveragePooling2D(_Pooling2D):
+    """``average_pooling2d`` as a layer object: ``AveragePooling2D(pool_size, strides)``."""
+
+    _function, _base_name = staticmethod(average_pooling2d), "average_pooling2d"
+
+
+class Flatten(Layer):
+    """``flatten`` as a layer object."""
+
+    _function, _base_name = staticmethod(flatten), "flatten"
+
+    def __init__(self, data_format="channels_last", **options):
+        super().__init__(data_format=data_format, **options)
+
+
+class Dropout(Layer):
+    """``dropout`` as a layer object: ``Dropout(rate=0.5)(x, training=is_training)``."""
+
+    _function, _base_name, _takes_training = staticmethod(dropout), "dropout", True
+
+    def __init__(self, rate=0.5, noise_shape=None, seed=None, **options):
+        super().__init__(rate=rate, noise_shape=noise_shape, seed=seed, **options)
+
+
+class BatchNormalization(Layer):
+    """``batch_normalization`` as a layer object; ``layer(x, training=...)``."""
+
+    _function, _base_name = staticmethod(batch_normalization), "batch_normalization"
+    _takes_training = True
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, **options):
+        super().__init__(axis=axis, momentum=momentum, epsilon=epsilon, **options)
 
 
 errors.wrap_public(globals())

@@ -334,3 +334,27 @@ def test_a_zero_size_filter_is_refused():
     x = gf.placeholder(gf.float32, [None, 8, 8, 3])
     with pytest.raises(gf.errors.ShapeError, match="must be at least 1"):
         gf.nn.conv2d(x, np.zeros((0, 0, 3, 2), np.float32), 1, "VALID")
+
+
+def test_layer_objects_share_their_variables_across_calls():
+    x = gf.placeholder(gf.float32, [None, 3])
+    layer = gf.layers.Dense(4, activation=gf.nn.relu, name="fc")
+    assert not layer.built and layer.units == 4 and layer.name == "fc"
+    first = layer(x)
+    count = len(gf.global_variables())
+    second = layer.apply(x * 2.0)
+    assert len(gf.global_variables()) == count and layer.built
+    assert [v.name for v in layer.trainable_variables] == ["fc/kernel:0", "fc/bias:0"]
+    drop = gf.layers.Dropout(rate=0.5, seed=1)
+    kept, dropped = drop(first), drop(first, training=True)
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        xv = np.ones((2, 3), np.float32)
+        k, b = sess.run([layer.kernel, layer.bias])
+        a, c, kv, dv = sess.run([first, second, kept, dropped], {x: xv})
+    np.testing.assert_allclose(a, np.maximum(xv @ k + b, 0), rtol=1e-6)
+    np.testing.assert_allclose(c, np.maximum(2 * xv @ k + b, 0), rtol=1e-6)
+    np.testing.assert_array_equal(kv, a)
+    assert set(np.unique(dv[a > 0] / a[a > 0]).round(5)) <= {0.0, 2.0}
+    with pytest.raises(gf.errors.DTypeError, match="unexpected keyword arguments"):
+        gf.layers.Conv2D(3, 2, kernel=1)

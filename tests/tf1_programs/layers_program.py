@@ -57,9 +57,28 @@ RESULTS["names"] = {
 }
 RESULTS["shapes"] = [t.shape.as_list() for t in [conv, pool, avg, valid, flat, logits, seq_out]]
 
+# the class forms: one Dense applied twice shares its variables
+layer = tf.layers.Dense(6, activation=tf.nn.relu, kernel_initializer=tf.constant_initializer(k_h))
+twice = [layer(f), layer(f * 2.0)]
+named = tf.layers.Dense(2, name="head", kernel_initializer=tf.constant_initializer(k_o))
+conv_layer = tf.layers.Conv2D(2, 3, strides=2, padding="same",
+                              kernel_initializer=tf.constant_initializer(k_conv[..., :2]))
+stack = tf.layers.Flatten()(tf.layers.MaxPooling2D(2, 1)(conv_layer(x)))
+norm = tf.layers.BatchNormalization(momentum=0.5)
+normed = norm(named(twice[1]), training=True)
+class_vars = [layer.kernel, layer.bias, named.kernel, conv_layer.kernel, norm.moving_mean]
+RESULTS["classes"] = {
+    "names": [named.name],  # (an unnamed layer's name follows Keras's own counter)
+    "variables": [v.name for v in layer.variables + named.trainable_variables
+                  + norm.non_trainable_variables],
+    "tensors": [t.name for t in twice + [stack, normed]],
+    "trainable_count": len(tf.trainable_variables()),
+}
+
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     feed = {x: images, f: features, s: seq}
+    RESULTS["classes"]["values"] = sess.run(twice + [stack, normed], feed)
     (RESULTS["conv"], RESULTS["pool"], RESULTS["avg"], RESULTS["valid"], RESULTS["logits"],
      RESULTS["grads"]) = sess.run([conv, pool, avg, valid, logits, grads], feed)
     RESULTS["mlp"], RESULTS["shared"], RESULTS["seq_out"], RESULTS["dropped"] = sess.run(
