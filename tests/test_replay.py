@@ -398,3 +398,76 @@ def test_an_in_place_update_writes_only_an_array_the_replay_made():
         step()
         np.testing.assert_array_equal(shared, np.ones((6, 8)))
         assert sess._values[w1.op] is not shared
+
+
+def _numba_and_reference(build, runs=5):
+    """Each run's fetched values on the numba backend and on the reference (a fresh graph
+    per backend, built by ``build() -> (fetch after each run, train, feed)``)."""
+    results = []
+    for backend in ("numpy", "numba"):
+        with gf.Graph().as_default():
+            fetch, train, feed = build()
+            with gf.Session(backend=backend) as sess:
+                sess.run(gf.global_variables_initializer())
+                values = []
+                for _ in range(runs):
+                    sess.run(train, feed)
+                    values.append(sess.run(fetch))
+                folded = _folded(sess, train, feed) if backend == "numba" else None
+        results.append(values)
+    for want, got in zip(*results):
+        for w, g in zip(want, got):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+    return folded
+
+
+def _linear(rate=0.1):
+    x = gf.placeholder(gf.float32, [None, 2])
+    w = gf.Variable([[1.0], [2.0]])
+    loss = gf.reduce_sum(gf.matmul(x, w) ** 2)
+    return x, w, loss, {x: np.arange(8, dtype=np.float32).reshape(4, 2) / 8}
+
+
+def test_a_variable_assigned_from_a_folded_one_keeps_its_own_value():
+    def build():  # the target-network pattern: backup = w, in the same run as training
+        x, w, loss, feed = _linear()
+        backup = gf.Variable(gf.zeros([2, 1]))
+        with gf.control_dependencies([backup.assign(w)]):
+            train = gf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        return [w, backup], train, feed
+
+    assert _numba_and_reference(build) == 1
+    with _folding_session() as (sess, step, (w1, _)):  # and between runs
+        backup = gf.Variable(gf.zeros([6, 8]))
+        sess.run(backup.initializer)
+        sess.run(backup.assign(w1))
+        saved = sess.run(backup)
+        for _ in range(3):
+            step()
+        np.testing.assert_array_equal(sess.run(backup), saved)
+        assert not np.array_equal(sess.run(w1), saved)
+
+
+def test_an_update_whose_product_broadcasts_is_not_folded():
+    def build():
+        a, b = gf.placeholder(gf.float32, [1, 2]), gf.placeholder(gf.float32, [2, 3])
+        w = gf.Variable(np.zeros((4, 3), np.float32))
+        feed = {a: np.ones((1, 2), np.float32), b: np.full((2, 3), 0.5, np.float32)}
+        return [w], gf.assign(w, w - gf.matmul(a, b)).op, feed
+
+    assert _numba_and_reference(build) == 0
+
+
+@pytest.mark.parametrize("rate", ["variable", "expression"])
+def test_a_computed_learning_rate_is_read_by_the_folded_gemm(rate):
+    def build():
+        x, w, loss, feed = _linear()
+        if rate == "variable":
+            lr = gf.Variable(0.05)
+        else:
+            lr = gf.placeholder(gf.float32, [])
+            feed[lr] = np.float32(0.025)
+            lr = lr * 2.0
+        return [w], gf.train.GradientDescentOptimizer(lr).minimize(loss), feed
+
+    assert _numba_and_reference(build) == 1

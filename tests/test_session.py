@@ -253,3 +253,19 @@ def test_a_loop_building_new_ops_does_not_grow_the_session_without_bound():
     for i in range(150):  # a new op every step: TF1 grows the graph, we keep 64 plans
         assert sess.run(x + float(i), {x: 1.0}) == 1.0 + i
     assert len(sess._calls) <= 64 and len(sess._prepared) <= 64
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_feeding_a_variable_replaces_its_reads_not_its_state(backend):
+    x = gf.placeholder(gf.float32, [None, 2])
+    w = gf.Variable([[1.0], [2.0]])
+    train = w.assign_sub(0.1 * gf.matmul(x, gf.ones([4, 1]), transpose_a=True)).op
+    doubled = w * 2.0
+    with gf.Session(backend=backend) as sess:
+        sess.run(gf.global_variables_initializer())
+        feed = {x: np.ones((4, 2), np.float32), w: np.full((2, 1), 5.0, np.float32)}
+        for step in range(1, 5):  # TF1's reference variables: reads see the feed, the
+            _, seen = sess.run([train, doubled], feed)  # update works on the state
+            np.testing.assert_allclose(seen, np.full((2, 1), 10.0))
+            np.testing.assert_allclose(sess.run(w), [[1 - 0.4 * step], [2 - 0.4 * step]],
+                                       rtol=1e-6)

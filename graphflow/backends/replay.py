@@ -22,6 +22,7 @@ reports errors with the op and the user's line (and the replay is dropped).
 """
 
 import functools
+import re
 import sys
 import threading
 import weakref
@@ -207,6 +208,9 @@ def _generate(plan, feed_tensors, trace):
         else:
             _numpy_step(gen, op, reads, args, outputs)
         gen.steps[-1].deletes = [gen.names[t] for t in dying if gen.kinds.get(t) == "dynamic"]
+        for t in op.outputs:  # which array each name holds (an in-place update counts them)
+            if gen.kinds.get(t) == "dynamic" and t in trace:
+                gen.roots.setdefault(gen.names[t], id(root(trace[t])))
     results, fresh, seen = [], [], set()
     for t in program.outputs:
         name, value = gen.name(t), trace[t]
@@ -232,12 +236,15 @@ _CANNOT_FAIL = (base.VARIABLE, base.CONTROL, base.ASSIGN, base.ELEMENTWISE, base
                 base.REDUCE, base.SOURCE, base.SHAPE, base.WINDOW, base.FUSED)
 
 
+_REFS = re.compile(r"<references at step (\d+) to (\d+)>")
+
+
 class _Fold:
     """A plain SGD update ``w - scale * op(a) @ op(b)`` done by the GEMM in place."""
 
-    def __init__(self, update, var, scale, sign, transposes):
+    def __init__(self, update, var, scale, sign, transposes, array):
         self.update, self.var, self.scale, self.sign = update, var, scale, sign
-        self.transposes = transposes
+        self.transposes, self.array = transposes, array  # array: id of the traced value
 
 
 def _gemm_updates(plan, trace):
@@ -272,7 +279,7 @@ def _gemm_updates(plan, trace):
             continue
         a, b = (trace.get(t) for t in mm_reads)
         value = trace[w]
-        if (a is None or b is None or a.ndim != 2 or b.ndim != 2
+        if (a is None or b is None or a.ndim != 2 or b.ndim != 2 or trace[g].shape != value.shape
                 or not blas.available(value.dtype) or not a.dtype == b.dtype == value.dtype
                 or not _scalar_scale(scale, trace, value)):
             continue
@@ -282,7 +289,7 @@ def _gemm_updates(plan, trace):
                 o.kind == base.ASSIGN and o.inputs[0].op.origin is var for o, *_ in steps[:i]):
             continue
         folds[mm] = _Fold(op, var, scale, sign,
-                          (mm._attrs["transpose_a"], mm._attrs["transpose_b"]))
+                          (mm._attrs["transpose_a"], mm._attrs["transpose_b"]), id(root(value)))
     return folds
 
 
@@ -321,13 +328,17 @@ def _gemm_update_step(gen, op, reads, fold):
         value = gen.namespace[gen.names[fold.scale]] if fold.scale in gen.names else \
             fold.scale.op._attrs["value"]
         alpha = repr(fold.sign * float(value.reshape(-1)[0]))
-    else:
+    else:  # a value computed per run: the step reads it
         alpha = f"{'-' if fold.sign < 0 else ''}{gen.name(fold.scale)}.item()"
+        gen.steps[-1].inputs.append(fold.scale)
     slot = gen.updates.add(fold.var)
     a, b = (gen.name(t) for t in reads)
     gen.line(f"# and {fold.update.name!r}, in place: {fold.var.name} += alpha * this product")
+    # the references the variable's array may have: the session's, apply's own two, and the
+    # replay's names that still hold it (counted once the live lines are known)
+    refs = f"<references at step {len(gen.steps) - 1} to {fold.array}>"
     gen.dynamic(op.outputs[0], f"{gen.constant(gen.updates.apply)}({slot}, {alpha}, {a}, {b}, "
-                               f"{fold.transposes[0]}, {fold.transposes[1]}, state)")
+                               f"{fold.transposes[0]}, {fold.transposes[1]}, {refs}, state)")
     gen.kept[op.outputs[0]] = False
     gen.folded[fold.update.outputs[0]] = op.outputs[0]
     gen.steps[-1].removable = False
@@ -504,10 +515,13 @@ class _Updates:
         self.owned.append(None)
         return len(self.variables) - 1
 
-    def apply(self, slot, alpha, a, b, transpose_a, transpose_b, state):
+    def apply(self, slot, alpha, a, b, transpose_a, transpose_b, references, state):
         w = state.current(self.variables[slot])
         owned = self.owned[slot]
-        if owned is None or owned() is not w or not w.flags.c_contiguous:
+        # more references than the session's, the replay's own names', this name and
+        # getrefcount's argument: another variable (an assign of w) or a pending value holds it
+        if (owned is None or owned() is not w or not w.flags.c_contiguous
+                or sys.getrefcount(w) != references + 2):
             w = np.array(w, order="C")
             self.owned[slot] = weakref.ref(w)
         blas.gemm_update(w, alpha, a, b, transpose_a, transpose_b)
@@ -529,6 +543,8 @@ class _Source:
         self.spares = _Spares()
         self.updates = _Updates()
         self.folded = {}  # an update's result -> the GEMM step's (the variable's array)
+        self.roots = {}  # name -> id of the array its traced value was (a view: its base's)
+        self.defined = {}  # name -> the step that binds it
         self._constant_ids = {}
 
     def step(self, op, reads, removable):
@@ -561,6 +577,7 @@ class _Source:
     def dynamic(self, t, code):
         name = f"v{len(self.names)}"
         self.names[t], self.kinds[t] = name, "dynamic"
+        self.defined[name] = len(self.steps) - 1
         if code is not None:
             self.line(f"{name} = {code}")
         return name
@@ -596,6 +613,17 @@ class _Source:
                 return self.constant(result)
         return template.format(self.names[t])
 
+    def _count_references(self, line, made, last):
+        """``line`` with an in-place update's reference count filled in: the session's,
+        and one per name of the replay bound to the variable's array during that step."""
+        def count(match):
+            step, array = int(match.group(1)), int(match.group(2))
+            return str(1 + sum(1 for name in made if self.roots.get(name) == array
+                               and self.defined.get(name, step) < step
+                               and last.get(name, step) >= step))
+
+        return _REFS.sub(count, line)
+
     def compile(self, fetched):
         """The function, and its source: the steps whose results something reads."""
         live = set()
@@ -623,7 +651,8 @@ class _Source:
         lines = []
         for i, step in enumerate(self.steps):
             if step.live:
-                lines += ([step.title] if step.title else []) + step.lines
+                lines += ([step.title] if step.title else []) + [
+                    self._count_references(line, made, last) for line in step.lines]
             elif step.title:
                 lines.append(step.title + "  (not needed)")
             gone = [n for n in dict.fromkeys(step.deletes) if n in made and last[n] == i]

@@ -55,6 +55,8 @@ def from_subgraph(sub):
         feeds[t] = mapping[t] = op.outputs[0]
     for op in sub.ops:
         inputs = [mapping.get(t, t) for t in op.inputs]
+        if op.kind == ASSIGN:  # its target is the variable itself, even when its value is fed
+            inputs[0] = op.inputs[0]
         for i in sub.fresh_reads.get(op, ()):
             var = op.inputs[i].op
             read = clone(graph, var, [], attrs={**var._attrs, "fresh": True})
