@@ -735,7 +735,9 @@ The second run with the same feed shapes is *traced*, and every later run calls 
 Python function instead of walking the Plan: a line per step, with the compiled kernels, their
 buffers and everything that never changes between runs (constants, shapes, the `1/batch` of
 the mean's gradient) bound in advance as `C...` names. Values computed per run are `v...`.
-That is how a small `run` costs microseconds.
+That is how a small `run` costs microseconds. Look for the kernel's weight update: the matmul
+that computes its gradient does it (`# and ..., in place`), because BLAS's GEMM can add
+`-lr * x.T @ g` straight into the weights, and the update kernel is `(not needed)`.
 """),
     py("""
 for _ in range(2):
