@@ -362,7 +362,11 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
             gen.fixed(op.outputs[0], outputs[0])
             return
     if recipe is None or recipe is cpu._FALLBACK or recipe is cpu._REDUCTION:
-        _call_step(gen, op, reads, outputs, functools.partial(plan._fallback, op))
+        (member, *more), leaves = op._attrs["body"], op._attrs["leaves"]
+        if not more and None not in reads and list(member.inputs) == list(leaves):
+            _call_step(gen, op, reads, outputs, None, member)  # one op: its reference
+        else:
+            _call_step(gen, op, reads, outputs, functools.partial(plan._fallback, op))
         return
     shape, n, dtypes, modes, sizes, kernel, _ = recipe
     names = []
@@ -452,15 +456,18 @@ def _numpy_step(gen, op, reads, args, outputs):
     _call_step(gen, op, reads, outputs, None)
 
 
-def _call_step(gen, op, reads, outputs, call):
-    """A step run as a call: ``evaluate`` (or ``call(args)``), its result shapes checked."""
+def _call_step(gen, op, reads, outputs, call, reference_of=None):
+    """A step run as a call: ``evaluate`` (or ``call(args)``, or the reference of the op
+    ``reference_of``), its result shapes checked."""
     from .numpy_ref import evaluate
 
     args = ", ".join("None" if t is None else gen.name(t) for t in reads)
     if call is not None:
         call_code = f"{gen.constant(call)}([{args}])"
-    elif op.kind in _STATELESS_KINDS and len(outputs) == 1:  # the reference, directly
-        reference = functools.partial(op.opdef.reference, **op._attrs)
+    elif reference_of is not None or op.kind in _STATELESS_KINDS and len(outputs) == 1:
+        source = reference_of or op  # the reference, directly
+        reference = source.opdef.reference if not source._attrs else functools.partial(
+            source.opdef.reference, **source._attrs)
         call_code = f"(np.asarray({gen.constant(reference)}({args})),)"
     else:
         call_code = f"{gen.constant(evaluate)}({gen.constant(op)}, [{args}], state)"
