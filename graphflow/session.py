@@ -5,6 +5,7 @@ whole run succeeds, so a failed run leaves every variable as it was.
 """
 
 import contextlib
+import copy
 
 import numpy as np
 
@@ -52,7 +53,9 @@ class Session:
             structure = _structure_key(fetches)
             key = None if structure is None else (structure, tuple(feed_dict))
         if key is not None:
-            call = self._calls.get(key)
+            call = self._calls.pop(key, None)  # and put back last: the cache keeps the
+            if call is not None:  # most recently run calls (see _remember)
+                self._calls[key] = call
         if call is None:
             call = self._callable(fetches, list(feed_dict))
             if key is not None:
@@ -189,7 +192,9 @@ def _structure_key(fetches):
     if isinstance(fetches, _ELEMENTS):
         return fetches
     if isinstance(fetches, dict):
-        labels, values = tuple(fetches), fetches.values()
+        # each label's type too: 1, 1.0 and True are equal keys, but the user's result
+        # must carry the one they wrote
+        labels, values = tuple((type(k), k) for k in fetches), fetches.values()
     elif isinstance(fetches, (list, tuple)):
         labels, values = (), fetches
     else:
@@ -398,7 +403,7 @@ def _flatten(fetches, graph):
     if isinstance(fetches, dict):
         keys = list(fetches)
         parts = [_flatten(fetches[k], graph) for k in keys]
-        return _join(parts, lambda vals: dict(zip(keys, vals)))
+        return _join(parts, lambda vals: _same_mapping(fetches, zip(keys, vals)))
     if isinstance(fetches, (list, tuple)):
         parts = [_flatten(f, graph) for f in fetches]
         if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
@@ -408,6 +413,17 @@ def _flatten(fetches, graph):
         raise errors.DTypeError("cannot fetch None")
     raise errors.DTypeError(f"cannot fetch a {type(fetches).__name__}: fetches are tensors, "
                             "operations, names, or lists/tuples/dicts of them")
+
+
+def _same_mapping(like, items):
+    """A mapping of ``like``'s type (an OrderedDict, a defaultdict with its factory) with
+    ``items``."""
+    if type(like) is dict:
+        return dict(items)
+    out = copy.copy(like)
+    out.clear()
+    out.update(items)
+    return out
 
 
 def _join(parts, make):

@@ -1002,11 +1002,12 @@ for _v, _p, _i, _ax, _b in [
     ("batch2_axis2_i64", F(2, 3, 4, 2), np.array([[[3], [0], [1]], [[2], [2], [0]]], I64), 2, 2),
     ("batch1_axis2_f64", F(2, 3, 4, dt=F64), np.array([[0, 3, 3], [1, 2, 0]], I32), 2, 1),
     ("batch_minus1_i32", I(2, 4), np.array([[1, 0], [3, 3]], I32), None, -1),
+    ("batch_minus1_default_axis", F(2, 3, 5), np.array([[4, 0], [1, 1]], I32), None, -1),
     ("batch1_empty", F(0, 3), np.zeros((0, 2), I32), None, 1),
 ]:
     case(f"gather/{_v}", lambda p, i, ax=_ax, b=_b: gf.gather(p, i, axis=ax, batch_dims=b),
-         lambda p, i, ax=_ax, b=_b: _np_batched_gather(
-             (b % i.ndim if b < 0 else b) if ax is None else ax, b % i.ndim if b < 0 else b)(p, i),
+         lambda p, i, ax=_ax, b=_b: _np_batched_gather(  # TF1: axis defaults to batch_dims
+             (b % p.ndim if b < 0 else b) if ax is None else ax, b % i.ndim if b < 0 else b)(p, i),
          [_p, _i])
 
 

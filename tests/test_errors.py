@@ -233,3 +233,17 @@ def test_a_mirror_padding_wider_than_the_axis_names_the_pad():
         np.testing.assert_array_equal(sess.run(y, {x: [1, 2, 3, 4]}), [4, 3, 2, 1, 2, 3, 4])
         with pytest.raises(gf.errors.InvalidArgumentError, match="Pad.*REFLECT padding of"):
             sess.run(y, {x: [1, 2, 3]})
+
+
+def test_gather_with_batch_dims_checks_the_batch_sizes():
+    params = np.zeros((2, 3, 5), np.float32)
+    with pytest.raises(gf.errors.InvalidArgumentError, match="batch axes of params"):
+        gf.gather(params, np.zeros((3, 2, 1), np.int32), axis=2, batch_dims=2)
+    p = gf.placeholder(gf.float32, [None, None, 5])
+    i = gf.placeholder(gf.int32, [None, None, 1])
+    y = gf.gather(p, i, batch_dims=2)
+    assert y.shape.as_list() == [None, None, 1]
+    with gf.Session() as sess:
+        assert sess.run(y, {p: params, i: np.zeros((2, 3, 1), np.int32)}).shape == (2, 3, 1)
+        with pytest.raises(gf.errors.InvalidArgumentError, match="batch size of indices"):
+            sess.run(y, {p: params, i: np.zeros((3, 2, 1), np.int32)})  # same product

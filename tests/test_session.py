@@ -269,3 +269,29 @@ def test_feeding_a_variable_replaces_its_reads_not_its_state(backend):
             np.testing.assert_allclose(seen, np.full((2, 1), 10.0))
             np.testing.assert_allclose(sess.run(w), [[1 - 0.4 * step], [2 - 0.4 * step]],
                                        rtol=1e-6)
+
+
+def test_dict_fetches_keep_the_users_keys_and_mapping_type():
+    x = gf.constant([1.0, 2.0])
+    sess = gf.Session()
+    for label in (1, True, 1.0):  # equal keys, each given back as written
+        (key,) = sess.run({label: [x]})
+        assert type(key) is type(label)
+    ordered = sess.run(collections.OrderedDict([("b", x), ("a", x * 2.0)]))
+    assert type(ordered) is collections.OrderedDict and list(ordered) == ["b", "a"]
+    counts = sess.run(collections.defaultdict(int, {"x": x}))
+    assert type(counts) is collections.defaultdict and counts["missing"] == 0
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_a_control_dependency_on_a_check_runs_it(backend):
+    from graphflow.ops.gather import check_indices
+
+    x = gf.placeholder(gf.int32, [None])
+    with gf.control_dependencies([check_indices(x, 3, "value").op]):
+        y = x + 1
+    sess = gf.Session(backend=backend)
+    for _ in range(3):  # the dynamic runs and the replay
+        np.testing.assert_array_equal(sess.run(y, {x: [2, 0]}), [3, 1])
+    with pytest.raises(gf.errors.InvalidArgumentError, match="value 5 is outside"):
+        sess.run(y, {x: [5, 0]})

@@ -66,7 +66,11 @@ def from_subgraph(sub):
         ops.append(new)
         mapping.update(zip(op.outputs, new.outputs))
     outputs = [mapping[t] for t in sub.fetch_tensors]
-    return Program(graph, ops, outputs, feeds, frozenset(op.name for op in sub.target_ops))
+    # a control input runs for its effect (a check that may fail the run) like a target:
+    # the copies have no control inputs, so prune would otherwise drop it
+    targets = {op.name for op in sub.target_ops} | {
+        c.name for op in sub.ops for c in op.control_inputs}
+    return Program(graph, ops, outputs, feeds, frozenset(targets))
 
 
 def rebuild(program, rewrite):

@@ -54,10 +54,10 @@ def _batched_gather(params, indices, axis, batch_dims, name):
     """``gather`` with batch axes, composed of primitives (so its gradient and every
     backend come with them): the batch axes and the gathered axis are flattened into one,
     each batch element's indices offset to its own block of it."""
-    from ..graph import name_scope
-    from .elementwise import cast
+    from ..graph import control_dependencies, name_scope
+    from .elementwise import abs, cast  # noqa: A004 (TF1's name)
     from .movement import concat, reshape, transpose
-    from .reduce import reduce_prod
+    from .reduce import reduce_max, reduce_prod
     from .sources import range as range_
 
     rank, index_rank = params.shape.ndims, indices.shape.ndims
@@ -65,14 +65,28 @@ def _batched_gather(params, indices, axis, batch_dims, name):
         raise errors.at_user_line(errors.InvalidArgumentError,
                                   "gather with batch_dims needs params and indices of known rank")
     b = static_ints(batch_dims, "gather's batch_dims")
-    b = b + index_rank if b < 0 else b
+    # TF1: the axis defaults to batch_dims as given (-1 counts from params' last axis)
     axis = normalize_axis(static_ints(b if axis is None else axis, "gather's axis"), rank)
+    b = b + index_rank if b < 0 else b
     if not 0 <= b <= min(axis, index_rank) or b >= rank:
         raise errors.at_user_line(
             errors.InvalidArgumentError,
             f"gather's batch_dims ({b}) must be at most axis ({axis}) and the rank of indices "
             f"({index_rank}), and less than the rank of params ({rank})")
+    try:
+        batch_shape = params.shape[:b].merge_with(indices.shape[:b])
+    except ValueError:
+        raise errors.at_user_line(
+            errors.InvalidArgumentError,
+            f"gather with batch_dims={b}: the batch axes of params {params.shape} and of "
+            f"indices {indices.shape} differ") from None
     with name_scope(name):
+        checks = []
+        if not batch_shape.is_fully_defined():  # compared when the sizes are known
+            gap = reduce_max(abs(shape(indices)[:b] - shape(params)[:b]))
+            checks.append(check_indices(
+                gap, 1, "gather with batch_dims: a batch size of indices differing from "
+                        "params' by").op)
         # the gathered axis right after the batch axes
         order = list(builtins.range(b)) + [axis] + [i for i in builtins.range(b, rank) if i != axis]
         moved = params if axis == b else transpose(params, order)
@@ -83,17 +97,20 @@ def _batched_gather(params, indices, axis, batch_dims, name):
         offsets = reshape(range_(cast(0, indices.dtype), cast(batch, indices.dtype)) *
                           cast(size, indices.dtype), [-1, 1])
         per_batch = reduce_prod(index_dims[b:])  # not -1: a batch may be empty
-        flat = reshape(reshape(indices, concat([[batch], [per_batch]], 0)) + offsets, [-1])
+        with control_dependencies(checks):
+            flat = reshape(reshape(indices, concat([[batch], [per_batch]], 0)) + offsets, [-1])
         rows = reshape(moved, concat([[batch * size], dims[b + 1:]], 0))
         out = reshape(GATHER(rows, flat, axis=0),
                       concat([dims[:b], index_dims[b:], dims[b + 1:]], 0))
-        if axis == b:
-            return out
-        # batch, indices, params before the axis, after it -> batch, before, indices, after
-        q, before = index_rank - b, axis - b
-        return transpose(out, list(builtins.range(b)) + [b + q + i for i in builtins.range(before)]
-                         + [b + i for i in builtins.range(q)]
-                         + list(builtins.range(b + q + before, index_rank + rank - b - 1)))
+        if axis != b:  # batch, indices, params before the axis, after it -> batch, before,
+            q, before = index_rank - b, axis - b  # indices, after
+            out = transpose(out, list(builtins.range(b))
+                            + [b + q + i for i in builtins.range(before)]
+                            + [b + i for i in builtins.range(q)]
+                            + list(builtins.range(b + q + before, index_rank + rank - b - 1)))
+        out.set_shape(batch_shape.concatenate(params.shape[b:axis]).concatenate(
+            indices.shape[b:]).concatenate(params.shape[axis + 1:]))
+        return out
 
 
 def _scatter_add_infer(inputs, *, axis):
