@@ -333,36 +333,55 @@ def _assign_moving_average(var, value, momentum):
 class Layer:
     """A layer object (TF1's ``tf.layers.Layer``): its first call makes the variables in a
     variable scope of its own (``name``, or ``dense``, ``dense_1``...), every later call
-    shares them. The options are the functional layer's, given to the constructor.
+    shares them. The constructor takes the functional layer's options, in its order.
     """
 
     _function = None  # the functional layer it calls
     _base_name = None
-    _takes_training = False
+    _takes_training = False  # the call takes training= (Dropout, BatchNormalization)
+    _positional = None  # the constructor's argument order, when not the function's
+    _PAIRS = ("kernel_size", "strides", "dilation_rate", "pool_size")  # read back as tuples
 
-    def __init__(self, name=None, trainable=True, dtype=None, **options):
+    def __init__(self, *args, **kwargs):
         import inspect
 
-        accepted = inspect.signature(type(self)._function).parameters
-        unknown = [k for k in options if k not in accepted or k in ("inputs", "name", "reuse")]
+        signature = inspect.signature(type(self)._function).parameters
+        self._reuses = "reuse" in signature  # a layer with variables
+        params = {p.name: p.default for p in signature.values()
+                  if p.name not in ("inputs", "reuse", "training")}
+        order = self._positional or list(params)
+        if len(args) > len(order):
+            raise errors.at_user_line(errors.DTypeError, f"{type(self).__name__} takes at most "
+                                      f"{len(order)} positional arguments ({len(args)} given)")
+        options = dict(zip(order, args))
+        unknown = [k for k in kwargs if k not in params and k != "dtype" or k in options]
         if unknown:
             raise errors.at_user_line(errors.DTypeError, f"{type(self).__name__} got "
-                                      f"unexpected keyword arguments {unknown}")
-        if "trainable" in accepted:
-            options["trainable"] = trainable
-        self._options, self._name, self.trainable, self.dtype = options, name, trainable, dtype
-        self._reuses = "reuse" in accepted  # layers with variables
-        self._scope, self.variables = None, []
+                                      f"unexpected or repeated arguments {unknown}")
+        options.update(kwargs)
+        missing = [k for k, d in params.items() if d is inspect.Parameter.empty
+                   and k not in options]
+        if missing:
+            raise errors.at_user_line(errors.DTypeError, f"{type(self).__name__} needs "
+                                      f"{', '.join(missing)}")
+        self._name, self.dtype = options.pop("name", None), options.pop("dtype", None)
+        self._defaults, self._options = params, options
+        self.trainable = options.get("trainable", True)
+        self._scope = self._graph = None
+        self.variables, self.updates = [], []
 
-    def __getattr__(self, option):  # layer.units, layer.kernel_size, ... as given
-        options = self.__dict__.get("_options", {})
-        if option in options:
-            return options[option]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {option!r}")
+    def __getattr__(self, option):  # layer.units, layer.use_bias, ... as given or default
+        params = self.__dict__.get("_defaults", {})
+        if option not in params:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {option!r}")
+        value = self._options.get(option, params[option])
+        return _tuple(value, 2, option) if option in self._PAIRS and value is not None else value
 
     @property
     def name(self):
-        return self._scope.name if self._scope is not None else self._name or self._base_name
+        if self._scope is not None:
+            return self._scope.name.rsplit("/", 1)[-1]
+        return self._name or self._base_name
 
     @property
     def built(self):
@@ -371,7 +390,10 @@ class Layer:
     def __call__(self, inputs, training=False):
         """The layer applied to ``inputs`` (``training`` for Dropout, BatchNormalization)."""
         graph = get_default_graph()
-        before = set(graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
+        if self._graph is not None and graph is not self._graph:
+            raise errors.at_user_line(
+                errors.InvalidArgumentError, f"layer {self.name!r} was built in another graph")
+        updates = len(graph.get_collection(GraphKeys.UPDATE_OPS))
         if self._scope is None:
             with variable_scope(self._name, default_name=self._base_name) as scope:
                 pass
@@ -379,19 +401,25 @@ class Layer:
         if self._reuses:
             extra["reuse"] = True if self._scope else None
         out = type(self)._function(inputs, name=self._scope or scope, **self._options, **extra)
+        self.updates += graph.get_collection(GraphKeys.UPDATE_OPS)[updates:]
         if self._scope is None:
-            self._scope = scope
+            self._scope, self._graph = scope, graph
+            prefix = scope.name + "/"  # made now, or shared with an earlier layer (reuse)
             self.variables = [v for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
-                              if v not in before]
+                              if v.op.name.startswith(prefix)]
+            if "use_bias" in self._defaults:
+                self.bias = None
             for v in self.variables:  # layer.kernel, layer.bias, layer.moving_mean, ...
-                setattr(self, v.op.name.rsplit("/", 1)[-1], v)
+                setattr(self, v.op.name[len(prefix):], v)
         return out
 
     apply = __call__
 
     @property
     def trainable_variables(self):
-        trainable = set(get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES))
+        if self._graph is None:
+            return []
+        trainable = set(self._graph.get_collection(GraphKeys.TRAINABLE_VARIABLES))
         return [v for v in self.variables if v in trainable]
 
     @property
@@ -409,43 +437,30 @@ class Dense(Layer):
 
     _function, _base_name = staticmethod(dense), "dense"
 
-    def __init__(self, units, activation=None, **options):
-        super().__init__(units=units, activation=activation, **options)
-
 
 class Conv2D(Layer):
     """``conv2d`` as a layer object: ``Conv2D(filters, kernel_size, strides=(1, 1), ...)``."""
 
     _function, _base_name = staticmethod(conv2d), "conv2d"
 
-    def __init__(self, filters, kernel_size, **options):
-        super().__init__(filters=filters, kernel_size=kernel_size, **options)
 
-
-class _Pooling2D(Layer):
-    def __init__(self, pool_size, strides, **options):
-        super().__init__(pool_size=pool_size, strides=strides, **options)
-
-
-class MaxPooling2D(_Pooling2D):
+class MaxPooling2D(Layer):
     """``max_pooling2d`` as a layer object: ``MaxPooling2D(pool_size, strides, ...)``."""
 
     _function, _base_name = staticmethod(max_pooling2d), "max_pooling2d"
 
 
-class AveragePooling2D(_Pooling2D):
+class AveragePooling2D(Layer):
     """``average_pooling2d`` as a layer object: ``AveragePooling2D(pool_size, strides)``."""
 
     _function, _base_name = staticmethod(average_pooling2d), "average_pooling2d"
 
 
 class Flatten(Layer):
-    """``flatten`` as a layer object."""
+    """``flatten`` as a layer object: ``Flatten(data_format="channels_last")``."""
 
     _function, _base_name = staticmethod(flatten), "flatten"
-
-    def __init__(self, data_format="channels_last", **options):
-        super().__init__(data_format=data_format, **options)
+    _positional = ["data_format", "name"]
 
 
 class Dropout(Layer):
@@ -453,18 +468,13 @@ class Dropout(Layer):
 
     _function, _base_name, _takes_training = staticmethod(dropout), "dropout", True
 
-    def __init__(self, rate=0.5, noise_shape=None, seed=None, **options):
-        super().__init__(rate=rate, noise_shape=noise_shape, seed=seed, **options)
-
 
 class BatchNormalization(Layer):
-    """``batch_normalization`` as a layer object; ``layer(x, training=...)``."""
+    """``batch_normalization`` as a layer object; ``layer(x, training=...)``; its moving
+    average updates are ``layer.updates`` (and in ``UPDATE_OPS``)."""
 
     _function, _base_name = staticmethod(batch_normalization), "batch_normalization"
     _takes_training = True
-
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, **options):
-        super().__init__(axis=axis, momentum=momentum, epsilon=epsilon, **options)
 
 
 errors.wrap_public(globals())

@@ -356,5 +356,34 @@ def test_layer_objects_share_their_variables_across_calls():
     np.testing.assert_allclose(c, np.maximum(2 * xv @ k + b, 0), rtol=1e-6)
     np.testing.assert_array_equal(kv, a)
     assert set(np.unique(dv[a > 0] / a[a > 0]).round(5)) <= {0.0, 2.0}
-    with pytest.raises(gf.errors.DTypeError, match="unexpected keyword arguments"):
+    with pytest.raises(gf.errors.DTypeError, match="unexpected or repeated arguments"):
         gf.layers.Conv2D(3, 2, kernel=1)
+
+
+def test_layer_objects_read_like_tf1s():
+    with gf.variable_scope("outer"):
+        fc = gf.layers.Dense(4, name="fc")
+        fc(gf.zeros([2, 3]))
+    assert fc.name == "fc" and fc.use_bias is True and fc.activation is None
+    assert [v.name for v in fc.variables] == ["outer/fc/kernel:0", "outer/fc/bias:0"]
+    assert gf.layers.Dense(2, None, False)(gf.zeros([1, 3])) is not None  # positional
+    bare = gf.layers.Dense(2, None, False)
+    bare(gf.zeros([1, 3]))
+    assert bare.bias is None and bare.use_bias is False
+    conv = gf.layers.Conv2D(2, 3, 2, "same")
+    assert conv.kernel_size == (3, 3) and conv.strides == (2, 2) and conv.padding == "same"
+    with gf.variable_scope("shared"):
+        gf.layers.dense(gf.zeros([1, 3]), 2, name="d")
+    with gf.variable_scope("shared", reuse=True):
+        again = gf.layers.Dense(2, name="d")
+        again(gf.zeros([1, 3]))
+    assert [v.name for v in again.variables] == ["shared/d/kernel:0", "shared/d/bias:0"]
+    norm = gf.layers.BatchNormalization()
+    norm(gf.ones([4, 3]), training=True)
+    assert len(norm.updates) == 2 and set(norm.updates) <= set(
+        gf.get_collection(gf.GraphKeys.UPDATE_OPS))
+    with gf.Graph().as_default():
+        assert [v.name for v in fc.trainable_variables] == ["outer/fc/kernel:0",
+                                                             "outer/fc/bias:0"]
+        with pytest.raises(gf.errors.InvalidArgumentError, match="another graph"):
+            fc(gf.zeros([2, 3]))
