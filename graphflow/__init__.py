@@ -39,6 +39,7 @@ from .graph import (  # noqa: F401
     reset_default_graph,
 )
 from .ops.control import group, no_op  # noqa: F401
+from .ops.custom import custom_gradient  # noqa: F401
 from .ops.elementwise import (  # noqa: F401
     abs,  # noqa: A004
     add,

@@ -168,3 +168,36 @@ def test_integer_xs_and_ys_get_no_gradient():
     y = gf.reduce_sum(gf.cast(i, gf.float32) * f)
     gi, gf_ = gf.gradients(y, [i, f])
     assert gi is None and gf_ is not None
+
+
+def test_custom_gradient_replaces_the_derived_one():
+    @gf.custom_gradient
+    def log1pexp(x):  # TF1's example: the derived gradient is nan at x = 100
+        e = gf.exp(x)
+
+        def grad(dy):
+            return dy * (1 - 1 / (1 + e))
+
+        return gf.log(1 + e), grad
+
+    x = gf.placeholder(gf.float32, [3])
+    dy = gf.gradients(log1pexp(x), x)[0]
+    naive = gf.gradients(gf.log(1 + gf.exp(x)), x)[0]
+    for backend in ("numpy", "numba"):
+        with gf.Session(backend=backend) as sess:
+            for _ in range(3):
+                got, bad = sess.run([dy, naive], {x: [0.0, 100.0, -2.0]})
+            np.testing.assert_allclose(got, [0.5, 1.0, 1 / (1 + np.e ** 2)], rtol=1e-6)
+            assert np.isnan(bad[1])
+    assert not any(op.type == "CustomGradient" for op in
+                   gf.Session().plan(dy, {x: np.zeros(3, np.float32)}).program.ops)
+
+
+def test_custom_gradient_checks_what_grad_fn_returns():
+    @gf.custom_gradient
+    def twice(x, y):
+        return x * 2.0 + y, lambda dy: [dy * 2.0]  # one gradient for two arguments
+
+    x, y = gf.constant([1.0]), gf.constant([2.0])
+    with pytest.raises(gf.errors.InvalidArgumentError, match="returned 1 gradients for 2"):
+        gf.gradients(twice(x, y), [x, y])

@@ -9,6 +9,7 @@ import numbers
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..ops import elementwise as ew
+from ..ops.custom import custom_gradient
 from ..ops.gather import check_indices
 from ..ops.movement import expand_dims, reshape, squeeze
 from ..ops.random import random_uniform
@@ -116,8 +117,7 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
     with name_scope(name, "softmax_cross_entropy_with_logits") as scope:
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels, logits.dtype)
-        return ew.negative(reduce_sum(labels * log_softmax(logits, axis=axis), axis=axis),
-                           name=scope)
+        return _cross_entropy(labels, logits, axis, scope)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None, dim=None):
@@ -136,8 +136,30 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         classes = ew.cast(shape(logits)[-1], labels.dtype)
         labels = check_indices(labels, classes, "label")  # TF1 fails the run, never drops one
         hot = ew.equal(expand_dims(labels, -1), range(ew.cast(0, labels.dtype), classes))
-        picked = ew.cast(hot, logits.dtype) * log_softmax(logits)
-        return ew.negative(reduce_sum(picked, axis=-1), name=scope)
+        return _cross_entropy(ew.cast(hot, logits.dtype), logits, -1, scope, one_hot=True)
+
+
+def _cross_entropy(labels, logits, axis, name, one_hot=False):
+    """``-sum(labels * log_softmax(logits))`` with TF1's gradients, which are the fused
+    op's: ``(softmax * sum(labels) - labels) * g`` for the logits (``sum(labels)`` is 1 for
+    one-hot labels) and ``-log_softmax * g`` for the labels. Derived op by op, the logits'
+    gradient took a dozen small steps (each a kernel launch on a GPU)."""
+
+    def forward(z, p):
+        with name_scope("LogSoftmax"):  # log_softmax's ops, whose parts the gradient reuses
+            shifted = _shifted(z, axis)
+            exp = ew.exp(shifted)
+            total = reduce_sum(exp, axis=axis, keepdims=True)
+            log_p = shifted - ew.log(total)
+
+        def grad(g):
+            g = expand_dims(g, axis)
+            scale = total if one_hot else total / reduce_sum(p, axis=axis, keepdims=True)
+            return (exp / scale - p) * g, None if one_hot else ew.negative(log_p) * g
+
+        return ew.negative(reduce_sum(p * log_p, axis=axis)), grad
+
+    return custom_gradient(forward, name=name)(logits, labels)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):

@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     broadcast,
     control,
+    custom,
     elementwise,
     gather,
     indexing,
