@@ -16,7 +16,7 @@ BATCHES = (5, 3)
 
 def _build(plan, rng):
     """The program ``plan`` describes: (placeholders, variables, fetches, train op)."""
-    lr_kind, optimizer, extras, fetch_kind, transpose = plan
+    lr_kind, optimizer, extras, fetch_kind, transpose, loss_kind = plan
     x = gf.placeholder(gf.float32, [None, 4], name="x")
     w1 = gf.Variable(rng.standard_normal((4, 3)).astype(np.float32), name="w1")
     b1 = gf.Variable(np.zeros(3, np.float32), name="b1")
@@ -24,11 +24,21 @@ def _build(plan, rng):
                      name="w2")
     h = gf.tanh(gf.matmul(x, w1) + b1)
     out = gf.matmul(h, w2, transpose_b=transpose)
-    loss = gf.reduce_mean(gf.square(out - 0.5))
     feeds = {}
+    if loss_kind == "square":
+        loss = gf.reduce_mean(gf.square(out - 0.5))
+    elif loss_kind == "sparse xent":  # labels fed each step: their gradient is given by hand
+        labels = gf.placeholder(gf.int32, [None], name="labels")
+        feeds[labels] = lambda step, batch: rng.integers(0, 2, batch).astype(np.int32)
+        loss = gf.reduce_mean(gf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=out))
+    else:
+        soft = gf.nn.softmax(gf.Variable(rng.standard_normal((1, 2)).astype(np.float32)))
+        loss = gf.reduce_sum(gf.nn.softmax_cross_entropy_with_logits_v2(labels=soft, logits=out))
+
     if lr_kind == "fed":
         lr = gf.placeholder(gf.float32, [], name="lr")
-        feeds[lr] = lambda step: np.float32(0.05 + 0.01 * step)
+        feeds[lr] = lambda step, batch: np.float32(0.05 + 0.01 * step)
     elif lr_kind == "variable":
         lr = gf.Variable(0.07, name="lr")
     elif lr_kind == "expression":
@@ -57,7 +67,7 @@ plans = st.tuples(st.sampled_from(["const", "fed", "variable", "expression"]),
                   st.sampled_from(["sgd", "momentum", "by hand"]),
                   st.sets(st.sampled_from(["backup", "copy_after"])),
                   st.sampled_from(["loss", "weights", "grads", "none"]),
-                  st.booleans())
+                  st.booleans(), st.sampled_from(["square", "sparse xent", "dense xent"]))
 
 
 @settings(max_examples=150, deadline=None, database=None,
@@ -75,7 +85,7 @@ def test_numba_agrees_with_numpy_on_random_training_programs(plan, seed, switch_
                 for step in range(6):
                     batch = BATCHES[step % 2] if switch_batch else BATCHES[0]
                     feed = {x: rng.uniform(-1, 1, (batch, 4)).astype(np.float32)}
-                    feed.update({t: make(step) for t, make in feeds.items()})
+                    feed.update({t: make(step, batch) for t, make in feeds.items()})
                     seen.append(sess.run(fetches, feed))
                     if after:
                         sess.run(after)

@@ -9,6 +9,7 @@ import numbers
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..ops import elementwise as ew
+from ..ops.broadcast import sum_to
 from ..ops.custom import custom_gradient
 from ..ops.gather import check_indices
 from ..ops.movement import expand_dims, reshape, squeeze
@@ -152,10 +153,11 @@ def _cross_entropy(labels, logits, axis, name, one_hot=False):
             total = reduce_sum(exp, axis=axis, keepdims=True)
             log_p = shifted - ew.log(total)
 
-        def grad(g):
+        def grad(g):  # (each summed back to its input's shape when the two broadcast)
             g = expand_dims(g, axis)
             scale = total if one_hot else total / reduce_sum(p, axis=axis, keepdims=True)
-            return (exp / scale - p) * g, None if one_hot else ew.negative(log_p) * g
+            dz = sum_to((exp / scale - p) * g, shape(z))
+            return dz, None if one_hot else sum_to(ew.negative(log_p) * g, shape(p))
 
         return ew.negative(reduce_sum(p * log_p, axis=axis)), grad
 
