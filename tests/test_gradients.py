@@ -201,3 +201,36 @@ def test_custom_gradient_checks_what_grad_fn_returns():
     x, y = gf.constant([1.0]), gf.constant([2.0])
     with pytest.raises(gf.errors.InvalidArgumentError, match="returned 1 gradients for 2"):
         gf.gradients(twice(x, y), [x, y])
+
+
+def test_custom_gradient_of_a_function_reading_variables():
+    w = gf.Variable([2.0, 3.0])
+    x = gf.constant([1.0, 4.0])
+
+    @gf.custom_gradient
+    def scaled(v):
+        def grad(dy, variables=None):  # TF1's contract: (input grads, variable grads)
+            assert variables == [w]
+            return dy * w * 10.0, [dy * v * 100.0]
+        return v * w, grad
+
+    dx, dw = gf.gradients(gf.reduce_sum(scaled(x)), [x, w])
+    with gf.Session() as sess:
+        sess.run(w.initializer)
+        np.testing.assert_allclose(sess.run([dx, dw]), [[20.0, 30.0], [100.0, 400.0]])
+
+    @gf.custom_gradient
+    def forgetful(v):
+        return v * w, lambda dy: dy
+    with pytest.raises(gf.errors.DTypeError, match="must take a keyword argument 'variables'"):
+        forgetful(x)
+
+
+def test_custom_gradient_checks_the_gradients_shapes():
+    @gf.custom_gradient
+    def wrong(x):
+        return x * 2.0, lambda dy: gf.zeros([5, 3])
+
+    x = gf.placeholder(gf.float32, [2, 3])
+    with pytest.raises(gf.errors.InvalidArgumentError, match="a gradient of shape"):
+        gf.gradients(wrong(x), x)

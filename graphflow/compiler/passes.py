@@ -8,6 +8,7 @@ exactly as the user wrote them.
 import numpy as np
 
 from ..ops import base
+from ..ops.custom import CUSTOM_GRADIENT
 from ..ops.sources import CONST
 from ..ops.state import ASSIGN_OP
 from .program import clone, rebuild
@@ -136,8 +137,8 @@ def simplify(program):
                 return clone(graph, op, [x]).outputs
         if t in ("SumToShape", "BroadcastTo") and _passes_through(inputs[0], out):
             return [inputs[0]]
-        if t == "CustomGradient":  # only the gradients it defines (built already) differ
-            return inputs[:op._attrs["results"]]
+        if op.opdef is CUSTOM_GRADIENT:  # only the gradients it defines (built already)
+            return inputs[:op._attrs["results"]]  # differ from its inputs'
         if t in ("Mul", "Add", "Sub", "RealDiv"):
             unit = 1 if t in ("Mul", "RealDiv") else 0
             x, y = inputs

@@ -137,29 +137,37 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         classes = ew.cast(shape(logits)[-1], labels.dtype)
         labels = check_indices(labels, classes, "label")  # TF1 fails the run, never drops one
         hot = ew.equal(expand_dims(labels, -1), range(ew.cast(0, labels.dtype), classes))
-        return _cross_entropy(ew.cast(hot, logits.dtype), logits, -1, scope, one_hot=True)
+        return _cross_entropy(hot, logits, -1, scope)
 
 
-def _cross_entropy(labels, logits, axis, name, one_hot=False):
-    """``-sum(labels * log_softmax(logits))`` with TF1's gradients, which are the fused
-    op's: ``(softmax * sum(labels) - labels) * g`` for the logits (``sum(labels)`` is 1 for
-    one-hot labels) and ``-log_softmax * g`` for the labels. Derived op by op, the logits'
-    gradient took a dozen small steps (each a kernel launch on a GPU)."""
+def _cross_entropy(labels, logits, axis, name):
+    """``-sum(labels * log_softmax(logits))`` with TF1's gradients, which are its fused
+    op's: ``(softmax - labels) * g`` for the logits (the derivative when each row of labels
+    sums to 1, as TF1 assumes) and ``-log_softmax * g`` for the labels. Derived op by op,
+    the logits' gradient took a dozen small steps (each a kernel launch on a GPU).
+    ``labels`` may be the bool one-hot of sparse labels: the loss then picks each row's
+    log-probability instead of multiplying (a -inf logit elsewhere in the row stays out)."""
+    one_hot = labels.dtype == dtypes.bool_
 
     def forward(z, p):
         with name_scope("LogSoftmax"):  # log_softmax's ops, whose parts the gradient reuses
             shifted = _shifted(z, axis)
             exp = ew.exp(shifted)
             total = reduce_sum(exp, axis=axis, keepdims=True)
-            log_p = shifted - ew.log(total)
+            log_total = ew.log(total)
+        if one_hot:
+            picked = reduce_sum(ew.where(p, shifted, ew.zeros_like(shifted)), axis=axis)
+            loss = squeeze(log_total, [axis]) - picked
+        else:
+            loss = ew.negative(reduce_sum(p * (shifted - log_total), axis=axis))
 
         def grad(g):  # (each summed back to its input's shape when the two broadcast)
             g = expand_dims(g, axis)
-            scale = total if one_hot else total / reduce_sum(p, axis=axis, keepdims=True)
-            dz = sum_to((exp / scale - p) * g, shape(z))
-            return dz, None if one_hot else sum_to(ew.negative(log_p) * g, shape(p))
+            target = ew.cast(p, z.dtype) if one_hot else p
+            dz = sum_to((exp / total - target) * g, shape(z))
+            return dz, None if one_hot else sum_to((log_total - shifted) * g, shape(p))
 
-        return ew.negative(reduce_sum(p * log_p, axis=axis)), grad
+        return loss, grad
 
     return custom_gradient(forward, name=name)(logits, labels)
 

@@ -76,6 +76,16 @@ m = tf.constant([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 1
 weights = tf.constant(np.arange(1.0, 43.0, dtype=np.float32).reshape(6, 7))
 for mode, pads in (("REFLECT", [[1, 2], [3, 0]]), ("SYMMETRIC", [[2, 1], [1, 2]])):
     g["pad_" + mode.lower()] = tf.gradients(tf.reduce_sum(tf.pad(m, pads, mode) * weights), m)
+# the cross-entropies' gradients are TF1's fused ops': (softmax - labels) * g, whatever the
+# labels sum to; a -inf logit outside the label's class leaves the sparse loss finite
+logits3 = tf.constant([[1.0, 2.0, 0.5], [0.5, -1.0, 2.0]])
+unnormalized = tf.constant([[0.5, 0.7, 0.3], [0.0, 0.0, 0.0]])
+g["xent_unnormalized_labels"] = tf.gradients(
+    tf.nn.softmax_cross_entropy_with_logits_v2(labels=unnormalized, logits=logits3),
+    [logits3, unnormalized])
+masked = tf.constant(np.array([[1.0, -np.inf, 0.0], [2.0, 0.5, -np.inf]], np.float32))
+g["sparse_xent_masked"] = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1],
+                                                                         logits=masked)
 batched = tf.constant(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
 picked = tf.gather(batched, [[3, 0, 3], [1, 1, 2]], axis=2, batch_dims=1)
 g["gather_batch_dims"] = picked
