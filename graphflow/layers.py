@@ -9,6 +9,7 @@ and primitive ops, so autodiff and fusion need nothing special.
 """
 
 import contextlib
+import inspect
 import numbers
 
 from . import dtypes, errors, nn
@@ -343,8 +344,6 @@ class Layer:
     _PAIRS = ("kernel_size", "strides", "dilation_rate", "pool_size")  # read back as tuples
 
     def __init__(self, *args, **kwargs):
-        import inspect
-
         signature = inspect.signature(type(self)._function).parameters
         self._reuses = "reuse" in signature  # a layer with variables
         params = {p.name: p.default for p in signature.values()

@@ -42,14 +42,15 @@ class Session:
         if self._closed:
             raise errors.FailedPreconditionError("this Session is closed; open a new one")
         feed_dict = feed_dict or {}
-        # the same fetches and feed keys as an earlier run: no lookups, no re-checks (only
-        # for a flat fetch structure: a nested namedtuple equals a tuple, so keys would lie)
+        # the same fetches and feed keys as an earlier run: no lookups, no re-checks (a
+        # single element or a flat list is keyed directly; nested structures with each
+        # level's type, since a nested namedtuple equals a tuple)
         key = call = None
         if isinstance(fetches, _ELEMENTS):
             key = (fetches, tuple(feed_dict))
         elif type(fetches) in (list, tuple) and all(isinstance(f, _ELEMENTS) for f in fetches):
             key = (type(fetches), tuple(fetches), tuple(feed_dict))
-        else:  # nested: every level's type is in the key (a namedtuple equals a tuple)
+        else:
             structure = _structure_key(fetches)
             key = None if structure is None else (structure, tuple(feed_dict))
         if key is not None:

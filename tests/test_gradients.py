@@ -225,6 +225,13 @@ def test_custom_gradient_of_a_function_reading_variables():
     with pytest.raises(gf.errors.DTypeError, match="must take a keyword argument 'variables'"):
         forgetful(x)
 
+    outer = w * 3.0  # a tensor made before the function: f reads no variable itself
+
+    @gf.custom_gradient
+    def closing_over(v):
+        return v * outer, lambda dy: dy * outer
+    assert gf.gradients(gf.reduce_sum(closing_over(x)), [x, w])[1] is None
+
 
 def test_custom_gradient_checks_the_gradients_shapes():
     @gf.custom_gradient

@@ -206,8 +206,8 @@ def _generate(plan, feed_tensors, trace):
         else:
             _numpy_step(gen, op, reads, args, outputs)
         gen.steps[-1].deletes = [gen.names[t] for t in dying if gen.kinds.get(t) == "dynamic"]
-        for t in op.outputs:  # which array each name holds (an in-place update counts them)
-            if gen.kinds.get(t) == "dynamic" and t in trace:
+        for t in op.outputs if folds else ():  # which array each name holds (an in-place
+            if gen.kinds.get(t) == "dynamic" and t in trace:  # update counts them)
                 gen.roots.setdefault(gen.names[t], id(root(trace[t])))
     results, fresh, seen = [], [], set()
     for t in program.outputs:

@@ -12,6 +12,7 @@ import functools
 import inspect
 
 from .. import errors
+from ..graph import get_default_graph
 from .base import MOVEMENT, VARIABLE, OpDef, Spec
 from .sources import convert_to_tensor
 
@@ -64,18 +65,21 @@ def _checked(g, x, op):
     return g
 
 
-def _variables_read(ys, xs):
-    """The variables whose values reach ``ys`` other than through ``xs``, in read order."""
-    found, seen, stack = {}, set(), [y.op for y in ys if y not in xs]
+def _variables_read(ys, first):
+    """The variables that ops made by ``f`` (ids from ``first`` on) read, in read order:
+    tensors made before ``f`` ran (its arguments, anything it closes over) are not looked
+    through, as TF1 only watches the variables ``f`` itself reads."""
+    found, seen, stack = {}, set(), [y.op for y in ys if y.op.id >= first]
     while stack:
         op = stack.pop()
         if op in seen:
             continue
         seen.add(op)
-        if op.kind == VARIABLE:
-            found[op.id] = op.outputs[0]
-            continue
-        stack.extend(t.op for t in op.inputs if t not in xs)
+        for t in op.inputs:
+            if t.op.kind == VARIABLE:
+                found[t.op.id] = t
+            elif t.op.id >= first:
+                stack.append(t.op)
     return [found[k] for k in sorted(found)]
 
 
@@ -92,10 +96,11 @@ def custom_gradient(f=None, name=None):
     @errors.api_boundary
     def wrapped(*args):
         xs = [convert_to_tensor(a) for a in args]
+        first = len(get_default_graph().get_operations())  # the ops f makes come after
         result, grad_fn = f(*xs)
         many = isinstance(result, (list, tuple))
         ys = [convert_to_tensor(y) for y in (result if many else [result])]
-        variables = _variables_read(ys, xs)
+        variables = _variables_read(ys, first)
         if variables and "variables" not in inspect.signature(grad_fn).parameters:
             raise errors.at_user_line(
                 errors.DTypeError, f"custom_gradient: the function reads "

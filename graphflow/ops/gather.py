@@ -1,8 +1,6 @@
 """Index-driven ops: gather and its transpose scatter_add, one_hot, where(condition), and
 a run-time check that indices fall in range."""
 
-import builtins
-
 import numpy as np
 
 from .. import dtypes, errors
@@ -88,7 +86,7 @@ def _batched_gather(params, indices, axis, batch_dims, name):
                 gap, 1, "gather with batch_dims: a batch size of indices differing from "
                         "params' by").op)
         # the gathered axis right after the batch axes
-        order = list(builtins.range(b)) + [axis] + [i for i in builtins.range(b, rank) if i != axis]
+        order = list(range(b)) + [axis] + [i for i in range(b, rank) if i != axis]
         moved = params if axis == b else transpose(params, order)
         dims, index_dims = shape(moved), shape(indices)
         size = dims[b]
@@ -104,10 +102,10 @@ def _batched_gather(params, indices, axis, batch_dims, name):
                       concat([dims[:b], index_dims[b:], dims[b + 1:]], 0))
         if axis != b:  # batch, indices, params before the axis, after it -> batch, before,
             q, before = index_rank - b, axis - b  # indices, after
-            out = transpose(out, list(builtins.range(b))
-                            + [b + q + i for i in builtins.range(before)]
-                            + [b + i for i in builtins.range(q)]
-                            + list(builtins.range(b + q + before, index_rank + rank - b - 1)))
+            out = transpose(out, list(range(b))
+                            + [b + q + i for i in range(before)]
+                            + [b + i for i in range(q)]
+                            + list(range(b + q + before, index_rank + rank - b - 1)))
         out.set_shape(batch_shape.concatenate(params.shape[b:axis]).concatenate(
             indices.shape[b:]).concatenate(params.shape[axis + 1:]))
         return out
