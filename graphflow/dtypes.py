@@ -2,11 +2,13 @@
 
 import numpy as np
 
+from . import errors
+
 
 class DType:
     """A tensor element type (``float32``, ``int32``, ...), convertible to and from NumPy."""
 
-    __slots__ = ("name", "as_numpy_dtype")
+    __slots__ = ("name", "as_numpy_dtype", "as_datatype_enum")
 
     def __init__(self, name):
         self.name = name
@@ -61,6 +63,10 @@ class DType:
         except TypeError:
             return False
 
+    def is_compatible_with(self, other):
+        """TF1: the same dtype (graphflow has no reference dtypes to relax to)."""
+        return self == other
+
     def __hash__(self):
         return hash(self.name)
 
@@ -88,24 +94,52 @@ half, double = float16, float64
 
 _BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)}
 
+# TF1's table, the one every dtype argument goes through. Strings are TF's names only: NumPy
+# reads "float" as float64 and "int" as int64, TF1 reads "float" as float32 and refuses "int".
+_TF_STRINGS = {**_BY_NAME, "half": float16, "float": float32, "double": float64}
+_TF_ENUMS = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 9: int64, 10: bool_,
+             19: float16}  # TF's DataType enum (DT_FLOAT = 1, ...), used by old code and protos
+for _enum, _dtype in _TF_ENUMS.items():
+    _dtype.as_datatype_enum = _enum
+# TF1 dtypes graphflow does not have: named in the error instead of "cannot interpret"
+_TF_ONLY = ("uint16", "uint32", "uint64", "complex64", "complex128", "string", "bfloat16",
+            "qint8", "quint8", "qint16", "quint16", "qint32", "resource", "variant")
+
 
 def as_dtype(value):
-    """Return the DType for a DType, a name, a NumPy dtype or a NumPy/Python scalar type."""
+    """The DType for ``value``, by TF1's rules: a DType, one of TF's names (``"float"`` is
+    float32, ``"double"`` float64, ``"half"`` float16; ``"float32_ref"`` is float32), the
+    Python type ``float`` (float32) or ``bool``, a NumPy scalar type or dtype, or TF's
+    DataType enum number. Anything else, ``int`` and NumPy-only spellings such as ``"f4"``
+    included, is a DTypeError, as TF1 refuses them too."""
     if isinstance(value, DType):
         return value
-    if value is bool:
-        return bool_
-    if value is float:
-        return float32
-    if value is int:
-        return int32
-    try:
-        name = np.dtype(value).name
-    except TypeError:
-        raise TypeError(f"cannot interpret {value!r} as a graphflow dtype") from None
-    if name not in _BY_NAME:
-        raise TypeError(f"graphflow has no dtype {name!r}; supported: {', '.join(_BY_NAME)}")
-    return _BY_NAME[name]
+    name = None
+    if isinstance(value, str):
+        name = value[:-4] if value.endswith("_ref") else value
+        if name in _TF_STRINGS:
+            return _TF_STRINGS[name]
+    elif value is float or value is bool:
+        return float32 if value is float else bool_
+    elif isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+        dtype = np.dtype(value)
+        name = "string" if dtype.kind in "OSU" else dtype.name
+        if name in _BY_NAME:
+            return _BY_NAME[name]
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        if int(value) in _TF_ENUMS:
+            return _TF_ENUMS[int(value)]
+        if int(value) == 7:
+            name = "string"
+    elif value is object:
+        name = "string"
+    if name in _TF_ONLY or (name or "").startswith("complex"):
+        raise errors.at_user_line(
+            errors.DTypeError, f"graphflow has no dtype {name!r} (TF1 has it); supported: "
+                               f"{', '.join(_BY_NAME)}")
+    raise errors.at_user_line(
+        errors.DTypeError, f"cannot interpret {value!r} as a dtype: TF1 takes a tf.DType, a "
+                           f"name ({', '.join(_TF_STRINGS)}), float, bool or a NumPy type")
 
 
 def infer_dtype(value):

@@ -1,5 +1,8 @@
 """DType conversion rules, TensorShape with None dims, broadcasting, static values."""
 
+import os
+import runpy
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -20,6 +23,37 @@ def test_dtype_objects_convert_both_ways():
     assert (gf.uint8.min, gf.uint8.max) == (0, 255)
     with pytest.raises(TypeError, match="no dtype 'complex64'"):
         gf.as_dtype(np.complex64)
+
+
+TF1_AS_DTYPE = runpy.run_path(
+    os.path.join(os.path.dirname(__file__), "tf1_programs", "dtypes_expected.py"))["TF1_AS_DTYPE"]
+
+
+@pytest.mark.parametrize("spelling", list(TF1_AS_DTYPE))
+def test_every_dtype_spelling_reads_as_in_tf1(spelling):
+    """``as_dtype`` against TensorFlow's own answer for each spelling (make_dtypes_expected.py):
+    the same dtype, or a DTypeError where TF refuses it or graphflow lacks the dtype."""
+    value, want = eval(spelling, {"np": np}), TF1_AS_DTYPE[spelling]
+    if want is not None and want.removesuffix("_ref") in gf.dtypes._BY_NAME:
+        assert gf.as_dtype(value).name == want.removesuffix("_ref")
+    else:
+        with pytest.raises(gf.errors.DTypeError, match="no dtype" if want else "cannot interpret"):
+            gf.as_dtype(value)
+
+
+def test_dtype_strings_reach_every_op_that_takes_a_dtype():
+    """TF1 programs write "float" for float32 everywhere a dtype goes."""
+    x = gf.placeholder("float", [None, 3])
+    assert x.dtype is gf.float32
+    assert gf.cast(gf.constant([1, 2]), "float").dtype is gf.float32
+    assert gf.zeros([2], "double").dtype is gf.float64
+    assert gf.constant(1.0, dtype="half").dtype is gf.float16
+    assert gf.Variable(gf.ones([2], "float")).dtype is gf.float32
+    assert gf.random_normal([2], dtype="float").dtype is gf.float32
+    assert gf.get_variable("v_float", [2], dtype="float").dtype is gf.float32
+    assert gf.argmax(x, 1, output_type="int32").dtype is gf.int32
+    assert gf.float32 == "float" and gf.float64 == "double" and gf.float32 != "f4"
+    assert gf.as_dtype(1) is gf.float32 and gf.float32.as_datatype_enum == 1
 
 
 @pytest.mark.parametrize("value, dtype", [
