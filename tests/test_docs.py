@@ -7,13 +7,16 @@ its blocks in order in one namespace and a temporary directory as cwd. A one-lin
 ``print(...)`` statement with a trailing comment is checked: the comment must be the printed
 text (whitespace-insensitive, so an array may print over several lines) each time the line
 runs, and the line must run. Put explanations on the line above, and leave the comment off
-where the output is not deterministic.
+where the output is not deterministic. A block whose first line is ``# needs Graphviz's dot``
+runs only where ``dot`` is installed; elsewhere the page's test runs the rest and then reports
+itself skipped, naming those blocks.
 """
 
 import json
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -99,9 +102,21 @@ RUNNER = textwrap.dedent("""
 """)
 
 
+NEEDS_DOT = "# needs Graphviz's dot"
+
+
 def _blocks(page):
     text = page.read_text()
     return text, [(text[:m.start()].count("\n") + 2, m.group(1)) for m in BLOCK.finditer(text)]
+
+
+def _runnable(blocks):
+    """The blocks this machine can run, and the first lines of those it cannot: a block
+    whose first line is NEEDS_DOT runs only where Graphviz's ``dot`` is installed."""
+    if shutil.which("dot"):
+        return blocks, []
+    return ([b for b in blocks if not b[1].startswith(NEEDS_DOT)],
+            [line for line, code in blocks if code.startswith(NEEDS_DOT)])
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -109,6 +124,7 @@ def test_every_python_block_runs_and_prints_what_it_shows(page, tmp_path):
     text, blocks = _blocks(page)
     if not blocks:
         pytest.skip(f"{page.name} has no python blocks")
+    blocks, without_dot = _runnable(blocks)
     done = subprocess.run([sys.executable, "-c", RUNNER],
                           input=json.dumps([page.name, text, blocks]),
                           capture_output=True, text=True, cwd=tmp_path, timeout=120,
@@ -118,6 +134,9 @@ def test_every_python_block_runs_and_prints_what_it_shows(page, tmp_path):
         pytest.fail("\n".join(failed or [f"{page.name}: the runner exited with "
                                          f"{done.returncode}"]) + "\n" + done.stderr[-3000:],
                     pytrace=False)
+    if without_dot:
+        pytest.skip(f"{page.name}: the other blocks pass; the blocks at lines {without_dot} need "
+                    "Graphviz's dot, which is not installed (apt-get install graphviz)")
 
 
 def test_the_checker_catches_a_wrong_output_comment(tmp_path):
