@@ -224,3 +224,19 @@ TF1_EXPECTED = {
     'total': ([], [104.287636]),
     'weighted/direct': ([], [0.570135772]),
 }
+
+
+@pytest.mark.parametrize("fn", ["softmax_cross_entropy_with_logits",
+                                "sparse_softmax_cross_entropy_with_logits",
+                                "sigmoid_cross_entropy_with_logits"])
+def test_cross_entropies_take_labels_and_logits_by_name_only(fn):
+    """TF 0.x's positional order was (logits, labels): TF1 refuses positional calls at the
+    call, naming the keywords, instead of training on swapped roles."""
+    logits = gf.zeros([2, 3])
+    with pytest.raises(gf.errors.InvalidArgumentError,
+                       match=rf"Only call `{fn}` with named arguments \(labels=\.\.\., logits="):
+        getattr(gf.nn, fn)(logits, gf.zeros([2, 3]))
+    with pytest.raises(gf.errors.InvalidArgumentError, match="needs both labels= and logits="):
+        getattr(gf.nn, fn)(logits=logits)
+    labels = gf.zeros([2], gf.int32) if fn.startswith("sparse") else gf.zeros([2, 3])
+    assert getattr(gf.nn, fn)(labels=labels, logits=logits).shape.dims[0] == 2

@@ -121,16 +121,34 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
         return _cross_entropy(labels, logits, axis, scope)
 
 
-def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None, dim=None):
-    """Like the v2 function, but no gradient flows into ``labels`` (TF1's older API)."""
+def _named_only(function, sentinel, labels, logits):
+    """TF1 takes labels and logits of the cross-entropies by name only: TF 0.x's order was
+    ``(logits, labels)``, and such a call, taken positionally, would train on swapped roles."""
+    if sentinel is not None:
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, f"Only call `{function}` with named arguments "
+                                         "(labels=..., logits=..., ...)")
+    if labels is None or logits is None:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  f"{function} needs both labels= and logits=")
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1,
+                                      name=None, axis=None):
+    """Like the v2 function, but no gradient flows into ``labels`` (TF1's older API).
+    Labels and logits are taken by name only, as in TF1."""
+    _named_only("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
+    axis = dim if axis is None else axis
     with name_scope(name, "softmax_cross_entropy_with_logits_sg"):
         labels = ew.stop_gradient(convert_to_tensor(labels))
-        return softmax_cross_entropy_with_logits_v2(labels, logits, axis=axis, dim=dim)
+        return softmax_cross_entropy_with_logits_v2(labels, logits, axis=axis)
 
 
-def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None,
+                                             name=None):
     """Cross-entropy of integer class ``labels`` against ``logits`` (classes on the last
-    axis, whose number may be known only at run time)."""
+    axis, whose number may be known only at run time); arguments by name only (TF1)."""
+    _named_only("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits") as scope:
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels)
@@ -172,8 +190,9 @@ def _cross_entropy(labels, logits, axis, name):
     return custom_gradient(forward, name=name)(logits, labels)
 
 
-def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
-    """``max(x, 0) - x * z + log1p(exp(-|x|))`` for logits x and labels z."""
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """``max(x, 0) - x * z + log1p(exp(-|x|))`` for logits x and labels z (by name only)."""
+    _named_only("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     with name_scope(name, "logistic_loss") as scope:
         x = convert_to_tensor(logits)
         z = convert_to_tensor(labels, x.dtype)
