@@ -5,7 +5,8 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 ``import graphflow as tf``.
 """
 
-from . import errors, nn, test, train  # noqa: F401
+from . import errors, nn, test, tf1_names, train  # noqa: F401
+from . import compat  # noqa: F401
 from . import data, datasets, metrics  # noqa: F401
 from . import losses  # noqa: F401
 from . import viz  # noqa: F401
@@ -167,3 +168,5 @@ def disable_v2_behavior():
 
 
 errors.wrap_public(globals())
+
+__getattr__ = tf1_names.module_getattr("tf", __name__)  # a TF1 name we lack: say so

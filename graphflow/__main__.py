@@ -1,4 +1,5 @@
 """``python -m graphflow demo``: train a small CNN on the digits, save it, draw its graph.
+``python -m graphflow run SCRIPT.py [args]`` (also ``graphflow run``): run a TF1 program.
 
 The main job, TF1 style from start to end: placeholders, ``tf.layers``, a loss, Adam,
 one Session that feeds batches, a checkpoint, and the training graph as SVG.
@@ -12,6 +13,7 @@ import time
 import numpy as np
 
 import graphflow as gf
+from graphflow import runner
 
 
 def build_model(graph, seed=0):
@@ -113,9 +115,15 @@ def main(argv=None):
     d.add_argument("--batch-size", type=int, default=32)
     d.add_argument("--out", default="graphflow-demo", help="where the checkpoint and SVG go")
     d.add_argument("--seed", type=int, default=0)
+    r = sub.add_parser("run", help="run an unmodified TF1 program with graphflow as tensorflow",
+                       description=runner.__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("script", help="the program, e.g. mnist_softmax.py")
+    r.add_argument("args", nargs=argparse.REMAINDER, help="its command-line arguments")
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        demo(epochs=args.epochs, batch_size=args.batch_size, out_dir=args.out, seed=args.seed)
+    if args.command == "run":
+        return runner.run(args.script, args.args)
+    demo(epochs=args.epochs, batch_size=args.batch_size, out_dir=args.out, seed=args.seed)
     return 0
 
 

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from . import errors
+from . import errors, tf1_names
 
 
 def batches(arrays, batch_size, shuffle=True, seed=None, drop_remainder=False, num_epochs=1):
@@ -57,3 +57,5 @@ def _generate(arrays, n, batch_size, shuffle, seed, drop_remainder, num_epochs, 
 
 
 errors.wrap_public(globals())
+
+__getattr__ = tf1_names.module_getattr("tf.data", __name__)  # a TF1 name we lack: say so

@@ -119,12 +119,12 @@ def api_boundary(fn):
         try:
             return fn(*args, **kwargs)
         except GraphflowError as e:
-            raise e.with_traceback(_without_own_frames(e.__traceback__)) from None
+            raise e.with_traceback(without_own_frames(e.__traceback__)) from None
 
     return boundary
 
 
-def _without_own_frames(tb):
+def without_own_frames(tb):
     kept = []
     while tb is not None:
         if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
@@ -142,3 +142,9 @@ def wrap_public(namespace):
         if (isinstance(value, types.FunctionType) and not name.startswith("_")
                 and value.__module__.startswith("graphflow")):
             namespace[name] = api_boundary(value)
+
+
+def __getattr__(name):  # a TF1 error name we lack: say so (tf1_names imports this module)
+    from . import tf1_names
+
+    raise tf1_names.missing("tf.errors", name, __name__)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from . import dtypes, errors
+from . import dtypes, errors, tf1_names
 from .ops import random as _random
 from .ops import sources as _sources
 from .ops import state as _state
@@ -228,3 +228,5 @@ local_variables = _state.local_variables_initializer
 variables = _state.variables_initializer
 
 errors.wrap_public(globals())
+
+__getattr__ = tf1_names.module_getattr("tf.initializers", __name__)  # a TF1 name we lack: say so

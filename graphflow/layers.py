@@ -12,7 +12,7 @@ import contextlib
 import inspect
 import numbers
 
-from . import dtypes, errors, nn
+from . import dtypes, errors, nn, tf1_names
 from .graph import GraphKeys, Tensor, get_default_graph
 from .initializers import Ones, Zeros
 from .ops import elementwise as ew
@@ -477,3 +477,5 @@ class BatchNormalization(Layer):
 
 
 errors.wrap_public(globals())
+
+__getattr__ = tf1_names.module_getattr("tf.layers", __name__)  # a TF1 name we lack: say so

@@ -11,7 +11,7 @@ checked tightly. Other dtypes are computed in float32, as in TF1.
 
 import numbers
 
-from . import dtypes, errors
+from . import dtypes, errors, tf1_names
 from .graph import GraphKeys, add_to_collection, get_collection, name_scope
 from .nn import ops as nn
 from .ops import elementwise as ew
@@ -260,3 +260,5 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
 
 
 errors.wrap_public(globals())
+
+__getattr__ = tf1_names.module_getattr("tf.losses", __name__)  # a TF1 name we lack: say so

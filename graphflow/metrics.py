@@ -5,7 +5,7 @@ totals and gives the metric so far, including that batch; ``value`` reads the to
 The totals are local variables (``gf.local_variables_initializer()`` resets them).
 """
 
-from . import dtypes, errors
+from . import dtypes, errors, tf1_names
 from .graph import GraphKeys, add_to_collection, name_scope
 from .ops import elementwise as ew
 from .ops.movement import squeeze
@@ -88,3 +88,5 @@ def _squeeze_last_to_match(a, b):
 
 
 errors.wrap_public(globals())
+
+__getattr__ = tf1_names.module_getattr("tf.metrics", __name__)  # a TF1 name we lack: say so

@@ -266,7 +266,7 @@ class _Call:
                 values = [v.copy() if again else v for v, again in zip(values, self.repeats)]
             return self.rebuild(values)
         except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
-            raise e.with_traceback(errors._without_own_frames(e.__traceback__)) from None
+            raise e.with_traceback(errors.without_own_frames(e.__traceback__)) from None
 
 
 class _DictRunner:

@@ -1,6 +1,7 @@
 """``gf.nn``: activations, softmax and losses, composed from primitive ops."""
 
 from .. import errors as _errors  # noqa: E402
+from .. import tf1_names as _tf1_names
 from .conv import (  # noqa: F401
     avg_pool,
     avg_pool2d,
@@ -33,3 +34,5 @@ from .ops import (  # noqa: F401
 )
 
 _errors.wrap_public(globals())
+
+__getattr__ = _tf1_names.module_getattr("tf.nn", __name__)  # a TF1 name we lack: say so

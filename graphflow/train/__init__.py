@@ -1,5 +1,6 @@
 """``gf.train``: optimizers that append update ops to the graph."""
 
+from .. import tf1_names as _tf1_names
 from .adagrad import AdagradOptimizer  # noqa: F401
 from .adam import AdamOptimizer  # noqa: F401
 from .momentum import MomentumOptimizer  # noqa: F401
@@ -12,3 +13,5 @@ from .training_util import (  # noqa: F401
     get_or_create_global_step,
     global_step,
 )
+
+__getattr__ = _tf1_names.module_getattr("tf.train", __name__)  # a TF1 name we lack: say so
