@@ -24,6 +24,7 @@ from .dtypes import (  # noqa: F401
     int16,
     int32,
     int64,
+    string,
     uint8,
 )
 from .graph import (  # noqa: F401

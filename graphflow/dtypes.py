@@ -12,7 +12,8 @@ class DType:
 
     def __init__(self, name):
         self.name = name
-        self.as_numpy_dtype = np.dtype(name).type
+        # strings are host-only values: NumPy object arrays of bytes, as TF1 hands them out
+        self.as_numpy_dtype = np.object_ if name == "string" else np.dtype(name).type
 
     @property
     def np(self):
@@ -37,7 +38,11 @@ class DType:
 
     @property
     def is_numeric(self):
-        return not self.is_bool
+        return self.np.kind in "iuf"
+
+    @property
+    def is_string(self):
+        return self.np.kind == "O"
 
     @property
     def size(self):
@@ -90,20 +95,23 @@ int32 = DType("int32")
 int64 = DType("int64")
 uint8 = DType("uint8")
 bool_ = DType("bool")
+string = DType("string")  # host-only: constants, placeholders and identities of bytes
 half, double = float16, float64
 
-_BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)}
+_BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_,
+                                string)}
 
 # TF1's table, the one every dtype argument goes through. Strings are TF's names only: NumPy
 # reads "float" as float64 and "int" as int64, TF1 reads "float" as float32 and refuses "int".
 _TF_STRINGS = {**_BY_NAME, "half": float16, "float": float32, "double": float64}
-_TF_ENUMS = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 9: int64, 10: bool_,
-             19: float16}  # TF's DataType enum (DT_FLOAT = 1, ...), used by old code and protos
+# TF's DataType enum (DT_FLOAT = 1, ...), which old code and protos use
+_TF_ENUMS = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string, 9: int64,
+             10: bool_, 19: float16}
 for _enum, _dtype in _TF_ENUMS.items():
     _dtype.as_datatype_enum = _enum
 # TF1 dtypes graphflow does not have: named in the error instead of "cannot interpret"
-_TF_ONLY = ("uint16", "uint32", "uint64", "complex64", "complex128", "string", "bfloat16",
-            "qint8", "quint8", "qint16", "quint16", "qint32", "resource", "variant")
+_TF_ONLY = ("uint16", "uint32", "uint64", "complex64", "complex128", "bfloat16", "qint8",
+            "quint8", "qint16", "quint16", "qint32", "resource", "variant")
 
 
 def as_dtype(value):
@@ -119,8 +127,8 @@ def as_dtype(value):
         name = value[:-4] if value.endswith("_ref") else value
         if name in _TF_STRINGS:
             return _TF_STRINGS[name]
-    elif value is float or value is bool:
-        return float32 if value is float else bool_
+    elif value is float or value is bool or value is object:
+        return {float: float32, bool: bool_, object: string}[value]
     elif isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
         dtype = np.dtype(value)
         name = "string" if dtype.kind in "OSU" else dtype.name
@@ -129,10 +137,6 @@ def as_dtype(value):
     elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         if int(value) in _TF_ENUMS:
             return _TF_ENUMS[int(value)]
-        if int(value) == 7:
-            name = "string"
-    elif value is object:
-        name = "string"
     if name in _TF_ONLY or (name or "").startswith("complex"):
         raise errors.at_user_line(
             errors.DTypeError, f"graphflow has no dtype {name!r} (TF1 has it); supported: "
@@ -150,7 +154,11 @@ def infer_dtype(value):
     """
     if isinstance(value, (np.ndarray, np.generic)):
         return as_dtype(value.dtype)
+    if isinstance(value, (str, bytes)):
+        return string
     arr = np.asarray(value)
+    if arr.dtype.kind in "SU":
+        return string
     if arr.dtype.kind == "f":
         return float32
     if arr.dtype.kind in "iu":
@@ -169,6 +177,8 @@ def convert_value(value, dtype):
     conversion (so ``1.0`` fits int32, ``1.5`` does not; ``300`` does not fit uint8).
     """
     dtype = as_dtype(dtype)
+    if dtype is string:
+        return _as_bytes_array(value)
     arr = np.asarray(value)
     if arr.dtype == dtype.np:
         return arr
@@ -189,3 +199,16 @@ def _is_safe_cast(arr, dtype):
         converted = arr.astype(dst)
         back = converted.astype(src)
     return bool(np.all(back == arr))
+
+
+def _as_bytes_array(value):
+    """A NumPy object array of bytes (str encoded as UTF-8), TF1's string values."""
+    arr = np.asarray(value, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for index, item in np.ndenumerate(arr):
+        if isinstance(item, (str, np.str_)):
+            item = item.encode("utf-8")
+        if not isinstance(item, (bytes, np.bytes_)):
+            raise TypeError(f"cannot convert {type(item).__name__} {item!r:.40} to a string")
+        out[index] = bytes(item)
+    return out

@@ -131,3 +131,22 @@ def test_static_values_give_static_shapes():
     assert gf.zeros(gf.shape(x)).shape.as_list() == [2, 6]
     assert static_value(gf.size(x)) == 12 and static_value(gf.shape(y)) is None
     assert static_value(gf.constant([1, 2]) * 3).tolist() == [3, 6]
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_strings_are_host_values_of_bytes(backend):
+    """The first TF1 program prints a string constant: strings are fed and fetched as bytes
+    (TF1's values), and no arithmetic takes them."""
+    hello = gf.constant("Hello, TensorFlow!")
+    words = gf.placeholder("string", [None])
+    assert hello.dtype is gf.string and gf.constant([["a", b"b"]]).shape == (1, 2)
+    with gf.Session(backend=backend) as sess:
+        assert sess.run(hello) == b"Hello, TensorFlow!"
+        got = sess.run(words, {words: np.array(["a", "bc"])})
+        assert got.dtype == object and got.tolist() == [b"a", b"bc"]
+        with pytest.raises(gf.errors.DTypeError, match="cannot convert int 1 to a string"):
+            sess.run(words, {words: [1, 2]})
+    with pytest.raises(gf.errors.DTypeError, match="Add needs a floating or integer tensor"):
+        hello + hello
+    with pytest.raises(gf.errors.DTypeError):
+        gf.constant(["a"], dtype=gf.float32)
