@@ -156,6 +156,8 @@ def _kept(op, t):
     axes = op.attrs["axis"]
     rank = op.inputs[0].shape.ndims
     if axes is None:
+        if rank is None:  # a scalar, which broadcasts as the size-1 axes would
+            return t
         axes = range(rank)
     for a in sorted(axes):
         t = expand_dims(t, a)
