@@ -8,6 +8,7 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 from . import errors, nn, test, train  # noqa: F401
 from . import data, datasets, metrics  # noqa: F401
 from . import losses  # noqa: F401
+from . import math  # noqa: F401
 from . import viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -39,6 +40,7 @@ from .graph import (  # noqa: F401
     reset_default_graph,
 )
 from .ops.control import group, no_op  # noqa: F401
+from .ops.clip import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401
 from .ops.elementwise import (  # noqa: F401
     abs,  # noqa: A004
@@ -82,6 +84,7 @@ from .ops.elementwise import (  # noqa: F401
     sin,
     sqrt,
     square,
+    squared_difference,
     stop_gradient,
     subtract,
     tanh,
@@ -91,6 +94,7 @@ from .ops.elementwise import (  # noqa: F401
 )
 from .ops.indexing import slice_ as slice  # noqa: F401, A004
 from .ops.gather import gather, one_hot  # noqa: F401
+from .ops.gather_nd import gather_nd, scatter_nd, sparse_to_dense  # noqa: F401
 from .ops.linalg import matmul  # noqa: F401
 from .ops.shape_ops import rank, shape, size  # noqa: F401
 from .ops.movement import (  # noqa: F401
@@ -107,6 +111,8 @@ from .ops.movement import (  # noqa: F401
 )
 from .ops.random import random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .ops.reduce import (  # noqa: F401
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     reduce_all,
