@@ -8,7 +8,7 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 from . import errors, nn, test, train  # noqa: F401
 from . import data, datasets, metrics  # noqa: F401
 from . import losses  # noqa: F401
-from . import math  # noqa: F401
+from . import math, random  # noqa: F401, A004 (TF1 names)
 from . import viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -109,7 +109,15 @@ from .ops.movement import (  # noqa: F401
     transpose,
     unstack,
 )
-from .ops.random import random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
+from .ops.random import (  # noqa: F401
+    multinomial,
+    random_crop,
+    random_normal,
+    random_shuffle,
+    random_uniform,
+    set_random_seed,
+    truncated_normal,
+)
 from .ops.reduce import (  # noqa: F401
     arg_max,
     arg_min,
