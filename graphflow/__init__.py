@@ -9,6 +9,7 @@ from . import errors, nn, test, tf1_names, train  # noqa: F401
 from . import compat  # noqa: F401
 from . import data, datasets, metrics  # noqa: F401
 from . import losses  # noqa: F401
+from . import math, random  # noqa: F401, A004 (TF1 names)
 from . import viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -41,6 +42,7 @@ from .graph import (  # noqa: F401
     reset_default_graph,
 )
 from .ops.control import group, no_op  # noqa: F401
+from .ops.clip import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401
 from .ops.elementwise import (  # noqa: F401
     abs,  # noqa: A004
@@ -84,6 +86,7 @@ from .ops.elementwise import (  # noqa: F401
     sin,
     sqrt,
     square,
+    squared_difference,
     stop_gradient,
     subtract,
     tanh,
@@ -93,6 +96,7 @@ from .ops.elementwise import (  # noqa: F401
 )
 from .ops.indexing import slice_ as slice  # noqa: F401, A004
 from .ops.gather import gather, one_hot  # noqa: F401
+from .ops.gather_nd import gather_nd, scatter_nd, sparse_to_dense  # noqa: F401
 from .ops.linalg import matmul  # noqa: F401
 from .ops.shape_ops import rank, shape, size  # noqa: F401
 from .ops.movement import (  # noqa: F401
@@ -107,8 +111,18 @@ from .ops.movement import (  # noqa: F401
     transpose,
     unstack,
 )
-from .ops.random import random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
+from .ops.random import (  # noqa: F401
+    multinomial,
+    random_crop,
+    random_normal,
+    random_shuffle,
+    random_uniform,
+    set_random_seed,
+    truncated_normal,
+)
 from .ops.reduce import (  # noqa: F401
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     reduce_all,

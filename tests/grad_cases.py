@@ -94,6 +94,25 @@ case("cast/f32_to_f64", lambda x: gf.cast(x, gf.float64) * 3.0,
      U(4).astype(np.float32), tol=1e-4)
 case("clip_by_value", lambda x: gf.clip_by_value(x, -1.0, 1.0),
      np.array([-1.7, -0.4, 0.3, 1.6]))
+case("squared_difference", gf.squared_difference, U(2, 3), U(3), second_order=True)
+
+
+def _clipped_together(a, b, clip):
+    clipped, norm = gf.clip_by_global_norm([a, None, b], clip)
+    return gf.concat([gf.reshape(clipped[0], [-1]), clipped[2], [norm]], 0)
+
+
+# norms of U(2, 3) and U(4) are about 2.8 and 2.3: the clips below act, except where named
+case("clip_by_norm", lambda x: gf.clip_by_norm(x, 1.0), U(2, 3), second_order=True)
+case("clip_by_norm/axes_one_row_under", lambda x: gf.clip_by_norm(x, 1.0, axes=[1]),
+     np.array([[0.3, 0.2, -0.1], [1.5, -2.0, 0.7]]))
+case("global_norm", lambda a, b: gf.global_norm([a, None, b]), U(2, 3), U(4),
+     second_order=True)
+case("clip_by_global_norm", lambda a, b: _clipped_together(a, b, 1.5), U(2, 3), U(4),
+     second_order=True)
+case("clip_by_global_norm/unclipped", lambda a, b: _clipped_together(a, b, 50.0), U(2, 3),
+     U(4))
+case("clip_by_average_norm", lambda x: gf.clip_by_average_norm(x, 0.1), U(2, 3))
 
 # -- reductions -----------------------------------------------------------------------------
 for name, fn in [("reduce_sum", gf.reduce_sum), ("reduce_mean", gf.reduce_mean),
@@ -167,6 +186,24 @@ case("gather/batch_dims1", lambda p, i: gf.gather(p, i, batch_dims=1), U(2, 4),
      np.array([[3, 1, 3], [0, 0, 2]]))
 case("gather/batch_dims1_axis2", lambda p, i: gf.gather(p, i, axis=2, batch_dims=1),
      U(2, 3, 4), np.array([[3, 1], [2, 2]]))
+case("gather_nd/rows_repeated", lambda p, i: gf.gather_nd(p, i), U(3, 4),
+     np.array([[2, 1], [0, 3], [2, 1]]), second_order=True)
+case("gather_nd/slices", lambda p, i: gf.gather_nd(p, i), U(3, 2, 2),
+     np.array([[[1], [1]], [[0], [2]]]))
+case("gather_nd/batch_dims1", lambda p, i: gf.gather_nd(p, i, batch_dims=1), U(2, 3, 2),
+     np.array([[[2], [0]], [[1], [1]]]))
+case("gather_nd/none_dims", lambda p, i: gf.gather_nd(p, i), U(3, 4),
+     np.array([[2, 1], [0, 3]]), static=False)
+case("scatter_nd", lambda i, u: gf.scatter_nd(i, u, [4, 3]), np.array([[1], [3], [1]]),
+     U(3, 3), second_order=True)
+case("scatter_nd/rows", lambda i, u: gf.scatter_nd(i, u, [2, 3]),
+     np.array([[1, 2], [0, 0], [1, 2]]), U(3))
+case("sparse_to_dense", lambda v, d: gf.sparse_to_dense([[0, 1], [1, 0], [2, 2]], [3, 3], v, d),
+     U(3), np.array(0.5), second_order=True)
+case("sparse_to_dense/scalar_value", lambda v: gf.sparse_to_dense([[0], [2]], [4], v, 1.0),
+     np.array(1.5))
+case("sparse_to_dense/none_dims", lambda i, v, d: gf.sparse_to_dense(i, [2, 3], v, d),
+     np.array([[0, 0], [1, 2]]), U(2), np.array(-0.5), static=False)
 case("fill", lambda v: gf.fill([2, 3], v) * np.arange(6.0).reshape(2, 3), np.array(1.5))
 case("broadcast_to", lambda x: broadcast_to(x, [2, 3, 4]), U(3, 1))
 case("sum_to", lambda x: sum_to(x, [3, 1]), U(2, 3, 4))
@@ -195,6 +232,7 @@ case("nn.softplus", gf.nn.softplus, U(2, 3))
 case("nn.softmax", gf.nn.softmax, U(2, 4))
 case("nn.log_softmax", lambda x: gf.nn.log_softmax(x, axis=0), U(3, 2))
 case("nn.bias_add", gf.nn.bias_add, U(2, 3), U(3))
+case("nn.xw_plus_b", gf.nn.xw_plus_b, U(2, 3), U(3, 4), U(4), second_order=True)
 case("nn.l2_loss", gf.nn.l2_loss, U(2, 3))
 case("nn.softmax_xent_v2", lambda l, x: gf.nn.softmax_cross_entropy_with_logits_v2(
     labels=l, logits=x), np.array([[0.2, 0.8, 0.0], [1.0, 0.0, 0.0]]), U(2, 3))

@@ -408,6 +408,8 @@ _binary("subtract", op("subtract"), np.subtract, ARITH_SPECS)
 _binary("multiply", op("multiply"), np.multiply, ARITH_SPECS)
 _binary("maximum", op("maximum"), np.maximum, ARITH_SPECS)
 _binary("minimum", op("minimum"), np.minimum, ARITH_SPECS)
+_binary("squared_difference", op("squared_difference"), lambda x, y: np.square(x - y),
+        ARITH_SPECS)
 
 _DIV_SPECS = [
     ("f32", _fspec(F32), _aspec(F32), None),
@@ -560,6 +562,62 @@ case("clip_by_value/f32_tensor_bounds",
      lambda x, lo, hi: gf.clip_by_value(x, lo, hi),
      lambda a, lo, hi: np.minimum(np.maximum(a, lo), hi),
      [F(2, 3), F(lo=-1.0, hi=-0.5), F(lo=0.5, hi=1.0)])
+
+
+
+def _np_clip_by_norm(clip, axes=None):
+    def f(x):
+        x64 = x.astype(F64)
+        norm = np.sqrt(np.sum(x64 * x64, axis=axes, keepdims=True))
+        return (x64 * clip / np.maximum(norm, clip)).astype(x.dtype)
+    return f
+
+
+def _np_global_norm(*xs):
+    return np.sqrt(sum(np.sum(x.astype(F64) ** 2) for x in xs)).astype(xs[0].dtype)
+
+
+def _np_clip_by_global_norm(clip):
+    def f(*xs):
+        norm = _np_global_norm(*xs).astype(F64)
+        return [(x * (clip / max(norm, clip))).astype(x.dtype) for x in xs] + [
+            np.asarray(norm, xs[0].dtype)]
+    return f
+
+
+# TF1's numbers for these are in tests/test_clip.py
+for _v, _clip, _axes, _spec in [("f32_clipped", 2.0, None, F(3, 4)),
+                                ("f32_unclipped", 100.0, None, F(3, 4)),
+                                ("f64_axes1", 1.5, [1], F(4, 3, dt=F64)),
+                                ("f32_axis0", 1.0, 0, F(2, 3)),
+                                ("f32_zeros", 1.0, None, np.zeros((2, 2), F32)),
+                                ("f32_empty", 1.0, None, F(0, 3))]:
+    case(f"clip_by_norm/{_v}", lambda x, c=_clip, a=_axes: gf.clip_by_norm(x, c, axes=a),
+         _np_clip_by_norm(_clip, None if _axes is None else tuple(np.atleast_1d(_axes))),
+         [_spec], rtol=1e-5)
+case("global_norm/f32_two", lambda a, b: gf.global_norm([a, b]), _np_global_norm,
+     [F(2, 3), F(4)], rtol=1e-5)
+case("global_norm/f64_none_skipped", lambda a: gf.global_norm([None, a, None]),
+     _np_global_norm, [F(5, dt=F64)])
+case("global_norm/f32_scalar_and_empty", lambda a, b: gf.global_norm([a, b]), _np_global_norm,
+     [F(), F(0, 3)], rtol=1e-5)
+case("clip_by_global_norm/f32_clipped",
+     lambda a, b: [t for t in _flat(gf.clip_by_global_norm([a, b], 2.0)) if t is not None],
+     _np_clip_by_global_norm(2.0), [F(2, 3), F(4)], rtol=1e-5)
+case("clip_by_global_norm/f64_unclipped_with_none",
+     lambda a, b: [t for t in _flat(gf.clip_by_global_norm([a, None, b], 50.0))
+                   if t is not None],
+     _np_clip_by_global_norm(50.0), [F(3, dt=F64), F(2, 2, dt=F64)])
+case("clip_by_average_norm/f32_clipped", lambda x: gf.clip_by_average_norm(x, 0.1),
+     _f64(lambda a: a * min(0.1 * a.size / np.sqrt(np.sum(a * a)), 1.0)), [F(2, 3)], rtol=1e-5)
+case("clip_by_average_norm/f64_unclipped", lambda x: gf.clip_by_average_norm(x, 10.0),
+     lambda a: a, [F(3, 2, dt=F64)])
+
+
+def _flat(clipped_and_norm):
+    clipped, norm = clipped_and_norm
+    return list(clipped) + [norm]
+
 
 case("add_n/f32_3x2x3", lambda a, b, c: gf.add_n([a, b, c]),
      lambda a, b, c: a + b + c, [F(2, 3), F(2, 3), F(2, 3)])
@@ -777,6 +835,15 @@ for _name, _gfn, _npfn in [("argmax", op("argmax"), np.argmax), ("argmin", op("a
     case(f"{_name}/f32_ties_first_index", lambda x, f=_gfn: f(x, axis=1),
          lambda a, g=_npfn: g(a, axis=1).astype(I64),
          [np.array([[1.0, 3.0, 3.0, 0.0], [0.0, 0.0, 5.0, 0.0]], F32)])
+    case(f"{_name}/f32_dimension_keyword", lambda x, f=_gfn: f(x, dimension=1),
+         lambda a, g=_npfn: g(a, axis=1).astype(I64), [F(3, 4)])
+    # TF1's older names: the axis is the required ``dimension``
+    _old = op(_name.replace("arg", "arg_"))
+    case(f"{_name.replace('arg', 'arg_')}/f32_dimension1", lambda x, f=_old: f(x, 1),
+         lambda a, g=_npfn: g(a, axis=1).astype(I64), [F(3, 4)])
+    case(f"{_name.replace('arg', 'arg_')}/i32_dimension0_output_int32",
+         lambda x, f=_old: f(x, 0, output_type=gf.int32),
+         lambda a, g=_npfn: g(a, axis=0).astype(I32), [D(4, 3)])
 
 # --------------------------------------------------------------------------
 # Shape manipulation
@@ -1011,6 +1078,79 @@ for _v, _p, _i, _ax, _b in [
          [_p, _i])
 
 
+def _np_gather_nd(b=0):
+    def f(p, i):
+        k = i.shape[-1]
+        out = np.empty(i.shape[:-1] + p.shape[b + k:], p.dtype)
+        for pos in np.ndindex(*i.shape[:-1]):
+            out[pos] = p[pos[:b] + tuple(i[pos])]
+        return out
+    return f
+
+
+for _v, _p, _i, _b in [
+    ("f32_rows", F(3, 4), np.array([[2, 1], [0, 3], [2, 1]], I32), 0),
+    ("f32_slices", F(3, 4, 2), np.array([[1], [0]], I32), 0),
+    ("f64_rows_2d_i64", F(2, 3, 4, dt=F64), np.array([[[1, 2, 3], [0, 0, 0]],
+                                                      [[1, 0, 1], [0, 2, 3]]], I64), 0),
+    ("i32_one_row", I(3, 4), np.array([1, 2], I32), 0),
+    ("f32_depth0", F(2, 3), np.zeros((2, 0), I32), 0),
+    ("f32_no_rows", F(3, 4), np.zeros((0, 2), I32), 0),
+    ("bool_rows", B(2, 2), np.array([[1, 1], [0, 1]], I32), 0),
+    ("f32_batch1", F(2, 3, 4), np.array([[[1, 2]], [[0, 3]]], I32), 1),
+    ("f64_batch2_i64", F(2, 3, 4, 2, dt=F64), np.array(
+        [[[[3]], [[0]], [[1]]], [[[2]], [[2]], [[0]]]], I64), 2),
+    ("f32_batch1_slices", F(2, 3, 4), np.array([[[2], [0], [2]], [[1], [1], [0]]], I32), 1),
+]:
+    case(f"gather_nd/{_v}", lambda p, i, b=_b: gf.gather_nd(p, i, batch_dims=b),
+         _np_gather_nd(_b), [_p, _i])
+
+
+def _np_scatter_nd(shape):
+    def f(i, u):
+        out = np.zeros(shape, u.dtype)
+        k = i.shape[-1]
+        for row, v in zip(i.reshape(-1, k), u.reshape((-1,) + tuple(shape[k:]))):
+            out[tuple(row)] += v
+        return out
+    return f
+
+
+for _v, _i, _u, _shape in [
+    ("f32_1d_repeats", np.array([[4], [3], [1], [7], [4]], I32), F(5), [8]),
+    ("f64_slices", np.array([[0], [2]], I32), F(2, 3, dt=F64), [4, 3]),
+    ("i32_rows_i64", np.array([[1, 2], [0, 0], [1, 2]], I64), I(3), [2, 3]),
+    ("f32_rows_2d", np.array([[[0, 1], [1, 1]], [[0, 0], [0, 1]]], I32), F(2, 2, 5), [2, 2, 5]),
+    ("f32_no_rows", np.zeros((0, 1), I32), F(0, 2), [3, 2]),
+]:
+    case(f"scatter_nd/{_v}", lambda i, u, s=_shape: gf.scatter_nd(i, u, s),
+         _np_scatter_nd(_shape), [_i, _u])
+
+
+def _np_sparse_to_dense(shape):
+    def f(i, v, d):
+        out = np.full(shape, d, v.dtype)
+        rows = i.reshape(-1, len(shape))
+        for row, value in zip(rows, np.broadcast_to(v, (len(rows),))):
+            out[tuple(row)] = value  # the last of repeated rows wins
+        return out
+    return f
+
+
+for _v, _i, _val, _d, _shape, _validate in [
+    ("f32_2d", np.array([[0, 1], [1, 0], [2, 3]], I32), F(3), F(), [3, 4], True),
+    ("i32_vector_indices_i64", np.array([0, 2, 3], I64), I(3), np.array(-1, I32), [5], True),
+    ("f64_scalar_value", np.array([[1], [2]], I32), F(dt=F64), np.array(0.0, F64), [4], True),
+    ("f32_scalar_index", np.array(2, I32), F(), F(), [3], True),
+    ("f32_unsorted_repeats_unvalidated", np.array([[2], [0], [2]], I32), F(3), F(), [3], False),
+    ("f32_no_rows", np.zeros((0, 2), I32), F(0), F(), [2, 2], True),
+]:
+    case(f"sparse_to_dense/{_v}",
+         lambda i, v, d, s=_shape, c=_validate: gf.sparse_to_dense(i, s, v, d,
+                                                                   validate_indices=c),
+         _np_sparse_to_dense(_shape), [_i, _val, _d])
+
+
 def _np_one_hot(depth, on=1.0, off=0.0, axis=-1, dtype=F32):
     def f(idx):
         hot = idx[..., None] == np.arange(depth)
@@ -1220,6 +1360,10 @@ case("nn.bias_add/f32_nhwc", op("nn.bias_add"), np.add, [F(2, 2, 2, 3), F(3)])
 case("nn.bias_add/f64_2d", op("nn.bias_add"), np.add, [F(4, 2, dt=F64), F(2, dt=F64)])
 case("nn.bias_add/f32_empty_batch", op("nn.bias_add"), np.add, [F(0, 3), F(3)])
 case("nn.bias_add/i32_2d", op("nn.bias_add"), np.add, [I(2, 3), I(3)])
+case("nn.xw_plus_b/f32", op("nn.xw_plus_b"), _f64(lambda x, w, b: x @ w + b),
+     [F(3, 4), F(4, 2), F(2)], rtol=1e-5)
+case("nn.xw_plus_b/f64_empty_batch", op("nn.xw_plus_b"), lambda x, w, b: x @ w + b,
+     [F(0, 4, dt=F64), F(4, 3, dt=F64), F(3, dt=F64)])
 
 for _v, _spec in [("f32_3x4", F(3, 4)), ("f64_5", F(5, dt=F64)), ("f32_scalar", F()),
                   ("f32_empty", F(0, 2))]:
@@ -1392,14 +1536,15 @@ logical_and logical_or logical_not where cast matmul reduce_sum reduce_mean
 reduce_max reduce_min reduce_prod reduce_any reduce_all argmax argmin reshape
 transpose expand_dims squeeze concat stack unstack split tile pad slice gather
 one_hot shape size zeros ones zeros_like ones_like fill range eye identity constant
-placeholder_with_default
+placeholder_with_default squared_difference arg_max arg_min clip_by_norm global_norm
+clip_by_global_norm clip_by_average_norm gather_nd scatter_nd sparse_to_dense
 """.split()
 NN_FUNCTIONS = """
 relu relu6 leaky_relu elu softplus sigmoid tanh softmax log_softmax bias_add l2_loss
 softmax_cross_entropy_with_logits_v2 sparse_softmax_cross_entropy_with_logits
 sigmoid_cross_entropy_with_logits
 moments batch_normalization
-conv2d max_pool avg_pool
+conv2d max_pool avg_pool xw_plus_b
 """.split()
 OPERATORS = """
 __add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__

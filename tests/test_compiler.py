@@ -65,6 +65,15 @@ def test_passes_fold_cse_and_simplify():
         assert sess.run(ident, {x: xv}) is not xv
 
 
+def test_folding_an_op_of_several_outputs_that_has_one():
+    """unstack of one row gives a one-output op whose reference returns a tuple: the fold
+    keeps its one array (it made a (1, 2) constant of the (2,) output, and failed)."""
+    rows = gf.unstack(gf.constant([[1.0, 2.0]]))
+    assert types(compiled(rows)) == ["Const"]
+    with gf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(rows), [[1.0, 2.0]])
+
+
 def test_fusion_groups_are_convex_and_closed_before_outside_readers():
     x = gf.placeholder(gf.float32, [4, 3])
     e = gf.exp(x - gf.reduce_max(x, axis=1, keepdims=True))

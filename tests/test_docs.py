@@ -175,6 +175,7 @@ NAMESPACES = [
     ("gf.metrics.", gf.metrics, True), ("gf.initializers.", gf.initializers, True),
     ("gf.errors.", gf.errors, True), ("gf.viz.", gf.viz, True), ("gf.data.", gf.data, True),
     ("gf.datasets.", gf.datasets, True), ("gf.test.", gf.test, True),
+    ("gf.math.", gf.math, False), ("gf.random.", gf.random, False),
 ]
 
 

@@ -67,6 +67,16 @@ def test_gradient_sums_over_uses_and_scalar_example():
     assert np.isclose(vb, 4 + 0.2 * np.exp(0.6))
 
 
+@pytest.mark.parametrize("reduce", [gf.reduce_sum, gf.reduce_mean, gf.reduce_max,
+                                    gf.reduce_min, gf.reduce_prod])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reducing_every_axis_of_a_tensor_of_unknown_rank(reduce, keepdims):
+    x = gf.placeholder(gf.float64)  # no rank known: the gradient cannot list the axes
+    values = np.arange(1.0, 7.0).reshape(2, 3) / 4
+    errs = gf.test.check_gradients(reduce(gf.sin(x), keepdims=keepdims), [x], {x: values})
+    assert max(errs) < 1e-6, errs
+
+
 def test_grad_ys_and_multiple_ys():
     x = gf.constant([1.0, 2.0])
     y1, y2 = x * 3, gf.square(x)

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ..ops.gather import bad_row_message
 from .cuda_grid import cuda_module, element_grid, fill, flat, host_ints
 
 WHERE_CHUNK = 4096  # elements per block of Where's count and write passes
@@ -62,10 +63,11 @@ def _kernels():
             out[e] = on if indices[o * inner + i] == d else off
 
     @cuda.jit
-    def first_bad(indices, limit, flag):
+    def first_bad(indices, limits, flag):
+        """limits: one limit, or one per position along the indices' last axis."""
         for e in range(cuda.grid(1), indices.size, cuda.gridsize(1)):
             k = indices[e]
-            if k < 0 or k >= limit:
+            if k < 0 or k >= limits[e % len(limits)]:
                 cuda.atomic.min(flag, 0, e)
 
     @cuda.jit
@@ -151,18 +153,25 @@ def launch_one_hot(op, args, alloc):
 
 
 def launch_check_indices(op, args, alloc):
-    """The indices themselves (no copy) if all are in [0, limit); reads back one flag."""
+    """The indices themselves (no copy) if all are in [0, limit); reads back one flag (and,
+    to name it, the bad index or the row of indices it is in)."""
     indices, limit = args
-    limit = int(np.asarray(limit))
-    if indices.size:
+    limit = np.asarray(limit)
+    limits = tuple(int(n) for n in limit.ravel())
+    if indices.size and limits:
         flag = alloc((1,), np.int64)
         fill(flag, indices.size)
-        _run("first_bad", indices.size, flat(indices), limit, flag)
+        _run("first_bad", indices.size, flat(indices), limits, flag)
         where = int(flag.copy_to_host()[0])
         if where < indices.size:
+            what = op._attrs["what"]
+            if limit.ndim:  # a limit per position of the last axis: name the row
+                start = where - where % len(limits)
+                row = flat(indices)[start:start + len(limits)].copy_to_host()
+                position = np.unravel_index(where // len(limits), indices.shape[:-1])
+                raise ValueError(bad_row_message(what, position, row, limits))
             value = flat(indices)[where:where + 1].copy_to_host()[0]
-            raise ValueError(f"{op._attrs['what']} {value} is outside the valid range "
-                             f"[0, {limit})")
+            raise ValueError(f"{what} {value} is outside the valid range [0, {limits[0]})")
     return [indices]
 
 

@@ -51,6 +51,8 @@ def fold(program):
                 result = op.opdef.reference(*values, **op._attrs)
         except Exception:  # leave it to fail at run time, with the user's line
             return None
+        if isinstance(result, (tuple, list)):  # an op of several outputs that has one here
+            (result,) = result  # (unstack with num=1)
         return _const(graph, op, result)
 
     return rebuild(program, rewrite)

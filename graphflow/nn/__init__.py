@@ -31,6 +31,7 @@ from .ops import (  # noqa: F401
     softplus,
     sparse_softmax_cross_entropy_with_logits,
     tanh,
+    xw_plus_b,
 )
 
 _errors.wrap_public(globals())

@@ -12,6 +12,7 @@ from ..ops import elementwise as ew
 from ..ops.broadcast import sum_to
 from ..ops.custom import custom_gradient
 from ..ops.gather import check_indices
+from ..ops.linalg import matmul
 from ..ops.movement import expand_dims, reshape, squeeze
 from ..ops.random import random_uniform
 from ..ops.reduce import reduce_max, reduce_mean, reduce_sum
@@ -103,6 +104,12 @@ def bias_add(value, bias, data_format=None, name=None):
             rank = value.shape.ndims
             bias = reshape(bias, [-1] + [1] * (rank - 2))
         return ew.add(value, bias, name=scope)
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """``matmul(x, weights) + biases``, the bias on the last axis (TF1's dense layer step)."""
+    with name_scope(name, "xw_plus_b") as scope:
+        return bias_add(matmul(x, weights), biases, name=scope)
 
 
 def l2_loss(t, name=None):

@@ -2,10 +2,12 @@
 
 from . import (  # noqa: F401
     broadcast,
+    clip,
     control,
     custom,
     elementwise,
     gather,
+    gather_nd,
     indexing,
     linalg,
     movement,

@@ -252,6 +252,13 @@ def add_n(inputs, name=None):
     return ADD_N(*tensors, name=name or "AddN")
 
 
+def squared_difference(x, y, name=None):
+    """``(x - y) ** 2``, elementwise with broadcasting (TF1's ``SquaredDifference``, here a
+    composite: fusion makes it one kernel, and its gradient comes from the two ops)."""
+    with name_scope(name, "SquaredDifference") as scope:
+        return square(subtract(*binary_operands(x, y)), name=scope)
+
+
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """``t`` with every element clipped into ``[clip_value_min, clip_value_max]``."""
     with name_scope(name, "clip_by_value") as scope:

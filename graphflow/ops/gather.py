@@ -191,12 +191,25 @@ def where_indices(condition, name=None):
 def _check_indices_infer(inputs, *, what):
     indices, limit = inputs
     require_dtype(indices, INT, what)
+    if limit.shape.ndims not in (0, 1, None):
+        raise ValueError(f"the limit of {what} must be a scalar or a vector, not {limit.shape}")
     return Spec(indices.shape, indices.dtype)
+
+
+def bad_row_message(what, position, row, limits):
+    """The error of a row of indices (the last axis) that does not fit in ``limits``."""
+    row = ", ".join(str(int(i)) for i in row)
+    shape = ", ".join(str(int(n)) for n in limits)
+    at = f"[{', '.join(str(int(i)) for i in position)}]" if len(position) else ""
+    return f"{what}{at} = [{row}] does not index into shape [{shape}]"
 
 
 def _check_indices_reference(indices, limit, *, what):
     bad = (indices < 0) | (indices >= limit)
     if bad.any():
+        if limit.ndim:  # a limit per position along the last axis: report the whole row
+            position = np.argwhere(bad)[0][:-1]
+            raise ValueError(bad_row_message(what, position, indices[tuple(position)], limit))
         raise ValueError(f"{what} {indices[bad].ravel()[0]} is outside the valid range "
                          f"[0, {int(limit)})")
     return indices
@@ -209,7 +222,9 @@ CHECK_INDICES = OpDef("CheckIndices", MOVEMENT, _check_indices_infer, _check_ind
 
 def check_indices(indices, limit, what="index", name=None):
     """``indices`` unchanged if every one is in ``[0, limit)``; otherwise the run fails with
-    an InvalidArgumentError naming the op and the line that created it."""
+    an InvalidArgumentError naming the op and the line that created it. A vector ``limit``
+    holds one limit per position along the indices' last axis (rows of coordinates, as
+    gather_nd's), and the error names the whole row."""
     indices = convert_to_tensor(indices)
     return CHECK_INDICES(indices, convert_to_tensor(limit, indices.dtype), what=what,
                          name=name or "CheckIndices")

@@ -8,10 +8,15 @@ With neither a graph seed nor an op seed the numbers differ every time.
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import get_default_graph, name_scope
-from .base import RANDOM, OpDef, Spec, require_dtype
-from .elementwise import FLOAT, INT, add, binary_operands
+from ..graph import Tensor, control_dependencies, get_default_graph, name_scope
+from ..shapes import TensorShape
+from .base import RANDOM, OpDef, Spec, require_dtype, static_value
+from .elementwise import FLOAT, INT, add, binary_operands, floormod, identity, maximum
+from .gather import check_indices, gather
+from .reduce import reduce_max
+from .shape_ops import shape as shape_of
 from .sources import convert_to_tensor, shape_tensor, static_shape_of
+from .sources import range as range_
 
 DEFAULT_GRAPH_SEED = 87654321
 
@@ -113,3 +118,113 @@ def _scale(rnd, stddev, mean, name):
     require_dtype(rnd, FLOAT, "a normal distribution")
     return add(rnd * convert_to_tensor(stddev, rnd.dtype), convert_to_tensor(mean, rnd.dtype),
                name=name)
+
+
+# -- shuffles, crops and draws from logits ---------------------------------------------------
+
+SHUFFLE = OpDef("RandomShuffle", RANDOM,
+                lambda inputs, *, seed, seed2: Spec(inputs[0].shape, inputs[0].dtype),
+                lambda rng, x, *, seed, seed2: rng.permutation(x) if x.ndim else x.copy(),
+                differentiable=False)
+
+
+def random_shuffle(value, seed=None, name=None):
+    """``value`` with the slices along its first axis in a random order (a new one each
+    run); every permutation is equally likely."""
+    value = convert_to_tensor(value)
+    seed, seed2 = get_seed(seed)
+    return SHUFFLE(value, seed=seed, seed2=seed2, name=name or "RandomShuffle")
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A block of ``size`` (one entry per axis of ``value``) at a random offset, each
+    offset equally likely; a crop larger than ``value`` fails (at build time where the
+    shapes are known). Gradients flow back into the cropped block."""
+    with name_scope(name, "random_crop") as scope:
+        value = convert_to_tensor(value)
+        size = size if isinstance(size, Tensor) else convert_to_tensor(size, dtypes.int32)
+        require_dtype(size, INT, "random_crop's size")
+        rank = size.shape[0] if size.shape.ndims == 1 else None
+        if rank is None or value.shape.ndims not in (None, rank):
+            raise errors.at_user_line(
+                errors.ShapeError, f"random_crop's size {size.shape} needs one entry per axis "
+                                   f"of value {value.shape}")
+        known = static_value(size)
+        dims = value.shape.dims or [None] * rank
+        if known is not None and any(d is not None and n > d for n, d in zip(known, dims)):
+            raise errors.at_user_line(
+                errors.ShapeError, f"random_crop's size {known.tolist()} is larger than the "
+                                   f"value's shape {value.shape}")
+        whole = shape_of(value, out_type=size.dtype)
+        # a size known only at run time is checked then (TF1's Assert)
+        excess = check_indices(maximum(reduce_max(size - whole), 0), 1,
+                               "random_crop: a crop size exceeding the value's shape by")
+        with control_dependencies([excess.op]):
+            limit = whole - size + 1
+        starts = floormod(random_uniform([rank], maxval=size.dtype.max, dtype=size.dtype,
+                                         seed=seed), limit)
+        out = value
+        for axis in range(rank):
+            if known is None or dims[axis] != known[axis]:  # (an axis kept whole is skipped)
+                out = gather(out, starts[axis] + range_(size[axis]), axis=axis)
+        out = identity(out, name=scope)
+        if known is not None:
+            out.set_shape(TensorShape([int(n) for n in known]))
+        return out
+
+
+def _multinomial_infer(inputs, *, seed, seed2, output_dtype):
+    logits, num_samples = inputs
+    require_dtype(logits, FLOAT, "multinomial's logits")
+    require_dtype(num_samples, INT, "multinomial's num_samples")
+    if logits.shape.ndims not in (2, None):
+        raise ValueError(f"multinomial's logits must be [batch_size, num_classes], got shape "
+                         f"{logits.shape}")
+    if num_samples.shape.ndims not in (0, None):
+        raise ValueError(f"multinomial's num_samples must be a scalar, got {num_samples.shape}")
+    n = static_value(num_samples)
+    batch = logits.shape.dims[0] if logits.shape.ndims == 2 else None
+    return Spec(TensorShape([batch, None if n is None else int(n)]), output_dtype)
+
+
+def _multinomial(rng, logits, num_samples, *, seed, seed2, output_dtype):
+    """Inverse-CDF draws from each row's softmax, in float64: a uniform number times the
+    row's total lands in class k with probability p_k, and never in a class of probability
+    0 (a -inf logit)."""
+    n = int(num_samples)
+    batch, classes = logits.shape
+    if n < 0 or (classes == 0 and batch and n):
+        raise ValueError(f"multinomial needs num_samples >= 0 (got {n}) and at least one "
+                         f"class (got {classes})")
+    x = logits.astype(np.float64)
+    cdf = np.cumsum(np.exp(x - x.max(axis=1, keepdims=True)), axis=1)
+    u = rng.random((batch, n)) * cdf[:, -1:]
+    out = np.array([np.searchsorted(row, draws, side="right") for row, draws in zip(cdf, u)],
+                   np.int64).reshape(batch, n)
+    return np.minimum(out, max(classes - 1, 0)).astype(output_dtype.np)
+
+
+MULTINOMIAL = OpDef("Multinomial", RANDOM, _multinomial_infer, _multinomial,
+                    differentiable=False)
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
+    """``num_samples`` class indices per row of ``logits`` ([batch_size, num_classes],
+    unnormalized log-probabilities), drawn independently from each row's softmax:
+    int64 (or ``output_dtype``), shape [batch_size, num_samples]."""
+    with name_scope(name, "multinomial"):
+        return _draw_classes(logits, num_samples, seed, output_dtype)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """``multinomial`` under its TF2 name (``tf.random.categorical``)."""
+    with name_scope(name, "categorical"):
+        return _draw_classes(logits, num_samples, seed, dtype)
+
+
+def _draw_classes(logits, num_samples, seed, dtype):
+    logits = convert_to_tensor(logits)
+    num_samples = convert_to_tensor(num_samples, dtypes.int32)
+    seed, seed2 = get_seed(seed)
+    return MULTINOMIAL(logits, num_samples, seed=seed, seed2=seed2,
+                       output_dtype=dtypes.as_dtype(dtype or dtypes.int64), name="Multinomial")

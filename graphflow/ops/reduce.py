@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axes, normalize_axis
 from .base import REDUCE, OpDef, Spec, require_dtype, static_ints
@@ -132,6 +132,9 @@ ARGMIN = _arg_op("ArgMin", np.argmin)
 def _arg_fn(opdef, default_name):
     def fn(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
         x = convert_to_tensor(input)
+        if axis is not None and dimension is not None:
+            raise errors.at_user_line(errors.InvalidArgumentError,
+                                      "Cannot specify both 'dimension' and 'axis'")
         if axis is None:
             axis = 0 if dimension is None else dimension
         axis = normalize_axis(_static_axis(axis), x.shape.ndims)
@@ -147,6 +150,16 @@ argmax = _arg_fn(ARGMAX, "ArgMax")
 argmin = _arg_fn(ARGMIN, "ArgMin")
 
 
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002 (TF1 name)
+    """TF1's older name of ``argmax``, with the axis called ``dimension`` (required)."""
+    return argmax(input, dimension=dimension, output_type=output_type, name=name)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002 (TF1 name)
+    """TF1's older name of ``argmin``, with the axis called ``dimension`` (required)."""
+    return argmin(input, dimension=dimension, output_type=output_type, name=name)
+
+
 # -- gradient rules -------------------------------------------------------------------------
 
 def _kept(op, t):
@@ -156,6 +169,8 @@ def _kept(op, t):
     axes = op.attrs["axis"]
     rank = op.inputs[0].shape.ndims
     if axes is None:
+        if rank is None:  # a scalar, which broadcasts as the size-1 axes would
+            return t
         axes = range(rank)
     for a in sorted(axes):
         t = expand_dims(t, a)

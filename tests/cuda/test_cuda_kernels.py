@@ -306,6 +306,21 @@ def test_check_indices_names_the_first_bad_one():
         run(lambda i: gather.check_indices(i, 6), bad)
 
 
+def test_check_indices_with_a_limit_per_coordinate_passes_good_rows():
+    good = np.stack([rng.integers(0, n, (3, 4)) for n in (2, 5, 3)], axis=-1).astype(np.int64)
+    check(lambda i: gather.check_indices(i, np.array([2, 5, 3], np.int64), "rows"), good)
+
+
+@pytest.mark.skipif(PTX_MODE, reason="needs kernels that run")
+def test_check_indices_with_a_limit_per_coordinate_names_the_first_bad_row():
+    rows = np.zeros((3, 4, 3), np.int32)
+    rows[1, 2] = [1, 4, 3]  # 3 is not below the last limit; 4 is below the middle one
+    rows[2, 0] = [-1, 0, 0]
+    with pytest.raises(ValueError, match=r"rows\[1, 2\] = \[1, 4, 3\] does not index into "
+                                         r"shape \[2, 5, 3\]"):
+        run(lambda i: gather.check_indices(i, np.array([2, 5, 3], np.int32), "rows"), rows)
+
+
 @pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 4)])
 def test_where_lists_true_coordinates_in_order(shape, monkeypatch):
     from graphflow.backends import cuda_index

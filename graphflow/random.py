@@ -1,0 +1,16 @@
+"""``tf.random``: TF1's ``tf.compat.v1.random`` names of the random ops graphflow has (every
+one follows TF1's graph-seed / op-seed rules; see ``graphflow/ops/random.py``)."""
+
+from . import errors as _errors
+from .ops.random import (  # noqa: F401
+    categorical,
+    get_seed,
+    multinomial,
+    set_random_seed,
+    truncated_normal,
+)
+from .ops.random import random_normal as normal  # noqa: F401
+from .ops.random import random_shuffle as shuffle  # noqa: F401
+from .ops.random import random_uniform as uniform  # noqa: F401
+
+_errors.wrap_public(globals())
