@@ -2,6 +2,7 @@
 the same function as the top-level or ``tf.nn`` one of that name)."""
 
 from . import errors as _errors
+from . import tf1_names as _tf1_names
 from .nn.ops import log_softmax, softmax, softplus  # noqa: F401
 from .ops.elementwise import (  # noqa: F401
     abs,  # noqa: A004 (TF1's name)
@@ -58,3 +59,5 @@ from .ops.reduce import (  # noqa: F401
 )
 
 _errors.wrap_public(globals())
+
+__getattr__ = _tf1_names.module_getattr("tf.math", __name__)  # a TF1 name we lack: say so

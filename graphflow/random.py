@@ -2,6 +2,7 @@
 one follows TF1's graph-seed / op-seed rules; see ``graphflow/ops/random.py``)."""
 
 from . import errors as _errors
+from . import tf1_names as _tf1_names
 from .ops.random import (  # noqa: F401
     categorical,
     get_seed,
@@ -14,3 +15,5 @@ from .ops.random import random_shuffle as shuffle  # noqa: F401
 from .ops.random import random_uniform as uniform  # noqa: F401
 
 _errors.wrap_public(globals())
+
+__getattr__ = _tf1_names.module_getattr("tf.random", __name__)  # a TF1 name we lack: say so
