@@ -25,6 +25,14 @@ from .dtypes import (  # noqa: F401
     int64,
     uint8,
 )
+from .config import (  # noqa: F401
+    ConfigProto,
+    GPUOptions,
+    GraphOptions,
+    OptimizerOptions,
+    RunMetadata,
+    RunOptions,
+)
 from .graph import (  # noqa: F401
     Graph,
     GraphKeys,
@@ -32,6 +40,7 @@ from .graph import (  # noqa: F401
     Tensor,
     add_to_collection,
     control_dependencies,
+    device,
     get_collection,
     get_collection_ref,
     get_default_graph,
@@ -39,6 +48,7 @@ from .graph import (  # noqa: F401
     reset_default_graph,
 )
 from .ops.control import group, no_op  # noqa: F401
+from .placement import DeviceSpec, NodeDef  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401
 from .ops.elementwise import (  # noqa: F401
     abs,  # noqa: A004
@@ -121,12 +131,15 @@ from .ops.sources import constant, convert_to_tensor, eye, fill, ones, placehold
 from .ops.sources import placeholder_with_default  # noqa: F401
 from .ops.state import (  # noqa: F401
     Variable,
+    all_variables,
     assign,
     assign_add,
     assign_sub,
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
+    initialize_local_variables,
+    initialize_variables,
     local_variables,
     local_variables_initializer,
     trainable_variables,
