@@ -6,6 +6,7 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 """
 
 from . import errors, nn, test, train  # noqa: F401
+from . import app, flags, gfile, io, logging  # noqa: F401
 from . import data, datasets, metrics  # noqa: F401
 from . import losses  # noqa: F401
 from . import viz  # noqa: F401
@@ -47,6 +48,7 @@ from .graph import (  # noqa: F401
     name_scope,
     reset_default_graph,
 )
+from .logging import get_logger  # noqa: F401
 from .ops.control import group, no_op  # noqa: F401
 from .placement import DeviceSpec, NodeDef  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401

@@ -156,6 +156,9 @@ NAMESPACES = [
     ("gf.metrics.", gf.metrics, True), ("gf.initializers.", gf.initializers, True),
     ("gf.errors.", gf.errors, True), ("gf.viz.", gf.viz, True), ("gf.data.", gf.data, True),
     ("gf.datasets.", gf.datasets, True), ("gf.test.", gf.test, True),
+    ("gf.app.", gf.app, True), ("gf.flags.", gf.flags, True), ("gf.gfile.", gf.gfile, True),
+    # the lower-case names and the levels are aliases and constants: every name counts
+    ("gf.io.gfile.", gf.io.gfile, False), ("gf.logging.", gf.logging, False),
 ]
 
 
