@@ -22,6 +22,7 @@ import types
 import pytest
 
 import graphflow as gf
+from graphflow.examples.tutorials.mnist import input_data
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
@@ -159,6 +160,7 @@ NAMESPACES = [
     ("gf.app.", gf.app, True), ("gf.flags.", gf.flags, True), ("gf.gfile.", gf.gfile, True),
     # the lower-case names and the levels are aliases and constants: every name counts
     ("gf.io.gfile.", gf.io.gfile, False), ("gf.logging.", gf.logging, False),
+    ("input_data.", input_data, True),
 ]
 
 
