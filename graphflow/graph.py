@@ -215,10 +215,13 @@ class Graph:
                 name = self.unique_name(name or opdef.type)
             op = Operation(self, opdef, name, inputs, attrs, control, output_specs,
                            errors.user_location(), self._role)
-            if self._device_stack:  # a device function sees the whole op, as in TF1
-                op._device = placement.apply(self._device_stack, op)
             self._ops.append(op)
             self._by_name[op.name] = op
+        if self._device_stack:
+            # after the op exists (a device function sees the whole op, as in TF1's) and
+            # outside the lock, which is not reentrant: a function that builds an op
+            # (guarding against its own recursion) must not deadlock
+            op._device = placement.apply(self._device_stack, op)
         return op
 
     def unique_name(self, name, mark_as_used=True):

@@ -53,6 +53,21 @@ def test_a_device_function_sees_the_op_and_its_node_def():
     assert isinstance(y.op.node_def, gf.NodeDef) and y.op.node_def.input == ["w", "mul/y"]
 
 
+def test_a_device_function_may_build_ops():
+    building = []
+
+    def chooser(op):  # builds a probe op for the first op it sees (guarding its recursion)
+        if not building:
+            building.append(op.name)
+            gf.constant(0.0, name="probe")
+        return "/cpu:0"
+
+    with gf.device(chooser):
+        x = gf.constant(1.0, name="x")
+    probe = gf.get_default_graph().get_operation_by_name("probe")
+    assert building == ["x"] and x.device == probe.device == "/cpu:0"
+
+
 def test_bad_device_specs_fail_at_the_users_line():
     with pytest.raises(gf.errors.InvalidArgumentError, match=r"unknown part 'foo:0'") as e:
         with gf.device("/foo:0"):
