@@ -7,6 +7,7 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 
 from . import errors, nn, test, tf1_names, train  # noqa: F401
 from . import compat  # noqa: F401
+from . import app, flags, gfile, io, logging  # noqa: F401
 from . import data, datasets, metrics  # noqa: F401
 from . import losses  # noqa: F401
 from . import math, random  # noqa: F401, A004 (TF1 names)
@@ -28,6 +29,14 @@ from .dtypes import (  # noqa: F401
     string,
     uint8,
 )
+from .config import (  # noqa: F401
+    ConfigProto,
+    GPUOptions,
+    GraphOptions,
+    OptimizerOptions,
+    RunMetadata,
+    RunOptions,
+)
 from .graph import (  # noqa: F401
     Graph,
     GraphKeys,
@@ -35,14 +44,17 @@ from .graph import (  # noqa: F401
     Tensor,
     add_to_collection,
     control_dependencies,
+    device,
     get_collection,
     get_collection_ref,
     get_default_graph,
     name_scope,
     reset_default_graph,
 )
+from .logging import get_logger  # noqa: F401
 from .ops.control import group, no_op  # noqa: F401
 from .ops.clip import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm  # noqa: F401
+from .placement import DeviceSpec, NodeDef  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401
 from .ops.elementwise import (  # noqa: F401
     abs,  # noqa: A004
@@ -137,12 +149,15 @@ from .ops.sources import constant, convert_to_tensor, eye, fill, ones, placehold
 from .ops.sources import placeholder_with_default  # noqa: F401
 from .ops.state import (  # noqa: F401
     Variable,
+    all_variables,
     assign,
     assign_add,
     assign_sub,
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
+    initialize_local_variables,
+    initialize_variables,
     local_variables,
     local_variables_initializer,
     trainable_variables,

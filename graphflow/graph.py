@@ -10,7 +10,7 @@ import re
 import threading
 import types
 
-from . import errors
+from . import errors, placement
 from .shapes import as_shape
 
 _VALID_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
@@ -49,7 +49,7 @@ class Tensor:
     shape = property(lambda self: self._shape)
     graph = property(lambda self: self._op.graph)
     name = property(lambda self: f"{self._op.name}:{self._value_index}")
-    device = property(lambda self: "")
+    device = property(lambda self: self._op.device)
 
     def get_shape(self):
         return self._shape
@@ -137,7 +137,19 @@ class Operation:
     origin = property(lambda self: self._origin)
     source = property(lambda self: self._source)
     id = property(lambda self: self._id)
-    device = property(lambda self: "")
+    # the device asked for with gf.device, in TF1's spelling ("" when none); a request only
+    device = property(lambda self: self._device)
+    _device = ""
+
+    @property
+    def node_def(self):
+        """TF1's NodeDef view of this op: ``name``, ``op`` (the type), ``input``, ``device``,
+        ``attr`` (device functions written for TF1 read ``op.node_def.op``)."""
+        return placement.NodeDef(name=self._name, op=self.type, device=self._device,
+                       input=[t.op.name if t.value_index == 0 else t.name
+                              for t in self._inputs]
+                       + [f"^{c.name}" for c in self._control_inputs],
+                       attr=dict(self._attrs))
 
     def values(self):
         return self._outputs
@@ -175,6 +187,7 @@ class Graph:
         self._names_in_use = {}
         self._name_stack = ""
         self._control_stack = []
+        self._device_stack = []
         self._collections = {}
         self._finalized = False
         self._role = "forward"
@@ -204,6 +217,11 @@ class Graph:
                            errors.user_location(), self._role)
             self._ops.append(op)
             self._by_name[op.name] = op
+        if self._device_stack:
+            # after the op exists (a device function sees the whole op, as in TF1's) and
+            # outside the lock, which is not reentrant: a function that builds an op
+            # (guarding against its own recursion) must not deadlock
+            op._device = placement.apply(self._device_stack, op)
         return op
 
     def unique_name(self, name, mark_as_used=True):
@@ -278,6 +296,11 @@ class Graph:
                     seen.add(c)
                     out.append(c)
         return out
+
+    def device(self, device_name_or_function):
+        """Ops made inside ask for this device (see ``gf.device``)."""
+        # parsed now, so that a bad spec fails at the user's `with` line
+        return placement.pushed(self._device_stack, placement.entry(device_name_or_function))
 
     @contextlib.contextmanager
     def role(self, role):
@@ -389,6 +412,12 @@ def name_scope(name, default_name=None, values=None):
     """TF1's ``tf.name_scope``: a context manager that yields the scope string ``"a/b/"``."""
     graph = _graph_of(values) if values else get_default_graph()
     return graph.name_scope(name if name is not None else default_name)
+
+
+def device(device_name_or_function):
+    """TF1's ``tf.device``: ops made inside the ``with`` block ask for this device (a string
+    such as ``"/gpu:0"``, a function of the op, or None to clear); see ``placement``."""
+    return get_default_graph().device(device_name_or_function)
 
 
 def control_dependencies(control_inputs):

@@ -9,9 +9,10 @@ import copy
 
 import numpy as np
 
-from . import dtypes, errors, subgraph
+from . import dtypes, errors, placement, subgraph
 from .backends import get_backend
 from .backends.recycler import RECYCLER
+from .config import ConfigProto
 from .graph import Operation, Tensor, get_default_graph
 from .ops.random import generator
 
@@ -20,13 +21,23 @@ class Session:
     """Runs graph fragments: ``sess.run(fetches, feed_dict)``.
 
     ``backend`` picks how ops execute: ``"numba"`` (default: the compiler pipeline and
-    fused Numba kernels) or ``"numpy"`` (the reference interpreter, the oracle).
+    fused Numba kernels) or ``"numpy"`` (the reference interpreter, the oracle). Every op
+    runs on the backend's device whatever ``gf.device`` asked for; with
+    ``config=gf.ConfigProto(log_device_placement=True)`` the session says so (on stderr,
+    once per requested device).
     """
 
     @errors.api_boundary
     def __init__(self, target="", graph=None, config=None, backend="numba"):
+        if config is not None and not isinstance(config, ConfigProto):
+            raise errors.at_user_line(errors.DTypeError, "Session's config must be a "
+                                      f"gf.ConfigProto, got {type(config).__name__}")
         self.graph = graph if graph is not None else get_default_graph()
         self.backend = get_backend(backend)
+        self.config = config
+        # devices log_device_placement has reported (None: not asked to log)
+        self._placements_told = set() if config is not None and config.log_device_placement \
+            else None
         self._values = {}  # variable op -> np.ndarray (never mutated in place)
         self._rngs = {}  # random op -> np.random.Generator
         self._prepared = {}  # (fetch tensors, target ops, fed tensors) -> backend executable
@@ -85,6 +96,9 @@ class Session:
         if executable is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
             executable = _remember(self._prepared, key, self.backend.prepare(sub))
+            if self._placements_told is not None:
+                placement.note_placement(sub.ops, getattr(self.backend, "name", "given"),
+                                         self._placements_told)
         return fetch_tensors, executable
 
     @errors.api_boundary

@@ -25,6 +25,7 @@ import types
 import pytest
 
 import graphflow as gf
+from graphflow.examples.tutorials.mnist import input_data
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
@@ -176,6 +177,10 @@ NAMESPACES = [
     ("gf.errors.", gf.errors, True), ("gf.viz.", gf.viz, True), ("gf.data.", gf.data, True),
     ("gf.datasets.", gf.datasets, True), ("gf.test.", gf.test, True),
     ("gf.math.", gf.math, False), ("gf.random.", gf.random, False),
+    ("gf.app.", gf.app, True), ("gf.flags.", gf.flags, True), ("gf.gfile.", gf.gfile, True),
+    # the lower-case names and the levels are aliases and constants: every name counts
+    ("gf.io.gfile.", gf.io.gfile, False), ("gf.logging.", gf.logging, False),
+    ("input_data.", input_data, True),
 ]
 
 

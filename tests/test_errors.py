@@ -1,6 +1,7 @@
 """Every error a user can cause names the node, its dtype/shape and the user's file:line,
 carries no NumPy traceback, and leaves the session's variables untouched."""
 
+import pickle
 import re
 
 import numpy as np
@@ -247,3 +248,68 @@ def test_gather_with_batch_dims_checks_the_batch_sizes():
         assert sess.run(y, {p: params, i: np.zeros((2, 3, 1), np.int32)}).shape == (2, 3, 1)
         with pytest.raises(gf.errors.InvalidArgumentError, match="batch size of indices"):
             sess.run(y, {p: params, i: np.zeros((3, 2, 1), np.int32)})  # same product
+
+
+# -- TF1's error classes ----------------------------------------------------------------------
+
+TF1_ERRORS = {  # class: (TF1's code, the builtin it also is)
+    "CancelledError": (1, RuntimeError), "UnknownError": (2, RuntimeError),
+    "InvalidArgumentError": (3, ValueError), "DeadlineExceededError": (4, TimeoutError),
+    "NotFoundError": (5, KeyError), "AlreadyExistsError": (6, FileExistsError),
+    "PermissionDeniedError": (7, PermissionError), "UnauthenticatedError": (16, PermissionError),
+    "ResourceExhaustedError": (8, MemoryError), "FailedPreconditionError": (9, RuntimeError),
+    "AbortedError": (10, RuntimeError), "OutOfRangeError": (11, IndexError),
+    "UnimplementedError": (12, NotImplementedError), "InternalError": (13, RuntimeError),
+    "UnavailableError": (14, ConnectionError), "DataLossError": (15, OSError),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TF1_ERRORS))
+def test_every_tf1_error_class_takes_both_signatures(name):
+    cls = getattr(gf.errors, name)
+    code, builtin = TF1_ERRORS[name]
+    assert cls.error_code == code
+    assert issubclass(cls, gf.errors.OpError) and issubclass(cls, builtin)
+    assert gf.errors.exception_type_from_error_code(code) is cls
+    assert gf.errors.error_code_from_exception_type(cls) == code
+    x = gf.placeholder(gf.float32, name="x")
+    tf1 = cls(None, x.op, "from TF1's three arguments")  # (node_def, op, message)
+    ours = cls("from graphflow's", x)
+    assert (str(tf1), tf1.message, tf1.node, tf1.op) == (
+        "from TF1's three arguments", "from TF1's three arguments", x.op, x.op)
+    assert (str(ours), ours.node, ours.op) == ("from graphflow's", x, x.op)
+    assert tf1.node_def.name == "x" and tf1.node_def.op == "Placeholder"
+    with pytest.raises(builtin, match="done"):
+        raise cls(None, None, "done")
+    copy = pickle.loads(pickle.dumps(cls(None, None, "pickled")))
+    assert type(copy) is cls and copy.message == "pickled"
+
+
+def test_op_error_takes_tf1s_code_and_the_codes_are_tf1s():
+    assert gf.errors.OpError is gf.errors.GraphflowError
+    assert gf.errors.OpError(None, None, "m", gf.errors.ABORTED).error_code == 10
+    assert gf.errors.OpError("m").error_code == gf.errors.UNKNOWN
+    # a subclass keeps its own code whatever a fourth argument says (as TF1's)
+    assert gf.errors.InvalidArgumentError(None, None, "m", 7).error_code == 3
+    assert gf.errors.ShapeError("m").error_code == gf.errors.INVALID_ARGUMENT
+    assert gf.errors.error_code_from_exception_type(gf.errors.ShapeError) == 3
+    assert gf.errors.error_code_from_exception_type(ValueError) == gf.errors.UNKNOWN
+    assert (gf.errors.OK, gf.errors.DATA_LOSS, gf.errors.UNAUTHENTICATED) == (0, 15, 16)
+    with pytest.raises(gf.errors.NotFoundError, match="99 is not an error code"):
+        gf.errors.exception_type_from_error_code(99)
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        gf.errors.NotFoundError("m", colour="red")
+    e = gf.errors.NotFoundError(message="keyword", node_def="nd")
+    assert (e.message, e.node_def, e.op) == ("keyword", "nd", None)
+
+
+def test_existing_errors_keep_their_behaviour():
+    e = gf.errors.NotFoundError("no such name")
+    assert str(e) == "no such name" and isinstance(e, KeyError)  # not KeyError's repr quoting
+    assert issubclass(gf.errors.ShapeError, ValueError)
+    assert issubclass(gf.errors.DTypeError, TypeError)
+    with pytest.raises(gf.errors.OutOfRangeError):
+        try:
+            raise gf.errors.OutOfRangeError(None, None, "end of input")
+        except gf.errors.CancelledError:  # a sibling does not catch it
+            pytest.fail("caught by the wrong class")

@@ -157,5 +157,9 @@ def local_variables_initializer():
     return variables_initializer(local_variables(), name="init_local")
 
 
+# TF1's deprecated spellings, still common in tutorials
 initialize_all_variables = global_variables_initializer
+initialize_local_variables = local_variables_initializer
+initialize_variables = variables_initializer
+all_variables = global_variables
 

@@ -9,7 +9,7 @@ The format is plain NumPy, never pickle:
   "dtype"}]}``. Load it with ``np.load(path, allow_pickle=False)``.
 - ``checkpoint`` (JSON, in the checkpoint's directory): ``{"model_checkpoint_path":
   "model-200", "all_model_checkpoint_paths": ["model-100", "model-200"]}``, names relative
-  to that directory, oldest first.
+  to that directory, oldest first (``checkpoint_management`` reads and writes it).
 
 Writes are atomic: each file goes to a temporary file in the same directory, is fsynced,
 then renamed over its final name with ``os.replace``; the index is updated only after the
@@ -21,7 +21,6 @@ restore leaves every variable as it was.
 import contextlib
 import json
 import os
-import tempfile
 import time
 import zipfile
 
@@ -30,10 +29,10 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor
 from ..ops.state import Variable, global_variables
+from .checkpoint_management import INDEX_NAME, atomic_write, write_index
 
 FORMAT = "graphflow-checkpoint-1"
 META_KEY = "__graphflow_meta__"  # not a valid op name, so it never clashes with a variable
-INDEX_NAME = "checkpoint"
 
 
 class Saver:
@@ -98,11 +97,11 @@ class Saver:
         names = list(self._vars)
         values = sess.run([self._vars[n] for n in names]) if names else []
         arrays = {n: np.asarray(v) for n, v in zip(names, values)}
-        _atomic_write(save_path + ".npz", lambda f: _write_npz(f, arrays, step))
+        atomic_write(save_path + ".npz", lambda f: _write_npz(f, arrays, step))
         if write_state:
             kept, dropped, next_kept_time = self._kept_after(save_path)
-            _write_index(directory, latest_filename or INDEX_NAME, save_path,
-                         [p for p, _ in kept])
+            write_index(directory, latest_filename or INDEX_NAME, save_path,
+                        [p for p, _ in kept])
             self._last, self._next_kept_time = kept, next_kept_time
             for path in dropped:  # only once the index no longer names them
                 with contextlib.suppress(FileNotFoundError):
@@ -155,25 +154,6 @@ class Saver:
             else:
                 dropped.append(old)
         return kept, dropped, next_kept_time
-
-
-def latest_checkpoint(checkpoint_dir, latest_filename=None):
-    """The prefix of the newest checkpoint in ``checkpoint_dir`` (from its ``checkpoint``
-    index), or None when there is none (no index, or its file is gone)."""
-    index = os.path.join(os.fspath(checkpoint_dir), latest_filename or INDEX_NAME)
-    try:
-        with open(index, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        return None
-    try:
-        latest = json.loads(text)["model_checkpoint_path"]
-    except (ValueError, KeyError, TypeError):
-        raise errors.InvalidArgumentError(
-            f"the checkpoint index {index!r} is not graphflow's JSON index (a TF1 one, or "
-            "damaged)") from None
-    path = latest if os.path.isabs(latest) else os.path.join(os.fspath(checkpoint_dir), latest)
-    return path if os.path.exists(path + ".npz") else None
 
 
 def read_checkpoint(path):
@@ -248,41 +228,6 @@ def _write_npz(f, arrays, step):
         for name, array in members.items():
             with zf.open(name + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
-
-
-def _write_index(directory, filename, latest, all_paths):
-    def rel(p):
-        p = os.path.abspath(p)
-        return os.path.relpath(p, directory) if os.path.dirname(p) == directory else p
-
-    state = {"model_checkpoint_path": rel(latest),
-             "all_model_checkpoint_paths": [rel(p) for p in all_paths]}
-    text = json.dumps(state, indent=1) + "\n"
-    _atomic_write(os.path.join(directory, filename), lambda f: f.write(text.encode("utf-8")))
-
-
-def _atomic_write(path, write):
-    """Write ``path`` through a fsynced temporary file renamed over it: readers see the old
-    file or the complete new one, never a part."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX only)
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def _listing(stored):
