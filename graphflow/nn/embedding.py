@@ -45,6 +45,14 @@ def _sharded_lookup(shards, ids, strategy):
     """TF1's partitioned lookup: each id goes to a shard, each shard gathers its rows, and
     the rows are put back in the order of the ids."""
     n = len(shards)
+    element = shards[0].shape[1:]
+    for s in shards[1:]:
+        try:
+            element = element.merge_with(s.shape[1:])
+        except ValueError:
+            raise errors.at_user_line(
+                errors.ShapeError, "embedding_lookup's shards must have rows of one shape, got "
+                + ", ".join(f"{errors.describe(s)}" for s in shards)) from None
     flat = reshape(ids, [-1])
     if strategy == "mod":
         assignments, rows = flat % n, flat // n
@@ -69,14 +77,6 @@ def _sharded_lookup(shards, ids, strategy):
     inverse = scatter_add(range_op(ew.cast(0, dtypes.int64), count), order, reshape(count, [1]))
     out = gather(concat(pieces, 0), inverse)
 
-    element = shards[0].shape[1:]
-    for s in shards[1:]:
-        try:
-            element = element.merge_with(s.shape[1:])
-        except ValueError:
-            raise errors.at_user_line(
-                errors.ShapeError, "embedding_lookup's shards must have rows of one shape, got "
-                + ", ".join(f"{errors.describe(s)}" for s in shards)) from None
     dims = element.as_list() if element.is_fully_defined() else shape(shards[0])[1:]
     out = reshape(out, concat([shape(ids), dims], 0))
     out.set_shape(ids.shape.concatenate(element))

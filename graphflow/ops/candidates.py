@@ -44,17 +44,18 @@ def _log_uniform_draw(rng, n, range_max):
     return values % range_max
 
 
-def _log_uniform_probability(classes, range_max):
-    with np.errstate(all="ignore"):
-        classes = classes.astype(np.float64)
-        return np.log((classes + 2.0) / (classes + 1.0)) / np.log1p(range_max)
+def log_uniform_probability(classes, range_max):
+    """``P(k) = (log(k + 2) - log(k + 1)) / log(range_max + 1)`` for each class (float64)."""
+    classes = np.asarray(classes, np.float64)
+    return np.log((classes + 2.0) / (classes + 1.0)) / np.log1p(range_max)
 
 
 def _uniform_draw(rng, n, range_max):
     return rng.integers(0, range_max, n, dtype=np.int64)
 
 
-def _uniform_probability(classes, range_max):
+def uniform_probability(classes, range_max):
+    """``1 / range_max`` for each class."""
     return np.full(classes.shape, 1.0 / range_max)
 
 
@@ -97,6 +98,10 @@ def sampler_opdef(type, draw, probability):
         if true_classes.ndim != 2 or true_classes.shape[1] != num_true:
             raise ValueError(f"true_classes must be a matrix with num_true = {num_true} "
                              f"columns, got shape {true_classes.shape}")
+        bad = (true_classes < 0) | (true_classes >= range_max)
+        if bad.any():
+            raise ValueError(f"true class {true_classes[bad][0]} is outside the sampler's "
+                             f"range [0, {range_max})")
         if unique:
             sampled, tries = _draw_unique(rng, draw, num_sampled, range_max)
         else:
@@ -112,9 +117,9 @@ def sampler_opdef(type, draw, probability):
 
 
 LOG_UNIFORM_SAMPLER = sampler_opdef("LogUniformCandidateSampler", _log_uniform_draw,
-                                    _log_uniform_probability)
+                                    log_uniform_probability)
 UNIFORM_SAMPLER = sampler_opdef("UniformCandidateSampler", _uniform_draw,
-                                _uniform_probability)
+                                uniform_probability)
 
 
 def _sample(opdef, true_classes, num_true, num_sampled, unique, range_max, seed, name):
