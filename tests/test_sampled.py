@@ -339,6 +339,26 @@ def test_static_shapes():
     assert loss.shape.as_list() == [None]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_max_norm_with_ranks_known_only_at_run_time(backend):
+    """Placeholders without a shape: each embedding is still clipped on its own, with the
+    numbers of the known-rank path, for rank-0 to rank-2 ids (one table and shards)."""
+    table = np.linspace(-2, 2, 24, dtype=np.float32).reshape(4, 3, 2)
+    params, other, ids = gf.placeholder(gf.float32), gf.placeholder(gf.float32), \
+        gf.placeholder(gf.int32)
+    lookups = [gf.nn.embedding_lookup(params, ids, max_norm=1.0),
+               gf.nn.embedding_lookup([params, other], ids, max_norm=1.0)]
+    assert all(t.shape.ndims is None for t in lookups)
+    both = np.empty((8, 3, 2), np.float32)
+    both[0::2], both[1::2] = table, table[::-1]
+    with gf.Session(backend=backend) as sess:
+        for value in (np.array([[0, 3], [1, 1]]), np.array(2), np.zeros((0, 2), np.int32)):
+            got = sess.run(lookups, {params: table, other: table[::-1], ids: value})
+            for result, rows in zip(got, (table, both)):
+                known = sess.run(gf.nn.embedding_lookup(gf.constant(rows), value, max_norm=1.0))
+                np.testing.assert_allclose(result, known, rtol=1e-6)
+
+
 def test_the_random_namespace_holds_tf1s_names():
     assert gf.random.uniform is not None and gf.random.normal is not None
     with gf.Graph().as_default():

@@ -15,7 +15,7 @@ from ..ops.candidates import log_uniform_candidate_sampler
 from ..ops.gather import where_indices
 from ..ops.linalg import matmul
 from ..ops.movement import concat, expand_dims, reshape
-from ..ops.reduce import reduce_any, reduce_sum
+from ..ops.reduce import reduce_any, reduce_max, reduce_sum
 from ..ops.shape_ops import shape
 from ..ops.sources import convert_to_tensor, fill
 from ..ops.sources import range as range_op
@@ -28,7 +28,7 @@ _HIT_LOGIT = float(np.finfo(np.float32).min)
 
 def _hits(true_classes, sampled_candidates, num_true):
     """``[batch, num_true, num_sampled]`` bools: TF1's accidental hits. A sampled class
-    that comes up more than once counts at its last position only, as in TF1's kernel."""
+    that comes up more than once is a hit at its last position only."""
     true_classes = _int64(true_classes)
     sampled = _int64(sampled_candidates)
     if true_classes.shape.ndims not in (None, 2) or (
@@ -36,13 +36,13 @@ def _hits(true_classes, sampled_candidates, num_true):
         raise errors.at_user_line(
             errors.ShapeError, f"true_classes must be a [batch_size, num_true = {num_true}] "
                                f"matrix, got {errors.describe(true_classes)}")
-    positions = range_op(0, shape(sampled)[0])
-    later = ew.logical_and(ew.equal(expand_dims(sampled, 1), expand_dims(sampled, 0)),
-                           ew.greater(expand_dims(positions, 0), expand_dims(positions, 1)))
-    last = ew.logical_not(reduce_any(later, axis=1))
     same = ew.equal(expand_dims(reshape(true_classes, [-1, num_true]), 2),
                     reshape(sampled, [1, 1, -1]))
-    return ew.logical_and(same, reshape(last, [1, 1, -1]))
+    # each true class matches at its last position among the sampled only: TF1's kernel
+    # maps each sampled class to one position, the last one written
+    positions = range_op(0, shape(sampled)[0])
+    last = reduce_max(ew.where(same, positions, -1), axis=2, keepdims=True)
+    return ew.logical_and(same, ew.equal(positions, last))
 
 
 def _int64(t):
