@@ -1564,6 +1564,8 @@ for _v, _strategy, _max_norm, _inputs in [
     ("f32_div_max_norm_rank3", "div", 2.0, [F(3, 2, 2), F(2, 2, 2), I(5, lo=0, hi=5)]),
     ("f64_mod_max_norm", "mod", 1.5, [F(3, 3, dt=F64), F(2, 3, dt=F64), I(2, 2, lo=0, hi=5)]),
     ("f32_mod_no_ids", "mod", None, [F(2, 2), F(2, 2), np.zeros((0,), I32)]),
+    ("f32_mod_1d_shards_max_norm", "mod", 0.5, [F(3), F(2), I(2, 2, lo=0, hi=5)]),
+    ("f64_div_1d_shards", "div", None, [F(3, dt=F64), F(2, dt=F64), I(4, dt=I64, lo=0, hi=5)]),
 ]:
     case(f"nn.embedding_lookup/{_v}", _lookup(_strategy, _max_norm),
          _np_lookup(_strategy, _max_norm), _inputs)

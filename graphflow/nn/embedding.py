@@ -3,11 +3,11 @@ ids of any shape. A composite of gathers, so its gradient (dense: graphflow has 
 ``IndexedSlices``) and every backend come with them."""
 
 from .. import dtypes, errors
-from ..graph import Tensor, control_dependencies, name_scope
+from ..graph import control_dependencies, name_scope
 from ..ops import elementwise as ew
+from ..ops.clip import clip_by_norm
 from ..ops.gather import check_indices, gather, scatter_add, where_indices
 from ..ops.movement import concat, reshape
-from ..ops.reduce import reduce_sum
 from ..ops.shape_ops import shape, size
 from ..ops.sources import convert_to_tensor
 from ..ops.sources import range as range_op
@@ -77,7 +77,8 @@ def _sharded_lookup(shards, ids, strategy):
     inverse = scatter_add(range_op(ew.cast(0, dtypes.int64), count), order, reshape(count, [1]))
     out = gather(concat(pieces, 0), inverse)
 
-    dims = element.as_list() if element.is_fully_defined() else shape(shards[0])[1:]
+    dims = convert_to_tensor(element.as_list(), dtypes.int32) if element.is_fully_defined() \
+        else shape(shards[0])[1:]  # (a list, [] for 1-D shards, would be float32)
     out = reshape(out, concat([shape(ids), dims], 0))
     out.set_shape(ids.shape.concatenate(element))
     return out
@@ -107,21 +108,8 @@ def _clip(x, ids, max_norm):
         return x
     rank, ids_rank = x.shape.ndims, ids.shape.ndims
     if rank is not None and ids_rank is not None:
-        return _clip_by_norm(x, max_norm, list(range(ids_rank, rank)))
+        return clip_by_norm(x, max_norm, list(range(ids_rank, rank)))
     # ranks known only at run time: one embedding per row of a matrix
     count = size(ids)
     rows = reshape(x, [count, size(x) // ew.maximum(count, 1)])
-    return reshape(_clip_by_norm(rows, max_norm, [1]), shape(x))
-
-
-def _clip_by_norm(t, clip_norm, axes):
-    """TF1's ``clip_by_norm``: ``t * clip_norm / max(norm(t), clip_norm)`` over ``axes``,
-    the norm's square root taken only where it is positive (no NaN gradient at 0)."""
-    if isinstance(clip_norm, Tensor):
-        clip_norm = ew.cast(ew.maximum(clip_norm, 0), t.dtype)
-    else:  # a negative bound clips to 0, as in TF1
-        clip_norm = convert_to_tensor(max(clip_norm, 0), t.dtype)
-    l2sum = reduce_sum(t * t, axes, keepdims=True)
-    positive = l2sum > 0
-    l2norm = ew.where(positive, ew.sqrt(ew.where(positive, l2sum, ew.ones_like(l2sum))), l2sum)
-    return (t * clip_norm) / ew.maximum(l2norm, clip_norm)
+    return reshape(clip_by_norm(rows, max_norm, [1]), shape(x))
