@@ -3,6 +3,7 @@ one follows TF1's graph-seed / op-seed rules; see ``graphflow/ops/random.py``)."
 
 from . import errors as _errors
 from . import tf1_names as _tf1_names
+from .ops.candidates import log_uniform_candidate_sampler, uniform_candidate_sampler  # noqa: F401
 from .ops.random import (  # noqa: F401
     categorical,
     get_seed,

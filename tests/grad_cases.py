@@ -249,6 +249,33 @@ case("nn.moments/keep_dims_all", lambda x: gf.nn.moments(x, [0, 1], keep_dims=Tr
 case("nn.batch_normalization", lambda x, m, v, b, s: gf.nn.batch_normalization(
     x, m, v, b, s, 1e-3), U(4, 3), U(3), P(3), U(3), S(3))
 
+# -- embeddings and sampled losses (fixed sampled_values: the sampler is not differentiable) --
+_IDS = np.array([[6, 0], [2, 5], [1, 1]])
+case("nn.embedding_lookup/one_table", lambda p, i: gf.nn.embedding_lookup(p, i), U(7, 3), _IDS)
+case("nn.embedding_lookup/mod_shards", lambda a, b, c, i: gf.nn.embedding_lookup([a, b, c], i),
+     U(3, 2), U(2, 2), U(2, 2), _IDS)
+# max_norm 0.8: rows 0-2 are shorter (|x| <= 0.7), rows 3-6 longer (>= 0.87): no kink
+_SHORT_AND_LONG = np.concatenate([U(3, 3) * 0.2, S(4, 3)])
+case("nn.embedding_lookup/div_shards_max_norm",
+     lambda a, b, i: gf.nn.embedding_lookup([a, b], i, "div", max_norm=0.8),
+     _SHORT_AND_LONG[:4], _SHORT_AND_LONG[4:], _IDS)
+case("nn.embedding_lookup/none_dims", lambda a, b, c, i: gf.nn.embedding_lookup(
+    [a, b, c], i, "div", max_norm=0.8), _SHORT_AND_LONG[:3], _SHORT_AND_LONG[3:5],
+     _SHORT_AND_LONG[5:], _IDS, static=False)
+_LABELS = np.array([[5, 5], [1, 2], [0, 9], [7, 3]])
+_SAMPLED_VALUES = (np.array([5, 2, 5, 7, 0, 8]), P(4, 2) / 2, P(6) / 2)
+for _loss, _fn in (("nce_loss", gf.nn.nce_loss),
+                  ("sampled_softmax_loss", gf.nn.sampled_softmax_loss)):
+    for _true, _remove in ((1, False), (2, True)):
+        case(f"nn.{_loss}/num_true{_true}" + ("_hits_removed" if _remove else ""),
+             lambda w, b, x, f=_fn, t=_true, r=_remove: f(
+                 w, b, _LABELS[:, :t], x, 6, 10, num_true=t, remove_accidental_hits=r,
+                 sampled_values=(_SAMPLED_VALUES[0], _SAMPLED_VALUES[1][:, :t],
+                                 _SAMPLED_VALUES[2])), U(10, 3), U(10), U(4, 3))
+    case(f"nn.{_loss}/mod_shards_none_dims", lambda a, b, c, bias, x, f=_fn: f(
+        [a, b, c], bias, _LABELS, x, 6, 10, num_true=2, sampled_values=_SAMPLED_VALUES),
+        U(4, 3), U(3, 3), U(3, 3), U(10), U(4, 3), static=False)
+
 # -- convolution and pooling (NHWC): x is 2x5x4x2, the window 3x2 -------------------------------
 _OUT_HW = {("SAME", 1): (5, 4), ("VALID", 1): (3, 3), ("SAME", 2): (3, 2), ("VALID", 2): (2, 2)}
 for (pad, stride), (oh, ow) in _OUT_HW.items():

@@ -1524,6 +1524,133 @@ for _kind, _pool_fn in [("max", op("nn.max_pool")), ("avg", op("nn.avg_pool"))]:
              _np_pool(_kind, _k, _s, _p), [_x])
 
 # --------------------------------------------------------------------------
+# Embeddings and sampled losses (TF1's word2vec ops)
+# --------------------------------------------------------------------------
+
+def _np_table(shards, strategy):
+    """The whole embedding table the shards hold, as TF1 splits it."""
+    if len(shards) == 1 or strategy == "div":
+        return np.concatenate(shards)
+    table = np.empty((sum(len(s) for s in shards),) + shards[0].shape[1:], shards[0].dtype)
+    for p, s in enumerate(shards):
+        table[p::len(shards)] = s
+    return table
+
+
+def _np_lookup(strategy="mod", max_norm=None):
+    def lookup(*arrays):
+        *shards, ids = arrays
+        out = _np_table(shards, strategy)[ids]
+        if max_norm is not None:
+            axes = tuple(range(ids.ndim, out.ndim))
+            norm = np.sqrt(np.sum(out.astype(F64) ** 2, axis=axes, keepdims=True))
+            out = (out * max_norm / np.maximum(norm, max_norm)).astype(out.dtype)
+        return out
+    return lookup
+
+
+def _lookup(strategy="mod", max_norm=None):
+    return lambda *t: gf.nn.embedding_lookup(list(t[:-1]) if len(t) > 2 else t[0], t[-1],
+                                             partition_strategy=strategy, max_norm=max_norm)
+
+
+for _v, _strategy, _max_norm, _inputs in [
+    ("f32_one_table_2d_ids", "mod", None, [F(6, 3), I(2, 4, lo=0, hi=6)]),
+    ("f64_one_table_max_norm", "mod", 1.0, [F(5, 4, dt=F64), I(7, lo=0, hi=5)]),
+    ("f32_one_table_scalar_id", "mod", None, [F(4, 3), np.array(2, I32)]),
+    ("i32_one_table", "mod", None, [I(5, 2), I(3, lo=0, hi=5)]),
+    ("f32_mod_uneven_shards", "mod", None, [F(4, 2), F(3, 2), F(3, 2), I(3, 3, dt=I64, lo=0, hi=10)]),
+    ("f32_div_uneven_shards", "div", None, [F(4, 2), F(3, 2), F(3, 2), I(3, 3, dt=I64, lo=0, hi=10)]),
+    ("f32_div_max_norm_rank3", "div", 2.0, [F(3, 2, 2), F(2, 2, 2), I(5, lo=0, hi=5)]),
+    ("f64_mod_max_norm", "mod", 1.5, [F(3, 3, dt=F64), F(2, 3, dt=F64), I(2, 2, lo=0, hi=5)]),
+    ("f32_mod_no_ids", "mod", None, [F(2, 2), F(2, 2), np.zeros((0,), I32)]),
+    ("f32_mod_1d_shards_max_norm", "mod", 0.5, [F(3), F(2), I(2, 2, lo=0, hi=5)]),
+    ("f64_div_1d_shards", "div", None, [F(3, dt=F64), F(2, dt=F64), I(4, dt=I64, lo=0, hi=5)]),
+]:
+    case(f"nn.embedding_lookup/{_v}", _lookup(_strategy, _max_norm),
+         _np_lookup(_strategy, _max_norm), _inputs)
+
+
+def _np_hits(true_classes, sampled):
+    """TF1's kernel: a sampled class stands at its last position."""
+    last = {int(c): j for j, c in enumerate(sampled)}
+    hits = [(i, last[int(c)]) for i, row in enumerate(true_classes) for c in row
+            if int(c) in last]
+    rows, ids = (np.array([h[k] for h in hits], dt) for k, dt in ((0, I32), (1, I64)))
+    return rows, ids, np.full(len(hits), np.finfo(F32).min, F32)
+
+
+_TRUE = np.array([[5, 5], [1, 2], [0, 9], [7, 3]], I64)
+_SAMPLED = np.array([5, 2, 5, 7, 0, 8], I64)
+for _v, _true, _sampled in [("i64_repeats", _TRUE, _SAMPLED),
+                            ("i32_no_hits", np.array([[1], [2]], I32), np.array([3, 4], I32)),
+                            ("i64_one_true", _TRUE[:, :1], _SAMPLED)]:
+    case(f"nn.compute_accidental_hits/{_v}",
+         lambda t, s, n=_true.shape[1]: list(gf.nn.compute_accidental_hits(t, s, n)),
+         lambda t, s: list(_np_hits(t, s)), [_true, _sampled], fully_static=False)
+
+
+def _np_sampled_loss(kind, num_true, remove):
+    """TF1's nce_loss / sampled_softmax_loss in NumPy (float64, cast back)."""
+    def loss(w, b, labels, x, sampled, true_count, sampled_count):
+        dt = x.dtype
+        w, b, x = w.astype(F64), b.astype(F64), x.astype(F64)
+        true_logits = np.sum(x[:, None, :] * w[labels], -1) + b[labels]
+        sampled_logits = x @ w[sampled].T + b[sampled]
+        if remove:
+            rows, ids, weights = _np_hits(labels, sampled)
+            sampled_logits[rows, ids] += weights
+        logits = np.concatenate([true_logits - np.log(true_count),
+                                 sampled_logits - np.log(sampled_count)], 1)
+        target = np.concatenate([np.full(true_logits.shape, 1 / num_true),
+                                 np.zeros(sampled_logits.shape)], 1)
+        if kind == "nce":
+            out = np.sum(_np_sigmoid_xent(target, logits), 1)
+        else:
+            out = -np.sum(target * _np_log_softmax(logits), 1)
+        return out.astype(dt)
+    return loss
+
+
+for _kind in ("nce", "sampled_softmax"):
+    for _v, _num_true, _remove, _dt in [("f32_one_true", 1, False, F32),
+                                        ("f32_two_true_hits_removed", 2, True, F32),
+                                        ("f64_two_true", 2, False, F64)]:
+        case(f"nn.{_kind}_loss/{_v}",
+             lambda w, b, l, x, s, tc, sc, k=_kind, t=_num_true, r=_remove:
+             getattr(gf.nn, f"{k}_loss")(w, b, l, x, 6, 10, num_true=t, sampled_values=(s, tc, sc),
+                                         remove_accidental_hits=r),
+             _np_sampled_loss(_kind, _num_true, _remove),
+             [F(10, 3, dt=_dt), F(10, dt=_dt), _TRUE[:, :_num_true], F(4, 3, dt=_dt), _SAMPLED,
+              P(4, _num_true, dt=_dt, lo=0.1, hi=1.0), P(6, dt=_dt, lo=0.1, hi=1.0)],
+             rtol=1e-5, atol=1e-5)
+
+
+def _sampler_histogram(name, unique, num_sampled, range_max):
+    """A sampler's classes as counts per class (the order of the draws is random)."""
+    def build(true_classes):
+        fn = getattr(gf.nn, name)
+        sampled, true_count, sampled_count = fn(true_classes, 1, num_sampled, unique, range_max)
+        return [gf.reduce_sum(gf.one_hot(sampled, range_max, dtype=gf.int32), 0), true_count,
+                sampled_count]
+    return build
+
+
+# with one class, or every class drawn once, the results do not depend on the draws
+case("nn.log_uniform_candidate_sampler/one_class",
+     _sampler_histogram("log_uniform_candidate_sampler", False, 3, 1),
+     lambda t: [np.array([3], I32), np.full(t.shape, 3, F32), np.full(3, 3, F32)],
+     [np.zeros((2, 1), I64)])
+case("nn.uniform_candidate_sampler/every_class_once",
+     _sampler_histogram("uniform_candidate_sampler", True, 1, 1),
+     lambda t: [np.array([1], I32), np.ones(t.shape, F32), np.ones(1, F32)],
+     [np.zeros((3, 1), I32)])
+case("nn.uniform_candidate_sampler/i64_not_unique",
+     _sampler_histogram("uniform_candidate_sampler", False, 4, 1),
+     lambda t: [np.array([4], I32), np.full(t.shape, 4, F32), np.full(4, 4, F32)],
+     [np.zeros((0, 1), I64)])
+
+# --------------------------------------------------------------------------
 # Coverage
 # --------------------------------------------------------------------------
 
@@ -1545,6 +1672,8 @@ softmax_cross_entropy_with_logits_v2 sparse_softmax_cross_entropy_with_logits
 sigmoid_cross_entropy_with_logits
 moments batch_normalization
 conv2d max_pool avg_pool xw_plus_b
+embedding_lookup compute_accidental_hits nce_loss sampled_softmax_loss
+log_uniform_candidate_sampler uniform_candidate_sampler
 """.split()
 OPERATORS = """
 __add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__

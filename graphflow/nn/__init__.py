@@ -2,6 +2,10 @@
 
 from .. import errors as _errors  # noqa: E402
 from .. import tf1_names as _tf1_names
+from ..ops.candidates import (  # noqa: F401
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from .conv import (  # noqa: F401
     avg_pool,
     avg_pool2d,
@@ -12,6 +16,7 @@ from .conv import (  # noqa: F401
     max_pool,
     max_pool2d,
 )
+from .embedding import embedding_lookup  # noqa: F401
 from .ops import (  # noqa: F401
     batch_normalization,
     bias_add,
@@ -33,6 +38,7 @@ from .ops import (  # noqa: F401
     tanh,
     xw_plus_b,
 )
+from .sampled import compute_accidental_hits, nce_loss, sampled_softmax_loss  # noqa: F401
 
 _errors.wrap_public(globals())
 

@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     broadcast,
+    candidates,
     clip,
     control,
     custom,
