@@ -6,7 +6,7 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 """
 
 from . import errors, nn, test, train  # noqa: F401
-from . import data, datasets, metrics  # noqa: F401
+from . import data, datasets, image, metrics  # noqa: F401
 from . import losses  # noqa: F401
 from . import viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
