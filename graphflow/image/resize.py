@@ -15,14 +15,15 @@ import numpy as np
 from .. import dtypes
 from ..graph import name_scope
 from ..ops import elementwise as ew
+from ..ops.broadcast import broadcast_to
 from ..ops.gather import gather
 from ..ops.linalg import matmul
 from ..ops.movement import concat, reshape, stack
-from ..ops.reduce import reduce_prod
+from ..ops.movement import transpose as permute
 from ..ops.shape_ops import shape
 from ..ops.sources import constant, convert_to_tensor
 from ..ops.sources import range as range_
-from .common import as_batch, dim, fail, image_tensor, is_tensor, known, set_dims
+from .common import as_batch, dim, fail, image_tensor, is_tensor, known, set_dims, tensor_dim
 from .geometry import pad_to_bounding_box
 
 F32 = dtypes.float32
@@ -106,8 +107,12 @@ def _resize_axis(x, axis, n_out, kernel, align_corners, half_pixel):
     def take(index):
         return gather(x, index, axis=axis)
 
-    def along(w):  # weights broadcast over the axes after ``axis``
-        return reshape(ew.cast(w, x.dtype), [-1] + [1] * (3 - axis))
+    def along(w):
+        """Weights spread over the axes after ``axis``: a trailing block of the result's
+        shape, which fused kernels read in place (they copy a broadcast in the middle)."""
+        w = reshape(ew.cast(w, x.dtype), [-1] + [1] * (3 - axis))
+        return broadcast_to(w, concat([reshape(tensor_dim(x, a), [1]) if a != axis else
+                                       shape(w)[:1] for a in range(axis, 4)], 0))
 
     if kernel == "nearest":
         src = (out + 0.5) * scale if half_pixel else out * scale
@@ -149,13 +154,21 @@ def _area_axis(x, axis, n_in, n_out, scale):
     edge = ew.where(ew.equal(range_(n_in), n_in - 1), ew.ones_like(i) * np.float32(np.inf), i + 1)
     cover = ew.maximum(ew.minimum(edge, stop) - ew.maximum(i, start), np.float32(0))
     weights = ew.cast(cover / scale, x.dtype)  # [n_out, n_in]
-    dims = shape(x)
-    outer = reduce_prod(dims[:axis])
-    inner = reduce_prod(dims[axis + 1:])
-    flat = reshape(x, stack([outer, dims[axis], inner]))
-    return reshape(matmul(weights, flat),
-                   concat([dims[:axis], reshape(n_out, [1]) if is_tensor(n_out) else [n_out],
-                           dims[axis + 1:]], 0))
+    # one 2-D product (a broadcast batch of products is far slower in NumPy's matmul):
+    # the resized axis is moved next to the weights' input axis and back
+    dims, n_out = shape(x), tensor_dim_of(n_out)
+    if axis == 2:  # [b, h, c, w] rows times weights^T
+        rows = reshape(permute(x, [0, 1, 3, 2]), stack([-1, dims[2]]))
+        out = reshape(matmul(rows, weights, transpose_b=True),
+                      stack([dims[0], dims[1], dims[3], n_out]))
+        return permute(out, [0, 1, 3, 2])
+    columns = reshape(permute(x, [1, 0, 2, 3]), stack([dims[1], -1]))  # [h, b * w * c]
+    out = reshape(matmul(weights, columns), stack([n_out, dims[0], dims[2], dims[3]]))
+    return permute(out, [1, 0, 2, 3])
+
+
+def tensor_dim_of(n):
+    return n if is_tensor(n) else constant(n, dtypes.int32)
 
 
 # -- the kernels ----------------------------------------------------------------------------
