@@ -303,3 +303,27 @@ def test_hsv_round_trip_and_colour_errors():
         gf.image.rgb_to_hsv(np.zeros((2, 2, 3), np.uint8))
     with pytest.raises(gf.errors.DTypeError, match="floating point or integer"):
         gf.image.convert_image_dtype(gf.constant(IMAGE), gf.bool)
+
+
+# -- a TF1 tutorial's input pipeline ------------------------------------------------------------
+
+def test_cifar10_tutorial_distortions_run_unchanged():
+    """The CIFAR-10 tutorial's training distortions and evaluation crop (cifar10_input.py),
+    as written there for one uint8 image read as 32x32x3, with ``import graphflow as tf``."""
+    tf = gf
+    raw = tf.placeholder(tf.uint8, [32, 32, 3])
+    reshaped_image = tf.cast(raw, tf.float32)
+    height, width = 24, 24
+    distorted_image = tf.image.random_crop(reshaped_image, [height, width, 3])
+    distorted_image = tf.image.random_flip_left_right(distorted_image)
+    distorted_image = tf.image.random_brightness(distorted_image, max_delta=63)
+    distorted_image = tf.image.random_contrast(distorted_image, lower=0.2, upper=1.8)
+    float_image = tf.image.per_image_standardization(distorted_image)
+    float_image.set_shape([height, width, 3])
+    resized_image = tf.image.resize_image_with_crop_or_pad(reshaped_image, height, width)
+    image = np.random.default_rng(2).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    with tf.Session() as sess:
+        train, evaluate = sess.run([float_image, resized_image], {raw: image})
+    assert train.shape == (24, 24, 3) and train.dtype == np.float32
+    np.testing.assert_allclose([train.mean(), train.std()], [0, 1], atol=1e-4)
+    np.testing.assert_array_equal(evaluate, image[4:28, 4:28])

@@ -114,8 +114,10 @@ def _rot90_dynamic(x, k):
     j = reshape(range_(out_w), [1, -1])
 
     def by_k(*choices):
-        return ew.where(ew.equal(k, 0), choices[0], ew.where(ew.equal(k, 1), choices[1], ew.where(
-            ew.equal(k, 2), choices[2], choices[3])))
+        chosen = choices[3]
+        for turns in (2, 1, 0):
+            chosen = ew.where(ew.equal(k, turns), choices[turns], chosen)
+        return chosen
 
     row = by_k(i, j, h - 1 - i, h - 1 - j)  # where broadcasts [out_h, 1] and [1, out_w]
     col = by_k(j, w - 1 - i, w - 1 - j, i)
