@@ -8,7 +8,7 @@ with ``Session.run``.  A TF1 program that uses only the names below runs with
 from . import errors, nn, test, tf1_names, train  # noqa: F401
 from . import compat  # noqa: F401
 from . import app, flags, gfile, io, logging  # noqa: F401
-from . import data, datasets, metrics  # noqa: F401
+from . import data, datasets, image, metrics  # noqa: F401
 from . import losses  # noqa: F401
 from . import math, random  # noqa: F401, A004 (TF1 names)
 from . import viz  # noqa: F401

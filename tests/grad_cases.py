@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 import graphflow as gf
+from graphflow.image.resize import resize4
 from graphflow.ops.broadcast import broadcast_to, sum_to
 from graphflow.ops.conv import AVG_POOL_GRAD, MAX_POOL, MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD
 from graphflow.ops.gather import scatter_add
@@ -310,3 +311,58 @@ case("max_pool_grad_grad",
      distinct(2, 5, 4, 2), U(2, 5, 4, 2), second_order=True)
 case("avg_pool_grad", lambda g: AVG_POOL_GRAD(gf.constant([2, 5, 4, 2]), g, **_POOL),
      U(2, 3, 2, 2), second_order=True)
+
+# -- gf.image: the resize kernels in float64 (the public functions compute in float32, as
+#    TF1), flips, rotations, crops and pads with boxes known and unknown while building ------
+_SIZES = {"up": (5, 6), "down": (2, 3)}
+for _kernel in ("bilinear", "nearest", "bicubic", "area"):
+    for _label, (_h, _w) in _SIZES.items():
+        for _grid, _align, _half in (("", False, False), ("/align", True, False),
+                                     ("/half_pixel", False, True)):
+            if _kernel == "area" and _half:
+                continue
+            case(f"image.resize_{_kernel}/{_label}{_grid}",
+                 lambda x, k=_kernel, h=_h, w=_w, a=_align, p=_half: resize4(x, h, w, k, a, p,
+                                                                               dtype=None),
+                 U(1, 3, 4, 2))
+    case(f"image.resize_{_kernel}/none_dims", lambda x, k=_kernel: resize4(
+        x, 5, 3, k, dtype=None), U(2, 3, 4, 1), static=False)
+
+
+def _run_time(value):  # an int the graph knows only when it runs
+    return gf.placeholder_with_default(value, [])
+
+
+case("image.flip_left_right", gf.image.flip_left_right, U(2, 3, 4, 2))
+case("image.flip_up_down", gf.image.flip_up_down, U(3, 4, 2))
+case("image.transpose_image", gf.image.transpose_image, U(2, 3, 4, 2))
+for _k in (1, 2, 3):
+    case(f"image.rot90/k{_k}", lambda x, k=_k: gf.image.rot90(x, k), U(3, 4, 2))
+case("image.rot90/run_time_k", lambda x: gf.image.rot90(x, _run_time(3)), U(2, 3, 4, 1))
+case("image.crop_to_bounding_box", lambda x: gf.image.crop_to_bounding_box(x, 1, 2, 2, 2),
+     U(2, 4, 5, 1))
+case("image.crop_to_bounding_box/run_time", lambda x: gf.image.crop_to_bounding_box(
+    x, _run_time(1), 2, 2, _run_time(2)), U(4, 5, 2))
+case("image.pad_to_bounding_box", lambda x: gf.image.pad_to_bounding_box(x, 1, 2, 5, 6),
+     U(2, 3, 2, 1))
+case("image.pad_to_bounding_box/run_time", lambda x: gf.image.pad_to_bounding_box(
+    x, _run_time(1), 2, 5, _run_time(6)), U(3, 2, 2))
+case("image.resize_image_with_crop_or_pad", lambda x: gf.image.resize_image_with_crop_or_pad(
+    x, 2, 6), U(4, 3, 2), static=False)
+case("image.central_crop", lambda x: gf.image.central_crop(x, 0.5), U(2, 4, 6, 1))
+case("image.rgb_to_hsv", gf.image.rgb_to_hsv,  # channels apart, hues inside their sixths
+     np.array([[[0.9, 0.5, 0.2], [0.3, 0.8, 0.5], [0.2, 0.4, 0.7], [0.6, 0.3, 0.8]]]))
+case("image.hsv_to_rgb", gf.image.hsv_to_rgb,
+     np.array([[[0.1, 0.5, 0.8], [0.4, 0.9, 0.3], [0.6, 0.2, 0.6], [0.95, 0.7, 0.4]]]))
+case("image.rgb_to_yiq", gf.image.rgb_to_yiq, U(2, 2, 3))
+case("image.yuv_to_rgb", gf.image.yuv_to_rgb, U(2, 3))
+# computed in float32 as in TF1 (float32 inputs: differences with a step of 1e-2)
+_F32 = U(2, 3, 4, 3).astype(np.float32) / 4 + 0.5
+case("image.adjust_brightness", lambda x: gf.image.adjust_brightness(x, 0.1), _F32, tol=1e-3)
+case("image.adjust_contrast", lambda x: gf.image.adjust_contrast(x, 1.6), _F32, tol=1e-3)
+case("image.per_image_standardization", gf.image.per_image_standardization, _F32, tol=1e-3)
+case("image.rgb_to_grayscale", gf.image.rgb_to_grayscale, _F32, tol=1e-3)
+case("image.image_gradients", lambda x: gf.add_n(gf.image.image_gradients(x)), U(2, 3, 4, 1))
+case("image.sobel_edges", gf.image.sobel_edges, U(1, 3, 4, 2))
+case("image.total_variation", gf.image.total_variation, U(2, 3, 4, 1))
+case("image.psnr", lambda a, b: gf.image.psnr(a, b, 1.0), _F32, _F32 - 2, tol=1e-3)  # far apart: log(mse) is nearly linear over a step

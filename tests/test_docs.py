@@ -174,6 +174,7 @@ NAMESPACES = [
     ("gf.", gf, False), ("gf.nn.", gf.nn, False), ("gf.train.", gf.train, True),
     ("gf.layers.", gf.layers, True), ("gf.losses.", gf.losses, True),
     ("gf.metrics.", gf.metrics, True), ("gf.initializers.", gf.initializers, True),
+    ("gf.image.", gf.image, True),
     ("gf.errors.", gf.errors, True), ("gf.viz.", gf.viz, True), ("gf.data.", gf.data, True),
     ("gf.datasets.", gf.datasets, True), ("gf.test.", gf.test, True),
     ("gf.math.", gf.math, False), ("gf.random.", gf.random, False),

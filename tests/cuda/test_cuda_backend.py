@@ -243,3 +243,21 @@ def test_graph_replay_with_a_recording_stand_in_for_cuda_graphs(monkeypatch):
     for run, (got, want) in enumerate(zip(results["cuda"], results["numpy"])):
         for k, (g, w) in enumerate(zip(got, want)):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=f"run {run}[{k}]")
+
+
+def test_image_functions_match_numpy():
+    """gf.image composes gathers of computed indices, run-time checks, broadcast matmuls,
+    fills and concats: the CUDA lowering of each, with unknown sizes and a gradient."""
+    image = np.random.default_rng(0).uniform(0, 1, (1, 3, 4, 2)).astype(np.float32)
+    results = {}
+    for backend in ("numpy", "cuda"):
+        with gf.Graph().as_default():
+            x = gf.placeholder(gf.float32, [None, None, None, 2])
+            k = gf.placeholder_with_default(1, [])  # known only when the graph runs
+            outs = [gf.image.resize_bicubic(x, [4, 3]), gf.image.resize_area(x, [2, 3]),
+                    gf.image.rot90(x, k), gf.image.pad_to_bounding_box(x, k, 0, 5, 4)]
+            outs += gf.gradients(gf.add_n([gf.reduce_sum(o * o) for o in outs]), [x])
+            with gf.Session(backend=backend) as sess:
+                results[backend] = sess.run(outs, {x: image})
+    for got, want in zip(results["cuda"], results["numpy"]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

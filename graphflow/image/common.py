@@ -1,0 +1,84 @@
+"""What the image functions share: a 4-D view of 3-D or 4-D images, sizes that stay
+Python ints when they are known while the graph is built, and argument errors at the
+user's line."""
+
+from .. import dtypes, errors
+from ..graph import Tensor
+from ..ops import elementwise as ew
+from ..ops.base import static_value
+from ..ops.movement import concat, expand_dims, reshape, squeeze
+from ..ops.shape_ops import shape
+from ..ops.sources import convert_to_tensor
+
+
+def fail(message, cls=errors.InvalidArgumentError):
+    """A graphflow error for a bad argument, at the user's line (TF1 raises ValueError)."""
+    return errors.at_user_line(cls, message)
+
+
+def known(value):
+    """An int for a value known while the graph is built (a Python number, or a tensor with
+    a static value), else the int32 scalar tensor."""
+    if isinstance(value, Tensor):
+        v = static_value(value)
+        if v is None or v.ndim:
+            return value if value.dtype == dtypes.int32 else ew.cast(value, dtypes.int32)
+        value = v
+    return int(value)
+
+
+def is_tensor(value):
+    return isinstance(value, Tensor)
+
+
+def dim(x, axis):
+    """Size of ``x`` along ``axis``: an int when static, else an int32 scalar tensor."""
+    d = x.shape[axis] if x.shape.ndims is not None else None
+    return d if d is not None else shape(x)[axis]
+
+
+def tensor_dim(x, axis):
+    """Size of ``x`` along ``axis`` as an int32 scalar tensor (a constant when static)."""
+    n = dim(x, axis)
+    return n if is_tensor(n) else convert_to_tensor(n, dtypes.int32)
+
+
+def known_float(t):
+    """A scalar tensor's value as a float if it is known while the graph is built."""
+    v = static_value(t)
+    return None if v is None or v.ndim else float(v)
+
+
+def image_tensor(image, what, name="image"):
+    image = convert_to_tensor(image, name=name)
+    if image.shape.ndims is not None and image.shape.ndims not in (3, 4):
+        raise fail(f"{what}: the image must have 3 dimensions (height, width, channels) or 4 "
+                   f"(batch first), got {image.name!r} of shape {image.shape}", errors.ShapeError)
+    return image
+
+
+def as_batch(image, what, unknown_rank="3-D"):
+    """(a 4-D view of ``image``, a function that gives a 4-D result the image's rank back).
+
+    A 3-D image becomes a batch of one. For a tensor of unknown rank TF1's crops and pads
+    assume a single 3-D image (``unknown_rank="3-D"``, the result has rank 3), its flips
+    and rotations handle either rank when the graph runs (``"either"``: the leading axes
+    are merged into one batch axis, and split again afterwards)."""
+    image = image_tensor(image, what)
+    rank = image.shape.ndims
+    if rank == 4:
+        return image, lambda y: y
+    if rank == 3 or unknown_rank == "3-D":
+        batch = expand_dims(image, 0)
+        batch.set_shape([None] * 4)
+        return batch, lambda y: squeeze(y, [0])
+    dims = shape(image)
+    batch = reshape(image, concat([[-1], dims[-3:]], 0))
+    batch.set_shape([None] * 4)
+    return batch, lambda y: reshape(y, concat([dims[:-3], shape(y)[1:]], 0))
+
+
+def set_dims(y, dims):
+    """Narrow ``y``'s static shape to ``dims`` (ints, None, or tensors: unknown)."""
+    y.set_shape([d if isinstance(d, int) else None for d in dims])
+    return y
