@@ -5,6 +5,7 @@ channels]`` or 4-D ``[batch, height, width, channels]``."""
 
 from .. import errors as _errors
 from .. import tf1_names as _tf1_names
+from ..ops.random import random_crop  # noqa: E402, F401 (tf.image.random_crop is tf.random_crop)
 from .color import (  # noqa: F401
     adjust_brightness,
     adjust_contrast,
@@ -34,7 +35,6 @@ from .geometry import (  # noqa: F401
     flip_left_right,
     flip_up_down,
     pad_to_bounding_box,
-    random_crop,
     random_flip_left_right,
     random_flip_up_down,
     resize_image_with_crop_or_pad,

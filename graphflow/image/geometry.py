@@ -264,39 +264,3 @@ def _crop_start(n, fraction):
     nf = ew.cast(n, dtypes.float64) if is_tensor(n) else constant(float(n), dtypes.float64)
     f = ew.cast(convert_to_tensor(fraction), dtypes.float64)
     return ew.cast((nf - nf * f) / 2.0, dtypes.int32)
-
-
-def random_crop(value, size, seed=None, name=None):
-    """A random ``size`` block of ``value`` (any rank; TF1's ``tf.random_crop``): each
-    offset uniform over the positions where the block fits, drawn anew each run."""
-    with name_scope(name, "random_crop"):
-        value = convert_to_tensor(value, name="value")
-        if isinstance(size, (list, tuple)):
-            sizes = [known(s) for s in size]
-        elif is_tensor(size):
-            n = size.shape[0] if size.shape.ndims == 1 else None
-            if n is None:
-                raise fail(f"random_crop: size must be a vector of known length, got "
-                           f"{size.name!r} of shape {size.shape}")
-            sizes = [known(size[i]) for i in range(n)]
-        else:
-            sizes = [known(s) for s in np.ravel(size)]
-        if value.shape.ndims is not None and value.shape.ndims != len(sizes):
-            raise fail(f"random_crop: size {sizes} needs one entry per axis of {value.name!r} "
-                       f"of shape {value.shape}")
-        draws = random_uniform([len(sizes)], maxval=np.iinfo(np.int32).max, dtype=dtypes.int32,
-                               seed=seed)
-        out = value
-        for axis, s in enumerate(sizes):
-            n = dim(value, axis)
-            if not is_tensor(s) and not is_tensor(n):
-                if s > n:
-                    raise fail(f"random_crop: size {sizes} does not fit into {value.name!r} "
-                               f"of shape {value.shape}")
-                if s == n:
-                    continue
-            s = check_indices(s, n + 1, f"random_crop: the crop size along axis {axis} (at "
-                                        "most the value's size)")
-            offset = ew.floormod(draws[axis], n - s + 1)
-            out = gather(out, range_(s) + offset, axis=axis)
-        return set_dims(out, sizes)
