@@ -35,7 +35,7 @@ _PYTHON_VIEWS = {
     "client.session": (_TOP,),
     "platform.gfile": ("graphflow.gfile",),
     "platform.tf_logging": ("graphflow.logging",),
-    "platform.flags": ("graphflow.app.flags",),
+    "platform.flags": ("graphflow.flags",),
     "platform.app": ("graphflow.app",),
     "training.training": (_TRAIN,),
     "training.saver": (_TRAIN,),
