@@ -16,10 +16,11 @@ from .graph import GraphKeys, Tensor, add_to_collection, get_collection, name_sc
 from .nn import ops as nn
 from .ops import elementwise as ew
 from .ops.broadcast import broadcast_to
-from .ops.movement import squeeze, squeeze_last_where
+from .ops.movement import squeeze
 from .ops.reduce import reduce_sum
 from .ops.shape_ops import rank, shape, size
 from .ops.sources import convert_to_tensor
+from .ops.squeezing import may_squeeze, remove_squeezable_dimensions, squeeze_last_where
 
 
 class Reduction:
@@ -195,26 +196,6 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
 
-def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0):
-    """TF1's rule for a trailing size-1 axis (labels ``[n, 1]`` against predictions
-    ``[n]``): drop the last axis of ``predictions`` if its rank exceeds the labels' by
-    ``expected_rank_diff + 1``, or of ``labels`` if it falls short by 1 - the difference;
-    decided when run if a rank is unknown (TF1's cond)."""
-    lr, pr = labels.shape.ndims, predictions.shape.ndims
-    if lr is not None and pr is not None:
-        if pr - lr == expected_rank_diff + 1 and _may_squeeze(predictions):
-            predictions = squeeze(predictions, [-1])
-        elif pr - lr == expected_rank_diff - 1 and _may_squeeze(labels):
-            labels = squeeze(labels, [-1])
-        return labels, predictions
-    gap = rank(predictions) - rank(labels)
-    if _may_squeeze(predictions):
-        predictions = squeeze_last_where(predictions, ew.equal(gap, expected_rank_diff + 1))
-    if _may_squeeze(labels):
-        labels = squeeze_last_where(labels, ew.equal(gap, expected_rank_diff - 1))
-    return labels, predictions
-
-
 def _squeeze_weights(weights, labels):
     """Weights with one more axis than the labels lose it (TF1)."""
     if not isinstance(weights, Tensor):
@@ -222,14 +203,9 @@ def _squeeze_weights(weights, labels):
     lr, wr = labels.shape.ndims, weights.shape.ndims
     if lr is not None and wr is not None:
         return squeeze(weights, [-1]) if wr == lr + 1 else weights
-    if _may_squeeze(weights):
+    if may_squeeze(weights):
         return squeeze_last_where(weights, ew.equal(rank(weights) - rank(labels), 1))
     return weights
-
-
-def _may_squeeze(t):
-    """Whether ``t`` may have a last axis of size 1."""
-    return t.shape.ndims is None or t.shape.ndims > 0 and t.shape.dims[-1] in (1, None)
 
 
 def _pair(labels, predictions, what):

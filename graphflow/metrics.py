@@ -7,11 +7,11 @@ The totals are local variables (``gf.local_variables_initializer()`` resets them
 
 from . import dtypes, errors
 from .graph import GraphKeys, add_to_collection, name_scope
-from .losses import remove_squeezable_dimensions
 from .ops import elementwise as ew
 from .ops.reduce import reduce_sum
 from .ops.shape_ops import size
 from .ops.sources import convert_to_tensor, zeros
+from .ops.squeezing import remove_squeezable_dimensions
 from .ops.state import Variable
 
 METRIC_VARIABLES = "metric_variables"  # TF1's GraphKeys.METRIC_VARIABLES

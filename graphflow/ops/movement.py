@@ -131,18 +131,6 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002 (TF1 
     return SQUEEZE(x, axis=axis, name=name or "Squeeze")
 
 
-def squeeze_last_where(x, condition):
-    """``x`` without its last axis (of size 1) if the scalar bool ``condition`` holds when
-    run, else ``x``: TF1 squeezes labels and weights under a ``cond`` when their ranks are
-    known only at run time."""
-    from .elementwise import cast
-    from .gather import gather
-    from .shape_ops import rank, shape
-    from .sources import range as range_
-
-    return reshape(x, gather(shape(x), range_(rank(x) - cast(condition, "int32"))))
-
-
 # -- joining and splitting --------------------------------------------------------------------
 
 def _concat_infer(inputs, *, axis):
