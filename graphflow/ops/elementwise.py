@@ -307,6 +307,10 @@ def _rows_condition(condition, x, y):
         dims = concat([fill(expand_dims(leading, 0), 1), shape(condition),
                        fill(expand_dims(where(rows, x_rank - 1, 0), 0), 1)], 0)
         condition = reshape(condition, dims)
+        if same_rank and x.shape == y.shape:  # made to fit x, it keeps x's static shape
+            from .broadcast import broadcast_to
+
+            return broadcast_to(condition, shape(x))
     if same_rank:
         condition.set_shape([None] * xr)
     return condition
