@@ -116,11 +116,16 @@ def run_graph(build, inputs, shapes, backend, wrt=None):
     return list(values[:len(outs)]), [None if g is None else next(it) for g in grads]
 
 
-def _tolerance(a):
-    return (1e-4, 1e-5) if np.asarray(a).dtype.itemsize < 8 else (1e-9, 1e-11)
+def _tolerance(a, backend):
+    """Tight for NumPy against NumPy; the numba backend's fused kernels contract and
+    reassociate (float32 parts of a float64 graph, such as resize coordinates, then differ
+    by float32 roundings)."""
+    if np.asarray(a).dtype.itemsize < 8 or backend != "numpy":
+        return 1e-4, 1e-5
+    return 1e-9, 1e-11
 
 
-def _same(got, want, what):
+def _same(got, want, what, backend):
     assert len(got) == len(want), what
     for k, (g, w) in enumerate(zip(got, want)):
         assert (g is None) == (w is None), f"{what}[{k}]: one gradient is None"
@@ -129,7 +134,7 @@ def _same(got, want, what):
         g, w = np.asarray(g), np.asarray(w)
         assert g.shape == w.shape and g.dtype == w.dtype, f"{what}[{k}]: {g.shape} {w.shape}"
         if w.dtype.kind == "f":
-            rtol, atol = _tolerance(w)
+            rtol, atol = _tolerance(w, backend)
             np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=f"{what}[{k}]")
         else:
             np.testing.assert_array_equal(g, w, err_msg=f"{what}[{k}]")
@@ -154,8 +159,8 @@ def check_variants(case_id, build, inputs, variants, allowed, wrt=None):
         except gf.errors.GraphflowError as e:
             assert allowed(shapes), f"{what}: {type(e).__name__}: {e}"
             continue
-        _same(got[0], want[0], f"{what}: outputs")
-        _same(got[1], want[1], f"{what}: gradients")
+        _same(got[0], want[0], f"{what}: outputs", backend)
+        _same(got[1], want[1], f"{what}: gradients", backend)
 
 
 def _variants(inputs, drawn, backend="numpy"):

@@ -124,8 +124,8 @@ def _batched_gather(params, indices, axis, batch_dims, name):
 
 def _gather_as_rank4(params, indices, axis, b, checks):
     """A batched gather on an axis after the batch axes, for params or indices of unknown
-    rank: params as ``[batch, before, n, after]`` and indices
-    as ``[batch, per batch element]``, whose ranks are known."""
+    rank: params as ``[batch, before, n, after]`` and indices as ``[batch, per batch
+    element]``, whose ranks are known (the axis may count from the end)."""
     from ..graph import control_dependencies
     from .movement import concat, reshape, stack
     from .reduce import reduce_prod

@@ -318,27 +318,31 @@ def tile(input, multiples, name=None):  # noqa: A002 (TF1 name)
 def _tile_at_run_time(x, multiples, name):
     """x viewed as ``[1, d0, 1, d1, ...]``, broadcast to ``[m0, d0, m1, d1, ...]`` and each
     pair merged: composed of primitives, so the gradient comes with them."""
+    from .. import dtypes
     from ..graph import name_scope
     from .broadcast import broadcast_to
     from .elementwise import cast, ones_like
     from .shape_ops import shape
 
-    require_dtype(multiples, INT, "tile's multiples")
+    if not multiples.dtype.is_integer:
+        raise errors.at_user_line(errors.DTypeError, f"tile's multiples must be ints, got "
+                                                     f"{errors.describe(multiples)}")
     k, rank = multiples.shape[0] if multiples.shape.ndims == 1 else None, x.shape.ndims
     if multiples.shape.ndims not in (1, None) or None not in (k, rank) and k != rank:
         raise errors.at_user_line(
             errors.ShapeError, f"tile needs one multiple per axis of {errors.describe(x)}, "
                                f"got multiples {errors.describe(multiples)}")
     with name_scope(name, "Tile"):
-        dims, times = shape(x), cast(multiples, "int32")
+        dims, times = shape(x), cast(multiples, dtypes.int32)
 
         def pairs(first):
             return reshape(stack([first, dims], axis=1), [-1])
 
         out = reshape(broadcast_to(reshape(x, pairs(ones_like(dims))), pairs(times)),
                       dims * times)
-    out.set_shape(TensorShape(None if rank is None else [None] * rank))  # x's rank: pairs
-    return out  # stacks a multiple with each of x's dims
+    # x's rank (stacking the multiples with x's dims fails the run unless they match)
+    out.set_shape(TensorShape(None if rank is None else [None] * rank))
+    return out
 
 
 def _pad_infer(inputs, *, paddings, mode, constant_values):

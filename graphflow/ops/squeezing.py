@@ -2,6 +2,7 @@
 for losses and metrics: decided while building when the ranks are known, else when run
 (TF1 puts a ``cond`` around the squeeze; here the shape is computed in the graph)."""
 
+from .. import dtypes
 from .elementwise import cast, equal
 from .gather import gather
 from .movement import reshape, squeeze
@@ -12,7 +13,7 @@ from .sources import range as range_
 def squeeze_last_where(x, condition):
     """``x`` without its last axis (of size 1) if the scalar bool ``condition`` holds when
     run, else ``x`` (a last axis of another size fails the run)."""
-    return reshape(x, gather(shape(x), range_(rank(x) - cast(condition, "int32"))))
+    return reshape(x, gather(shape(x), range_(rank(x) - cast(condition, dtypes.int32))))
 
 
 def may_squeeze(t):
