@@ -17,7 +17,7 @@ from .graph import GraphKeys, Tensor, get_default_graph
 from .initializers import Ones, Zeros
 from .ops import elementwise as ew
 from .ops.linalg import matmul
-from .ops.movement import concat, expand_dims, reshape, transpose
+from .ops.movement import concat, expand_dims, reshape, stack, transpose
 from .ops.shape_ops import shape as shape_of
 from .ops.shape_ops import size
 from .ops.sources import convert_to_tensor
@@ -160,7 +160,7 @@ def flatten(inputs, name=None, data_format="channels_last"):
             return reshape(x, [-1, rest])
         if x.shape.ndims is not None and x.shape[0] is not None:
             return reshape(x, [x.shape[0], -1])
-        return reshape(x, concat([shape_of(x)[:1], [-1]], 0))
+        return reshape(x, stack([shape_of(x)[0], -1]))  # rank 2 even if x's is unknown
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
@@ -181,6 +181,8 @@ def _bool(training):
         raise errors.at_user_line(
             errors.DTypeError, f"training must be a bool or a bool tensor, got "
             f"{errors.describe(training)}")
+    if training.shape.ndims is None:  # tf.placeholder(tf.bool): a scalar, as TF1's cond
+        return reshape(training, [])  # needs, so the switch keeps the inputs' shape
     return training
 
 

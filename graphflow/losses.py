@@ -12,13 +12,15 @@ checked tightly. Other dtypes are computed in float32, as in TF1.
 import numbers
 
 from . import dtypes, errors, tf1_names
-from .graph import GraphKeys, add_to_collection, get_collection, name_scope
+from .graph import GraphKeys, Tensor, add_to_collection, get_collection, name_scope
 from .nn import ops as nn
 from .ops import elementwise as ew
+from .ops.broadcast import broadcast_to
 from .ops.movement import squeeze
 from .ops.reduce import reduce_sum
-from .ops.shape_ops import shape, size
+from .ops.shape_ops import rank, shape, size
 from .ops.sources import convert_to_tensor
+from .ops.squeezing import may_squeeze, remove_squeezable_dimensions, squeeze_last_where
 
 
 class Reduction:
@@ -78,8 +80,10 @@ def _weights(weights, losses):
     if w.dtype != losses.dtype:
         w = ew.cast(w, losses.dtype)
     wr, lr = w.shape.ndims, losses.shape.ndims
-    if wr is None or lr is None or wr == 0:
+    if wr == 0:
         return w
+    if wr is None or lr is None:  # checked by the run (TF1 asserts it there)
+        return broadcast_to(w, shape(losses))
     fits = wr == lr and all(a is None or b is None or a in (1, b)
                             for a, b in zip(w.shape.dims, losses.shape.dims))
     if not fits:
@@ -185,34 +189,40 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
     with name_scope(scope, "sparse_softmax_cross_entropy_loss") as scope:
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels)
-        if not isinstance(weights, numbers.Real):
-            weights = convert_to_tensor(weights)
-        labels, weights = _squeeze_labels_and_weights(labels, logits, weights)
+        labels, logits = remove_squeezable_dimensions(labels, logits, expected_rank_diff=1)
+        weights = _squeeze_weights(_tensor_or_number(weights), labels)
         losses = nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits,
                                                              name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
 
-def _squeeze_labels_and_weights(labels, logits, weights):
-    """TF1 accepts labels and weights with a trailing size-1 axis (``[batch, 1]``)."""
-    lr, xr = labels.shape.ndims, logits.shape.ndims
-    if lr is not None and xr is not None and lr == xr and labels.shape.dims[-1] in (1, None):
-        labels = squeeze(labels, [-1])
-        lr -= 1
-    wr = getattr(getattr(weights, "shape", None), "ndims", None)
-    if lr is not None and wr is not None and wr == lr + 1:
-        weights = squeeze(weights, [-1])
-    return labels, weights
+def _squeeze_weights(weights, labels):
+    """Weights with one more axis than the labels lose it (TF1)."""
+    if not isinstance(weights, Tensor):
+        return weights
+    lr, wr = labels.shape.ndims, weights.shape.ndims
+    if lr is not None and wr is not None:
+        return squeeze(weights, [-1]) if wr == lr + 1 else weights
+    if may_squeeze(weights):
+        return squeeze_last_where(weights, ew.equal(rank(weights) - rank(labels), 1))
+    return weights
 
 
 def _pair(labels, predictions, what):
-    """Labels and predictions as float tensors of one dtype (the predictions', or float32)."""
+    """Labels and predictions as float tensors of one dtype (the predictions', or float32).
+    (TF1 squeezes a trailing size-1 axis of sparse labels and of the metrics' inputs, not
+    here: mean_squared_error([n, 1], [n]) is refused, or broadcast if the ranks are
+    unknown, as in TF1.)"""
     predictions = convert_to_tensor(predictions)
     if not predictions.dtype.is_floating:
         predictions = ew.cast(predictions, dtypes.float32)
     labels = ew.cast(convert_to_tensor(labels), predictions.dtype)
     _check_compatible(labels, predictions, "labels", what)
     return labels, predictions
+
+
+def _tensor_or_number(weights):
+    return weights if isinstance(weights, numbers.Real) else convert_to_tensor(weights)
 
 
 def _check_compatible(labels, other, label_name, other_name):

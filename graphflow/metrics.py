@@ -8,10 +8,10 @@ The totals are local variables (``gf.local_variables_initializer()`` resets them
 from . import dtypes, errors, tf1_names
 from .graph import GraphKeys, add_to_collection, name_scope
 from .ops import elementwise as ew
-from .ops.movement import squeeze
 from .ops.reduce import reduce_sum
 from .ops.shape_ops import size
 from .ops.sources import convert_to_tensor, zeros
+from .ops.squeezing import remove_squeezable_dimensions
 from .ops.state import Variable
 
 METRIC_VARIABLES = "metric_variables"  # TF1's GraphKeys.METRIC_VARIABLES
@@ -28,7 +28,7 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None,
     with name_scope(name, "accuracy"):
         labels = convert_to_tensor(labels)
         predictions = convert_to_tensor(predictions)
-        labels, predictions = _squeeze_last_to_match(labels, predictions)
+        labels, predictions = remove_squeezable_dimensions(labels, predictions)
         if not predictions.shape.is_compatible_with(labels.shape):
             raise errors.at_user_line(
                 errors.ShapeError, f"accuracy needs labels and predictions of one shape, got "
@@ -47,7 +47,7 @@ def _streaming_mean(values, weights, metrics_collections, updates_collections):
         batch_count = ew.cast(size(values), dtypes.float32)
     else:
         weights = ew.cast(convert_to_tensor(weights), dtypes.float32)
-        _, weights = _squeeze_last_to_match(values, weights)
+        _, weights = remove_squeezable_dimensions(values, weights)
         weights = weights * ew.ones_like(values)  # broadcast to the values' shape
         values = values * weights
         batch_count = reduce_sum(weights)
@@ -73,18 +73,6 @@ def _ratio_or_zero(numerator, denominator, name):
     positive = denominator > 0
     safe = ew.where(positive, denominator, ew.ones_like(denominator))
     return ew.where(positive, numerator / safe, ew.zeros_like(numerator), name=name)
-
-
-def _squeeze_last_to_match(a, b):
-    """Drop a trailing size-1 axis from whichever of ``a``, ``b`` has one more dimension
-    than the other (labels ``[n, 1]`` against predictions ``[n]``, as TF1 does)."""
-    ra, rb = a.shape.ndims, b.shape.ndims
-    if ra is not None and rb is not None:
-        if ra == rb + 1 and a.shape.dims[-1] == 1:
-            a = squeeze(a, [-1])
-        elif rb == ra + 1 and b.shape.dims[-1] == 1:
-            b = squeeze(b, [-1])
-    return a, b
 
 
 errors.wrap_public(globals())

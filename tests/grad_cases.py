@@ -24,6 +24,7 @@ class GradCase:
     inputs: list
     wrt: tuple = None  # indices of the inputs to differentiate (default: all float ones)
     static: bool = True  # placeholders with known shapes (False: every dim None)
+    unknown_shapes_ok: bool = True  # False: the graph needs static dims (unstack without num)
     tol: float = 1e-6
     second_order: bool = False
     extra: Any = None
@@ -156,8 +157,8 @@ case("concat/axis-1", lambda a, b, c: gf.concat([a, b, c], -1), U(2, 1), U(2, 2)
 case("concat/none_dims", lambda a, b: gf.concat([a, b * 2], 0), U(2, 3), U(3, 3), static=False)
 case("stack", lambda a, b: gf.stack([a, b], axis=1), U(2, 3), U(2, 3))
 case("unstack", lambda x: gf.add_n([t * (i + 1) for i, t in enumerate(gf.unstack(x, axis=1))]),
-     U(2, 3))
-case("unstack/unused_part", lambda x: gf.unstack(x)[1], U(3, 2))
+     U(2, 3), unknown_shapes_ok=False)
+case("unstack/unused_part", lambda x: gf.unstack(x)[1], U(3, 2), unknown_shapes_ok=False)
 case("split/num", lambda x: gf.split(x, 2, axis=1)[1] * 2, U(2, 4))
 case("split/sizes", lambda x: gf.split(x, [1, 3, -1])[1] * 2, U(5, 2))
 case("split_v", lambda x: split_v(x, [2, 2], 0)[0] * 3.0, U(4, 2))

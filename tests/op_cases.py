@@ -66,6 +66,10 @@ class OpCase:
     # known input shapes; then only compatibility with the runtime shape is
     # checked in the known-shapes run.
     fully_static: bool = True
+    # False for graphs that need their inputs' ranks while they are built (a
+    # batch_dims counted from the end): with an input of unknown rank they
+    # raise a graphflow error (tests/test_unknown_shapes.py).
+    unknown_rank_ok: bool = True
 
     @property
     def op(self) -> str:
@@ -261,14 +265,15 @@ _IDS: set = set()
 
 
 def case(id, build, expected, inputs=(), rtol=None, atol=None,
-         check_finite=False, unknown_shapes_ok=True, fully_static=True):
+         check_finite=False, unknown_shapes_ok=True, fully_static=True,
+         unknown_rank_ok=True):
     assert id not in _IDS, f"duplicate case id {id}"
     _IDS.add(id)
     rng = np.random.default_rng(zlib.crc32(id.encode()))
     arrays = tuple(
         np.asarray(s.make(rng) if isinstance(s, _Spec) else s) for s in inputs)
     CASES.append(OpCase(id, build, expected, arrays, rtol, atol, check_finite,
-                        unknown_shapes_ok, fully_static))
+                        unknown_shapes_ok, fully_static, unknown_rank_ok))
 
 
 def sname(shape) -> str:
@@ -1075,7 +1080,7 @@ for _v, _p, _i, _ax, _b in [
     case(f"gather/{_v}", lambda p, i, ax=_ax, b=_b: gf.gather(p, i, axis=ax, batch_dims=b),
          lambda p, i, ax=_ax, b=_b: _np_batched_gather(  # TF1: axis defaults to batch_dims
              (b % p.ndim if b < 0 else b) if ax is None else ax, b % i.ndim if b < 0 else b)(p, i),
-         [_p, _i])
+         [_p, _i], unknown_rank_ok=_b >= 0)  # TF1 resolves a batch_dims < 0 at run time
 
 
 def _np_gather_nd(b=0):

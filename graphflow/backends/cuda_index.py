@@ -118,8 +118,8 @@ def _run(name, size, *args):
 
 def launch_gather(op, args, alloc):
     params, indices = args
-    axis = op._attrs["axis"]
     shape = tuple(params.shape)
+    axis = op._attrs["axis"] % len(shape)  # negative when the rank was unknown while building
     out = alloc(shape[:axis] + tuple(indices.shape) + shape[axis + 1:], params.dtype)
     if out.size:
         _run("gather", out.size, flat(params), flat(indices), flat(out), shape[axis],
@@ -129,7 +129,8 @@ def launch_gather(op, args, alloc):
 
 def launch_scatter_add(op, args, alloc):
     updates, indices, target = args
-    axis, shape = op._attrs["axis"], host_ints(target)
+    shape = host_ints(target)
+    axis = op._attrs["axis"] % len(shape)  # negative when the rank was unknown while building
     out = alloc(shape, updates.dtype)
     fill(out, 0)
     if updates.size:

@@ -9,16 +9,16 @@ import numbers
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..ops import elementwise as ew
-from ..ops.broadcast import sum_to
+from ..ops.broadcast import broadcast_to, sum_to
 from ..ops.custom import custom_gradient
 from ..ops.gather import check_indices
 from ..ops.linalg import matmul
-from ..ops.movement import expand_dims, reshape, squeeze
+from ..ops.movement import concat, expand_dims, reshape, squeeze
 from ..ops.random import random_uniform
 from ..ops.reduce import reduce_max, reduce_mean, reduce_sum
 from ..ops.shape_ops import shape
 from ..ops.sources import convert_to_tensor, range
-from ..shapes import TensorShape
+from ..shapes import TensorShape, broadcast_shapes
 
 sigmoid = ew.sigmoid
 tanh = ew.tanh
@@ -97,12 +97,15 @@ def bias_add(value, bias, data_format=None, name=None):
     """``value + bias`` with the 1-D ``bias`` on the channel axis (last, or 1 for NC...)."""
     with name_scope(name, "BiasAdd") as scope:
         value, bias = convert_to_tensor(value), convert_to_tensor(bias)
+        if bias.shape.ndims is None:  # a vector at run time: then value keeps its shape
+            bias = reshape(bias, [-1])
         if bias.shape.ndims != 1:
             raise errors.at_user_line(
                 errors.ShapeError, f"bias_add needs a 1-D bias, got shape {bias.shape}")
         if data_format is not None and data_format.startswith("NC"):
             rank = value.shape.ndims
-            bias = reshape(bias, [-1] + [1] * (rank - 2))
+            bias = reshape(bias, [-1] + [1] * (rank - 2) if rank is not None else concat(
+                [[-1], ew.ones_like(shape(value)[2:])], 0))  # a 1 per axis after the channels
         return ew.add(value, bias, name=scope)
 
 
@@ -125,6 +128,8 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim
     with name_scope(name, "softmax_cross_entropy_with_logits") as scope:
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels, logits.dtype)
+        if labels.shape.ndims is None and logits.shape.ndims is not None:
+            labels = broadcast_to(labels, shape(logits))  # TF1 infers the loss from logits
         return _cross_entropy(labels, logits, axis, scope)
 
 
@@ -159,6 +164,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits") as scope:
         logits = convert_to_tensor(logits)
         labels = convert_to_tensor(labels)
+        if labels.shape.ndims is None and logits.shape.ndims is not None:
+            labels = broadcast_to(labels, shape(logits)[:-1])  # TF1: the loss has that shape
         classes = ew.cast(shape(logits)[-1], labels.dtype)
         labels = check_indices(labels, classes, "label")  # TF1 fails the run, never drops one
         hot = ew.equal(expand_dims(labels, -1), range(ew.cast(0, labels.dtype), classes))
@@ -246,7 +253,20 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
             rate = ew.subtract(1, keep_prob, name="rate")
         draw = random_uniform(_noise_shape(x, noise_shape), dtype=x.dtype, seed=seed)
         kept = ew.cast(ew.greater_equal(draw, rate), x.dtype)
+        if not _broadcasts_into(kept.shape, x.shape):
+            # a noise_shape known less well than x: TF1 keeps x's shape, so the mask must
+            # broadcast into x (checked by the run)
+            kept = broadcast_to(kept, shape(x))
         return ew.multiply(ew.truediv(x, keep_prob), kept, name=scope)
+
+
+def _broadcasts_into(small, big):
+    """True if ``small`` is known to broadcast to exactly ``big`` (False if they clash: the
+    op using them reports it)."""
+    try:
+        return broadcast_shapes(small, big) == big
+    except ValueError:
+        return False
 
 
 def _is_number(value):
@@ -262,7 +282,9 @@ def _check_fraction(value, what, upper_open):
 
 def _scalar_tensor(value, dtype, what):
     t = convert_to_tensor(value, dtype, name=what)
-    if t.shape.ndims not in (0, None):
+    if t.shape.ndims is None:  # a scalar at run time (else the run fails): x keeps its shape
+        t = reshape(t, [], name=what)
+    if t.shape.ndims != 0:
         raise errors.at_user_line(errors.ShapeError,
                                   f"dropout's {what} must be a scalar, got shape {t.shape}")
     return t

@@ -196,6 +196,10 @@ def shape_query_value(op, *inputs):
 def static_ints(value, what):
     """An int or (nested) list of ints for an argument that must be known while the graph is
     built: Python values pass through, a tensor must have a static value."""
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        from .sources import convert_to_tensor
+
+        value = convert_to_tensor(value)  # [n, 2]: stacked, known if all of its parts are
     if isinstance(value, Tensor):
         known = static_value(value)
         if known is None:

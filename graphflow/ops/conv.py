@@ -41,8 +41,10 @@ def _axis(size, k, stride, dilation, padding, axis):
     if (k is not None and k < 1) or stride < 1 or dilation < 1:
         raise ValueError(f"window size ({k}), stride ({stride}) and dilation ({dilation}) "
                          f"must be at least 1 along the {('rows', 'columns')[axis]}")
-    if size is None or k is None:
+    if size is None:
         return None, None, None
+    if k is None:  # SAME's output size does not depend on the window (TF1 infers it too)
+        return (-(-size // stride) if padding == "SAME" else None), None, None
     span = (k - 1) * dilation + 1
     if padding == "SAME":
         out = -(-size // stride)

@@ -278,14 +278,49 @@ def where(condition, x=None, y=None, name=None):
         raise errors.at_user_line(
             errors.InvalidArgumentError, "where needs both x and y, or neither")
     x, y = binary_operands(x, y)
-    xr, cr = x.shape.ndims, condition.shape.ndims
-    if cr == 1 and xr is not None and xr > 1 and y.shape.ndims == xr:
-        # TF1's where: a vector condition over x and y of one rank selects whole rows
-        # (decided by ranks alone, so None dims and known dims behave the same).
-        from .movement import reshape
+    return SELECT(_rows_condition(condition, x, y), x, y, name=name or "Select")
 
-        condition = reshape(condition, [-1] + [1] * (xr - 1))
-    return SELECT(condition, x, y, name=name or "Select")
+
+def _rows_condition(condition, x, y):
+    """TF1's where: a vector condition over x and y of one rank > 1 selects whole rows
+    (reshaped to ``[n, 1, ...]``). Decided by the ranks alone: while the graph is built
+    when they are known, else at run time."""
+    from .movement import reshape
+
+    cr, xr, yr = condition.shape.ndims, x.shape.ndims, y.shape.ndims
+    if None not in (cr, xr, yr):
+        return reshape(condition, [-1] + [1] * (xr - 1)) if cr == 1 < xr == yr else condition
+    same_rank = cr is None and xr is not None and xr == yr
+    maybe_rows = cr in (None, 1) and xr not in (0, 1) and (None in (xr, yr) or xr == yr)
+    if not (same_rank or maybe_rows):
+        return condition
+    from .gather import check_indices
+    from .movement import concat, expand_dims
+    from .shape_ops import rank, shape
+    from .sources import constant, fill
+
+    with name_scope("rows_condition"):
+        c_rank, x_rank = rank(condition), rank(x)
+        rows = logical_and(logical_and(equal(c_rank, 1), greater(x_rank, 1)),
+                           equal(rank(y), x_rank))
+        if same_rank:
+            # TF1 infers x's shape for a condition of unknown rank: its rank may not exceed
+            # x's (Select's rule), so padded with leading 1s it has x's rank
+            leading = check_indices(
+                where(rows, 0, x_rank - c_rank), xr + 1,
+                "where's condition may not outrank x (TF1's Select): x's rank minus its")
+        else:
+            leading = constant(0)
+        dims = concat([fill(expand_dims(leading, 0), 1), shape(condition),
+                       fill(expand_dims(where(rows, x_rank - 1, 0), 0), 1)], 0)
+        condition = reshape(condition, dims)
+        if same_rank and x.shape == y.shape:  # made to fit x, it keeps x's static shape
+            from .broadcast import broadcast_to
+
+            return broadcast_to(condition, shape(x))
+    if same_rank:
+        condition.set_shape([None] * xr)
+    return condition
 
 
 # -- gradient rules: one term per input; the autodiff driver sums uses and un-broadcasts ----

@@ -8,6 +8,7 @@ from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axis
 from .base import MOVEMENT, OpDef, Spec, require_dtype, static_ints
 from .elementwise import BOOL, INT
+from .shape_ops import rank as rank_of
 from .shape_ops import shape
 from .sources import convert_to_tensor, shape_tensor, static_shape_of
 
@@ -59,14 +60,17 @@ def _batched_gather(params, indices, axis, batch_dims, name):
     from .sources import range as range_
 
     rank, index_rank = params.shape.ndims, indices.shape.ndims
-    if rank is None or index_rank is None:
-        raise errors.at_user_line(errors.InvalidArgumentError,
-                                  "gather with batch_dims needs params and indices of known rank")
     b = static_ints(batch_dims, "gather's batch_dims")
     # TF1: the axis defaults to batch_dims as given (-1 counts from params' last axis)
-    axis = normalize_axis(static_ints(b if axis is None else axis, "gather's axis"), rank)
+    axis = static_ints(b if axis is None else axis, "gather's axis")
+    if b < 0 and index_rank is None:
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, f"gather's batch_dims ({b}) counts axes from the end "
+            f"of indices: it needs indices of known rank, got {errors.describe(indices)}")
+    axis = normalize_axis(axis, rank)  # negative while params' rank is unknown
     b = b + index_rank if b < 0 else b
-    if not 0 <= b <= min(axis, index_rank) or b >= rank:
+    if b < 0 or 0 <= axis < b or index_rank is not None and b > index_rank or (
+            rank is not None and b >= rank):
         raise errors.at_user_line(
             errors.InvalidArgumentError,
             f"gather's batch_dims ({b}) must be at most axis ({axis}) and the rank of indices "
@@ -85,9 +89,16 @@ def _batched_gather(params, indices, axis, batch_dims, name):
             checks.append(check_indices(
                 gap, 1, "gather with batch_dims: a batch size of indices differing from "
                         "params' by").op)
+        if axis < 0 or axis != b and None in (rank, index_rank):
+            if axis < 0:  # counted from the front, it must be in [b, rank)
+                params_rank = rank_of(params)
+                checks.append(check_indices(
+                    params_rank + axis - b, params_rank - b,
+                    f"gather's axis ({axis}) counted from the front minus batch_dims ({b}):").op)
+            return _gather_as_rank4(params, indices, axis, b, checks)
         # the gathered axis right after the batch axes
-        order = list(range(b)) + [axis] + [i for i in range(b, rank) if i != axis]
-        moved = params if axis == b else transpose(params, order)
+        moved = params if axis == b else transpose(
+            params, list(range(b)) + [axis] + [i for i in range(b, rank) if i != axis])
         dims, index_dims = shape(moved), shape(indices)
         size = dims[b]
         indices = check_indices(indices, cast(size, indices.dtype), "gather index")
@@ -111,6 +122,25 @@ def _batched_gather(params, indices, axis, batch_dims, name):
         return out
 
 
+def _gather_as_rank4(params, indices, axis, b, checks):
+    """A batched gather on an axis after the batch axes, for params or indices of unknown
+    rank: params as ``[batch, before, n, after]`` and indices as ``[batch, per batch
+    element]``, whose ranks are known (the axis may count from the end)."""
+    from ..graph import control_dependencies
+    from .movement import concat, reshape, stack
+    from .reduce import reduce_prod
+
+    dims, index_dims = shape(params), shape(indices)
+    after = dims[:0] if axis == -1 else dims[axis + 1:]
+    blocks = reshape(params, stack([reduce_prod(dims[:b]), reduce_prod(dims[b:axis]),
+                                    dims[axis], reduce_prod(after)]))
+    with control_dependencies(checks):
+        rows = reshape(indices, stack([reduce_prod(index_dims[:b]),
+                                       reduce_prod(index_dims[b:])]))
+    out = _batched_gather(blocks, rows, 2, 1, "rank4")
+    return reshape(out, concat([dims[:axis], index_dims[b:], after], 0))
+
+
 def _scatter_add_infer(inputs, *, axis):
     updates, indices, shape_t = inputs
     require_dtype(indices, INT, "scatter_add's indices")
@@ -119,6 +149,7 @@ def _scatter_add_infer(inputs, *, axis):
 
 def _scatter_add_reference(updates, indices, shape, *, axis):
     out = np.zeros(tuple(int(d) for d in shape), updates.dtype)
+    axis %= max(out.ndim, 1)  # negative when the rank was unknown while building
     np.add.at(out, (slice(None),) * axis + (indices,), updates)
     return out
 

@@ -144,10 +144,11 @@ def _concat_infer(inputs, *, axis):
     rank = ranks.pop()
     axis = normalize_axis(axis, rank)
     dims = []
+    some_unknown = any(t.shape.ndims is None for t in inputs)  # its size along axis too
     for i in range(rank):
         column = [t.shape.dims[i] for t in inputs if t.shape.ndims is not None]
         if i == axis:
-            dims.append(None if None in column else sum(column))
+            dims.append(None if None in column or some_unknown else sum(column))
         else:
             known = {d for d in column if d is not None}
             if len(known) > 1:
@@ -304,9 +305,44 @@ TILE = OpDef("Tile", MOVEMENT, _tile_infer, lambda x, *, multiples: np.tile(x, m
 
 
 def tile(input, multiples, name=None):  # noqa: A002 (TF1 name)
-    """Repeat ``input`` ``multiples[i]`` times along axis i."""
-    return TILE(convert_to_tensor(input), multiples=tuple(static_ints(multiples, "multiples")),
-                name=name or "Tile")
+    """Repeat ``input`` ``multiples[i]`` times along axis i (``multiples`` may be an int
+    tensor known only at run time, such as ``[tf.shape(y)[0], 1]``)."""
+    x = convert_to_tensor(input)
+    if isinstance(multiples, (list, tuple)) and any(isinstance(m, Tensor) for m in multiples):
+        multiples = convert_to_tensor(multiples)
+    if isinstance(multiples, Tensor) and static_value(multiples) is None:
+        return _tile_at_run_time(x, multiples, name)
+    return TILE(x, multiples=tuple(static_ints(multiples, "multiples")), name=name or "Tile")
+
+
+def _tile_at_run_time(x, multiples, name):
+    """x viewed as ``[1, d0, 1, d1, ...]``, broadcast to ``[m0, d0, m1, d1, ...]`` and each
+    pair merged: composed of primitives, so the gradient comes with them."""
+    from .. import dtypes
+    from ..graph import name_scope
+    from .broadcast import broadcast_to
+    from .elementwise import cast, ones_like
+    from .shape_ops import shape
+
+    if not multiples.dtype.is_integer:
+        raise errors.at_user_line(errors.DTypeError, f"tile's multiples must be ints, got "
+                                                     f"{errors.describe(multiples)}")
+    k, rank = multiples.shape[0] if multiples.shape.ndims == 1 else None, x.shape.ndims
+    if multiples.shape.ndims not in (1, None) or None not in (k, rank) and k != rank:
+        raise errors.at_user_line(
+            errors.ShapeError, f"tile needs one multiple per axis of {errors.describe(x)}, "
+                               f"got multiples {errors.describe(multiples)}")
+    with name_scope(name, "Tile"):
+        dims, times = shape(x), cast(multiples, dtypes.int32)
+
+        def pairs(first):
+            return reshape(stack([first, dims], axis=1), [-1])
+
+        out = reshape(broadcast_to(reshape(x, pairs(ones_like(dims))), pairs(times)),
+                      dims * times)
+    # x's rank (stacking the multiples with x's dims fails the run unless they match)
+    out.set_shape(TensorShape(None if rank is None else [None] * rank))
+    return out
 
 
 def _pad_infer(inputs, *, paddings, mode, constant_values):

@@ -8,8 +8,8 @@ from ..shapes import TensorShape, normalize_axes, normalize_axis
 from .base import REDUCE, OpDef, Spec, require_dtype, static_ints
 from .broadcast import broadcast_to
 from .elementwise import BOOL, NUMERIC, SELECT, cast, equal, ones_like, zeros_like
-from .movement import expand_dims
-from .shape_ops import shape, size
+from .movement import expand_dims, reshape
+from .shape_ops import kept_shape, shape, size
 from .sources import convert_to_tensor
 
 
@@ -164,14 +164,11 @@ def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A00
 
 def _kept(op, t):
     """``t`` (shaped like the reduction's output) with the reduced axes back as size 1."""
-    if op.attrs["keepdims"]:
-        return t
     axes = op.attrs["axis"]
-    rank = op.inputs[0].shape.ndims
-    if axes is None:
-        if rank is None:  # a scalar, which broadcasts as the size-1 axes would
-            return t
-        axes = range(rank)
+    if op.attrs["keepdims"] or axes is None:  # all axes: a scalar broadcasts as the ones would
+        return t
+    if op.inputs[0].shape.ndims is None:  # where the axes go is known only at run time
+        return reshape(t, kept_shape(op.inputs[0], axes))
     for a in sorted(axes):
         t = expand_dims(t, a)
     return t

@@ -36,3 +36,25 @@ def rank(input, name=None):  # noqa: A002 (TF1 name)
     return RANK(convert_to_tensor(input), out_type=dtypes.int32, name=name or "Rank")
 
 
+def _kept_shape(x, *, axis, out_type):
+    rank = np.ndim(x)
+    if any(not -rank <= a < rank for a in axis):
+        raise ValueError(f"axis {list(axis)} is out of range for a tensor of rank {rank}")
+    kept = {a % rank for a in axis}
+    return np.asarray([1 if i in kept else d for i, d in enumerate(np.shape(x))], out_type.np)
+
+
+def _kept_shape_infer(inputs, *, axis, out_type):
+    return Spec(TensorShape([inputs[0].shape.ndims]), out_type)
+
+
+# The shape a reduction over ``axis`` has with keepdims (TF1's reduced_shape): reduction
+# gradients reshape their output gradient to it when only the run knows the input's rank
+KEPT_SHAPE = OpDef("ReducedShape", SHAPE, _kept_shape_infer, _kept_shape,
+                   differentiable=False)
+
+
+def kept_shape(input, axis, name=None):  # noqa: A002
+    """``shape(input)`` with the dims in ``axis`` (ints, negative counted from the end) as 1."""
+    return KEPT_SHAPE(convert_to_tensor(input), axis=tuple(int(a) for a in axis),
+                      out_type=dtypes.int32, name=name or "ReducedShape")
