@@ -25,6 +25,7 @@ class GradCase:
     wrt: tuple = None  # indices of the inputs to differentiate (default: all float ones)
     static: bool = True  # placeholders with known shapes (False: every dim None)
     unknown_shapes_ok: bool = True  # False: the graph needs static dims (unstack without num)
+    unknown_rank_ok: bool = True  # False: the graph needs the static rank, as in TF1
     tol: float = 1e-6
     second_order: bool = False
     extra: Any = None
@@ -340,17 +341,19 @@ case("image.transpose_image", gf.image.transpose_image, U(2, 3, 4, 2))
 for _k in (1, 2, 3):
     case(f"image.rot90/k{_k}", lambda x, k=_k: gf.image.rot90(x, k), U(3, 4, 2))
 case("image.rot90/run_time_k", lambda x: gf.image.rot90(x, _run_time(3)), U(2, 3, 4, 1))
+# of unknown rank, TF1 takes the image as one 3-D image: a 4-D batch fails the run
 case("image.crop_to_bounding_box", lambda x: gf.image.crop_to_bounding_box(x, 1, 2, 2, 2),
-     U(2, 4, 5, 1))
+     U(2, 4, 5, 1), unknown_rank_ok=False)
 case("image.crop_to_bounding_box/run_time", lambda x: gf.image.crop_to_bounding_box(
     x, _run_time(1), 2, 2, _run_time(2)), U(4, 5, 2))
 case("image.pad_to_bounding_box", lambda x: gf.image.pad_to_bounding_box(x, 1, 2, 5, 6),
-     U(2, 3, 2, 1))
+     U(2, 3, 2, 1), unknown_rank_ok=False)
 case("image.pad_to_bounding_box/run_time", lambda x: gf.image.pad_to_bounding_box(
     x, _run_time(1), 2, 5, _run_time(6)), U(3, 2, 2))
 case("image.resize_image_with_crop_or_pad", lambda x: gf.image.resize_image_with_crop_or_pad(
     x, 2, 6), U(4, 3, 2), static=False)
-case("image.central_crop", lambda x: gf.image.central_crop(x, 0.5), U(2, 4, 6, 1))
+case("image.central_crop", lambda x: gf.image.central_crop(x, 0.5), U(2, 4, 6, 1),
+     unknown_rank_ok=False)
 case("image.rgb_to_hsv", gf.image.rgb_to_hsv,  # channels apart, hues inside their sixths
      np.array([[[0.9, 0.5, 0.2], [0.3, 0.8, 0.5], [0.2, 0.4, 0.7], [0.6, 0.3, 0.8]]]))
 case("image.hsv_to_rgb", gf.image.hsv_to_rgb,
@@ -360,10 +363,13 @@ case("image.yuv_to_rgb", gf.image.yuv_to_rgb, U(2, 3))
 # computed in float32 as in TF1 (float32 inputs: differences with a step of 1e-2)
 _F32 = U(2, 3, 4, 3).astype(np.float32) / 4 + 0.5
 case("image.adjust_brightness", lambda x: gf.image.adjust_brightness(x, 0.1), _F32, tol=1e-3)
-case("image.adjust_contrast", lambda x: gf.image.adjust_contrast(x, 1.6), _F32, tol=1e-3)
-case("image.per_image_standardization", gf.image.per_image_standardization, _F32, tol=1e-3)
+# through a float32 mean (and variance) of 36 pixels: rounding in the objective's sum, divided
+# by the step, is ~1e-3 of the slope, and moves with the order the kernels sum in
+case("image.adjust_contrast", lambda x: gf.image.adjust_contrast(x, 1.6), _F32, tol=5e-3)
+case("image.per_image_standardization", gf.image.per_image_standardization, _F32, tol=5e-3)
 case("image.rgb_to_grayscale", gf.image.rgb_to_grayscale, _F32, tol=1e-3)
-case("image.image_gradients", lambda x: gf.add_n(gf.image.image_gradients(x)), U(2, 3, 4, 1))
+case("image.image_gradients", lambda x: gf.add_n(gf.image.image_gradients(x)), U(2, 3, 4, 1),
+     unknown_rank_ok=False)
 case("image.sobel_edges", gf.image.sobel_edges, U(1, 3, 4, 2))
-case("image.total_variation", gf.image.total_variation, U(2, 3, 4, 1))
+case("image.total_variation", gf.image.total_variation, U(2, 3, 4, 1), unknown_rank_ok=False)
 case("image.psnr", lambda a, b: gf.image.psnr(a, b, 1.0), _F32, _F32 - 2, tol=1e-3)  # far apart: log(mse) is nearly linear over a step

@@ -3,10 +3,12 @@ Python ints when they are known while the graph is built, and argument errors at
 user's line."""
 
 from .. import dtypes, errors
-from ..graph import Tensor
+from ..graph import Tensor, control_dependencies
 from ..ops import elementwise as ew
 from ..ops.base import static_value
+from ..ops.gather import check_indices
 from ..ops.movement import concat, expand_dims, reshape, squeeze
+from ..ops.shape_ops import rank as rank_of
 from ..ops.shape_ops import shape
 from ..ops.sources import convert_to_tensor
 
@@ -69,6 +71,12 @@ def as_batch(image, what, unknown_rank="3-D"):
     if rank == 4:
         return image, lambda y: y
     if rank == 3 or unknown_rank == "3-D":
+        if rank is None:  # TF1 takes it as one image; a batch fed here fails the run
+            check = check_indices(rank_of(image) - 3, 1, f"{what}: an image of unknown rank "
+                                                         "is taken as one 3-D image (TF1); "
+                                                         "its rank less 3")
+            with control_dependencies([check.op]):
+                image = ew.identity(image)
         batch = expand_dims(image, 0)
         batch.set_shape([None] * 4)
         return batch, lambda y: squeeze(y, [0])

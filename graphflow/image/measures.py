@@ -56,7 +56,7 @@ def sobel_edges(image):
     """Sobel's vertical and horizontal edge responses of each channel of a 4-D batch, in a
     new last axis of size 2 (the image reflected at its borders)."""
     with name_scope(None, "sobel_edges"):
-        image = _rank(image, (4,), "sobel_edges")
+        image = _rank(image, (4, None), "sobel_edges")  # unknown: 4-D when run (TF1)
         padded = pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
 
         def shifted(r, c):  # the padded image moved by (r, c): image-sized
