@@ -1,9 +1,11 @@
 """``graphflow run``: unmodified TF1 programs, written here, run with graphflow as tensorflow."""
 
+import gc
 import os
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
 
@@ -17,12 +19,15 @@ def _script(tmp_path, body, name="prog.py"):
     return str(path)
 
 
+_ENV = {**os.environ,
+        "PYTHONPATH": os.path.dirname(os.path.dirname(os.path.abspath(gf.__file__)))}
+
+
 def _run(tmp_path, body, *args):
     """The script run by ``python -m graphflow run`` in a fresh process: (status, out, err)."""
     done = subprocess.run([sys.executable, "-m", "graphflow", "run", _script(tmp_path, body),
                            *args], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(
-                              os.path.abspath(gf.__file__)))})
+                          env=_ENV)
     return done.returncode, done.stdout, done.stderr
 
 
@@ -115,13 +120,62 @@ def test_exit_status_and_missing_script(tmp_path):
 
 
 def test_the_real_tensorflow_stays_hidden_and_comes_back(tmp_path):
-    """Installed or not, ``tensorflow`` is graphflow inside a run and is not afterwards."""
-    sys.modules["tensorflow"] = "a stand-in for an imported TensorFlow"
+    """Installed or not, ``tensorflow`` is graphflow inside a run; a TensorFlow imported
+    before comes back as the very modules it was (a real one cannot be imported twice)."""
+    real = {"tensorflow": types.ModuleType("tensorflow"),
+            "tensorflow.python": types.ModuleType("tensorflow.python")}
+    sys.modules.update(real)
     try:
-        tf_import.install()
+        assert tf_import.install() and not tf_import.install()  # once
         import tensorflow
 
-        assert tensorflow.Session is gf.Session
+        assert tensorflow.Session is gf.Session and tensorflow is not real["tensorflow"]
     finally:
         tf_import.uninstall()
-    assert "tensorflow" not in sys.modules
+        restored = {name: sys.modules.pop(name, None) for name in real}
+    assert restored == real
+    assert "tensorflow.nn" not in sys.modules
+
+
+def test_a_tensorflow_package_on_the_path_stays_hidden(tmp_path):
+    fake = tmp_path / "site" / "tensorflow"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("REAL = True\n")
+    status, out, err = _run(tmp_path, """
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        import tensorflow as tf
+        import tensorflow.compat.v1 as v1
+        print(hasattr(tf, "REAL"), v1 is tf, tf.Session.__module__)
+    """, str(tmp_path / "site"))
+    assert (status, err, out) == (0, "", "False True graphflow.session\n")
+
+
+def test_the_module_tensorflow_as_programs_use_it(tmp_path, capsys):
+    """``from tensorflow import *``, ``tf.__version__``, ``help(tf)``, and one object for each
+    module however it is reached (``tf.compat.v1 is tf`` before any import of it)."""
+    path = _script(tmp_path, """
+        from tensorflow import *
+        x = placeholder(float32, [None, 2])
+        print(Session.__name__, nn.relu.__name__, x.dtype.name)
+
+        import pydoc
+        import tensorflow as tf
+        print(tf.__version__, tf.__file__.endswith("__init__.py"), "placeholder" in tf.__all__)
+        print(tf.compat.v1 is tf, tf.nn.__name__, getattr(tf.compat, "v1", None) is tf)
+        import tensorflow.nn
+        import tensorflow.app.flags as app_flags
+        print(tf.nn is tensorflow.nn, app_flags.FLAGS is tf.flags.FLAGS is tf.app.flags.FLAGS)
+        print("placeholder(" in pydoc.render_doc(tf, renderer=pydoc.plaintext),
+              "relu(" in pydoc.render_doc(tf.nn, renderer=pydoc.plaintext))
+        try:
+            tf.compat.v1.no_such_name
+        except AttributeError as e:
+            print(e)
+    """)
+    assert runner.run(path) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        "Session relu float32", f"{gf.__version__} True True", "True tensorflow.nn True",
+        "True True", "True True", "module 'tensorflow' has no attribute 'no_such_name'"]
