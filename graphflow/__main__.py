@@ -122,7 +122,7 @@ def main(argv=None):
     r.add_argument("args", nargs=argparse.REMAINDER, help="its command-line arguments")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return runner.run(args.script, args.args)
+        return runner.main(args.script, args.args)
     demo(epochs=args.epochs, batch_size=args.batch_size, out_dir=args.out, seed=args.seed)
     return 0
 

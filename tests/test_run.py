@@ -179,3 +179,112 @@ def test_the_module_tensorflow_as_programs_use_it(tmp_path, capsys):
     assert out.splitlines() == [
         "Session relu float32", f"{gf.__version__} True True", "True tensorflow.nn True",
         "True True", "True True", "module 'tensorflow' has no attribute 'no_such_name'"]
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_multiprocessing_children_import_graphflow_too(tmp_path, method):
+    """spawn and forkserver start fresh interpreters that import the program again: they must
+    get graphflow as tensorflow too (a worker that fails to import hangs a Pool)."""
+    status, out, err = _run(tmp_path, """
+        import multiprocessing
+        import sys
+        import tensorflow as tf
+
+        def work(n):
+            import tensorflow.compat.v1 as tf1
+            return n, tf1.Session.__module__, tf is not None
+
+        if __name__ == "__main__":
+            with multiprocessing.get_context(sys.argv[1]).Pool(1) as pool:
+                print(pool.apply_async(work, (3,)).get(timeout=100))
+    """, method)
+    assert (status, err, out) == (0, "", "(3, 'graphflow.session', True)\n")
+
+
+def test_runs_in_one_process_start_afresh(tmp_path, capsys):
+    """Each run gets what a fresh process has: an empty default graph, unparsed flags with
+    their defaults, the modules of its own folder; the caller's come back afterwards."""
+    for folder, value in (("a", 1), ("b", 2)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "helper.py").write_text(f"VALUE = {value}\n")
+    body = """
+        import tensorflow as tf
+        import helper
+        tf.app.flags.DEFINE_integer("steps", 5, "training steps")
+        x = tf.placeholder(tf.float32, name="x")
+        v = tf.Variable(1.0, name="v")
+        print(x.name, v.name, len(tf.global_variables()), tf.app.flags.FLAGS.steps, helper.VALUE)
+    """
+    mine = gf.placeholder(gf.float32, name="callers")
+    gf.app.flags.DEFINE_string("callers_flag", "kept", "a flag of the caller's")
+    try:
+        runs = [runner.run(_script(tmp_path / "a", body), ["--steps=7"]),
+                runner.run(_script(tmp_path / "a", body)),
+                runner.run(_script(tmp_path / "b", body))]
+        out, err = capsys.readouterr()
+        assert runs == [0, 0, 0] and err == ""
+        assert out.splitlines() == ["x:0 v:0 1 7 1", "x:0 v:0 1 5 1", "x:0 v:0 1 5 2"]
+        assert gf.get_default_graph().get_operations() == [mine.op]
+        assert "callers_flag" in gf.app.flags.FLAGS and "steps" not in gf.app.flags.FLAGS
+        assert "helper" not in sys.modules
+    finally:
+        gf.app.flags.FLAGS.__delattr__("callers_flag")
+        gf.reset_default_graph()
+
+
+def test_many_runs_in_one_process_keep_no_graphs(tmp_path):
+    probe = types.ModuleType("graphflow_test_probe")
+    probe.graphs = []
+    sys.modules[probe.__name__] = probe
+    path = _script(tmp_path, """
+        import weakref
+        import numpy as np
+        import tensorflow as tf
+        import graphflow_test_probe
+
+        x = tf.placeholder(tf.float32, [None, 4])
+        w = tf.Variable(tf.ones([4, 2]))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(tf.matmul(x, w), {x: np.ones((3, 4), np.float32)})
+        graphflow_test_probe.graphs.append(weakref.ref(tf.get_default_graph()))
+    """)
+    try:
+        assert [runner.run(path) for _ in range(20)] == [0] * 20
+    finally:
+        del sys.modules[probe.__name__]
+    gc.collect()
+    assert len(probe.graphs) == 20 and [ref() for ref in probe.graphs] == [None] * 20
+
+
+def test_ctrl_c_shows_the_programs_frames_only(tmp_path):
+    status, out, err = _run(tmp_path, """
+        def train():
+            raise KeyboardInterrupt
+
+        train()
+    """)
+    assert status == 130 and out == ""
+    assert err.splitlines() == [
+        "Traceback (most recent call last):",
+        f'  File "{tmp_path / "prog.py"}", line 5, in <module>', "    train()",
+        f'  File "{tmp_path / "prog.py"}", line 3, in train', "    raise KeyboardInterrupt",
+        "KeyboardInterrupt"]
+
+
+def test_a_relative_script_path_and_a_chdir(tmp_path):
+    """``__file__`` is absolute, as Python gives it, so a program that changes directory
+    still finds its files; errors name the script wherever the program went."""
+    (tmp_path / "data.txt").write_text("42")
+    (tmp_path / "prog.py").write_text(textwrap.dedent("""
+        import os
+        import tensorflow as tf
+        here = os.path.dirname(__file__)
+        os.chdir("/")
+        print(open(os.path.join(here, "data.txt")).read())
+        tf.nn.ctc_loss
+    """))
+    done = subprocess.run([sys.executable, "-m", "graphflow", "run", "prog.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, env=_ENV)
+    assert done.returncode == 1 and done.stdout == "42\n"
+    assert done.stderr.startswith(f"{tmp_path / 'prog.py'}:7: tf.nn.ctc_loss is a TF1 name")
