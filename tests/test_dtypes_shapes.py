@@ -150,3 +150,55 @@ def test_strings_are_host_values_of_bytes(backend):
         hello + hello
     with pytest.raises(gf.errors.DTypeError):
         gf.constant(["a"], dtype=gf.float32)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_strings_fed_and_fetched_in_every_form(backend):
+    """An object array fed as strings is converted like any other (str to UTF-8 bytes,
+    numbers refused), also through make_callable; one string fetched twice is two values."""
+    words = gf.placeholder(gf.string, [None])
+    joined = gf.reshape(words, [-1, 1])
+    hello = gf.constant("héllo")
+    with gf.Session(backend=backend) as sess:
+        got = sess.run(joined, {words: np.array(["a", b"b"], dtype=object)})
+        assert got.tolist() == [[b"a"], [b"b"]]
+        assert sess.make_callable(joined, [words])(np.array(["é"], dtype=object)).tolist() == [
+            ["é".encode()]]
+        with pytest.raises(gf.errors.DTypeError, match="cannot convert int 1 to a string"):
+            sess.run(joined, {words: np.array([1, "a"], dtype=object)})
+        assert sess.run({"a": [hello, (hello, words)]}, {words: ["z"]})["a"][:1] == [
+            "héllo".encode()]
+        assert sess.run([hello, hello]) == ["héllo".encode()] * 2
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_strings_through_identity_where_and_pad(backend):
+    """The host ops that only move strings take them on every backend and size: identity,
+    stop_gradient, where (a fused kernel cannot hold Python objects, so string ops stay out
+    of fusion), and pad, whose zero for strings is b"" as in TF1."""
+    n = 1 << 17  # past the size where one elementwise op becomes a compiled kernel
+    words = gf.placeholder(gf.string, [None])
+    keep = gf.placeholder(gf.bool, [None])
+    fed = {words: np.array(["a", "b"] * (n // 2)), keep: np.arange(n) % 2 == 0}
+    picked = gf.where(keep, gf.identity(words), gf.stop_gradient(words))
+    twice = gf.where(keep, gf.where(keep, words, words), words)
+    with gf.Session(backend=backend) as sess:
+        assert sess.run(picked, fed)[:3].tolist() == [b"a", b"b", b"a"]
+        assert sess.run(twice, fed)[-2:].tolist() == [b"a", b"b"]
+        assert sess.run(gf.pad(gf.constant(["a"]), [[1, 1]])).tolist() == [b"", b"a", b""]
+        assert sess.run(gf.pad(gf.constant(["a"]), [[1, 0]], constant_values="x")).tolist() == [
+            b"x", b"a"]
+    with pytest.raises(gf.errors.DTypeError, match="ZerosLike needs"):
+        gf.zeros_like(words)  # np.zeros_like would give int 0s, not b""
+
+
+def test_pad_values_take_the_tensors_dtype():
+    """TF1 converts constant_values to the padded tensor's dtype: 1.7 does not pad ints (it
+    padded with 1), 2 is no bool."""
+    with gf.Session(backend="numpy") as sess:
+        assert sess.run(gf.pad(gf.constant([1.5]), [[1, 0]], constant_values=2)).tolist() == [
+            2.0, 1.5]
+    for tensor, value in ((gf.constant([1, 2]), 1.7), (gf.constant([True]), 2),
+                          (gf.constant([1.0]), "x")):
+        with pytest.raises(gf.errors.DTypeError, match="pad's constant_values"):
+            gf.pad(tensor, [[1, 0]], constant_values=value)
