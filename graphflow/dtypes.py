@@ -156,7 +156,10 @@ def infer_dtype(value):
         return as_dtype(value.dtype)
     if isinstance(value, (str, bytes)):
         return string
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except UnicodeDecodeError:  # non-ASCII bytes beside str: NumPy wants one text type
+        return string
     if arr.dtype.kind in "SU":
         return string
     if arr.dtype.kind == "f":
