@@ -204,3 +204,25 @@ def test_pad_values_take_the_tensors_dtype():
                           (gf.constant([1.0]), "x")):
         with pytest.raises(gf.errors.DTypeError, match="pad's constant_values"):
             gf.pad(tensor, [[1, 0]], constant_values=value)
+
+
+def test_one_hot_takes_its_dtype_from_its_values_as_tf1():
+    """TF1's one_hot: dtype, else on_value's or off_value's, else float32 (TensorFlow 2.21's
+    compat.v1 answers below); values that do not have it are refused. graphflow made every
+    one float32 unless dtype was given, and truncated 1.5 into an int32 dtype."""
+    cases = [(dict(on_value=5, off_value=0), gf.int32, [[5, 0], [0, 5]]),
+             (dict(off_value=-1), gf.int32, [[1, -1], [-1, 1]]),
+             (dict(on_value=1.5), gf.float32, [[1.5, 0.0], [0.0, 1.5]]),
+             (dict(on_value=5, dtype=gf.float32), gf.float32, [[5.0, 0.0], [0.0, 5.0]]),
+             (dict(on_value=True, off_value=False), gf.bool, [[True, False], [False, True]]),
+             (dict(on_value="a", off_value="b"), gf.string, [[b"a", b"b"], [b"b", b"a"]]),
+             (dict(on_value=np.int64(3)), gf.int64, [[3, 0], [0, 3]]),
+             (dict(on_value=gf.constant(2), off_value=0), gf.int32, [[2, 0], [0, 2]])]
+    with gf.Session() as sess:
+        for kwargs, dtype, want in cases:
+            hot = gf.one_hot([0, 1], 2, **kwargs)
+            assert hot.dtype is dtype and sess.run(hot).tolist() == want, kwargs
+    for kwargs in (dict(on_value=1.5, dtype=gf.int32), dict(on_value=5, off_value=0.5),
+                   dict(on_value="a")):
+        with pytest.raises(gf.errors.DTypeError, match="one_hot"):
+            gf.one_hot([0, 1], 2, **kwargs)
