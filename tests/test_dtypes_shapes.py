@@ -192,6 +192,9 @@ def test_strings_through_identity_where_and_pad(backend):
             b"x", b"a"]
     with pytest.raises(gf.errors.DTypeError, match="ZerosLike needs"):
         gf.zeros_like(words)  # np.zeros_like would give int 0s, not b""
+    for x, dtype in ((gf.constant(["1.5"]), gf.float32), (gf.constant([1]), gf.string)):
+        with pytest.raises(gf.errors.DTypeError, match="Cast cannot convert"):
+            gf.cast(x, dtype)  # NumPy parsed "1.5" as 1.5 and boxed 1 as an object
 
 
 def test_pad_values_take_the_tensors_dtype():

@@ -121,6 +121,9 @@ ADD_N = OpDef("AddN", ELEMENTWISE, _add_n_infer, lambda *xs: sum(xs[1:], xs[0]),
 
 
 def _cast_infer(inputs, *, dtype):
+    if inputs[0].dtype.is_string or dtype.is_string:  # NumPy would parse or box them
+        raise TypeError(f"Cast cannot convert {inputs[0].dtype.name} to {dtype.name} (nor "
+                        "can TF1: it parses and formats strings with other ops)")
     return Spec(inputs[0].shape, dtype)
 
 
