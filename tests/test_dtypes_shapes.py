@@ -229,3 +229,16 @@ def test_one_hot_takes_its_dtype_from_its_values_as_tf1():
                    dict(on_value="a")):
         with pytest.raises(gf.errors.DTypeError, match="one_hot"):
             gf.one_hot([0, 1], 2, **kwargs)
+
+
+def test_dtype_attributes_tf1_programs_read():
+    """TensorFlow 2.21's compat.v1 answers: string's NumPy type is Python's object, no dtype
+    here is complex or quantized, bool and string have no min/max (a TypeError, not NumPy's
+    ValueError from iinfo)."""
+    assert gf.string.as_numpy_dtype is object and gf.float32.as_numpy_dtype is np.float32
+    assert not gf.float32.is_complex and not gf.int8.is_quantized
+    assert gf.float64.real_dtype is gf.float64 and gf.string.is_numpy_compatible
+    assert gf.float16.min == np.float16(-65504) and gf.uint8.max == 255
+    for dtype in (gf.bool, gf.string):
+        with pytest.raises(TypeError, match="no minimum or maximum"):
+            dtype.min  # noqa: B018
