@@ -136,6 +136,8 @@ class _TensorflowFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def module(self, fullname):
         """The one module object standing for ``fullname`` (``tensorflow.nn``)."""
         module = self._modules.get(fullname)
+        if module is None and fullname.startswith("tensorflow.compat.v1."):
+            module = self.module("tensorflow." + fullname[len("tensorflow.compat.v1."):])
         if module is None:
             module = self._make(fullname)
             with self._lock:  # two threads importing at once get one module

@@ -79,6 +79,7 @@ def test_every_way_to_import_tensorflow_gives_graphflow(tmp_path):
     ("import tensorflow as tf\nloss = tf.nn.ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
     ("from tensorflow.nn import ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
     ("from tensorflow.python.ops import rnn", "graphflow has no tensorflow.python.ops.rnn"),
+    ("from tensorflow.compat.v1.nn import relu, ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
 ])
 def test_a_missing_tf1_name_is_one_line_at_the_users_line(tmp_path, use, named):
     status, out, err = _run(tmp_path, "x = 1\n" + use + "\n")
@@ -165,7 +166,9 @@ def test_the_module_tensorflow_as_programs_use_it(tmp_path, capsys):
         print(tf.compat.v1 is tf, tf.nn.__name__, getattr(tf.compat, "v1", None) is tf)
         import tensorflow.nn
         import tensorflow.app.flags as app_flags
-        print(tf.nn is tensorflow.nn, app_flags.FLAGS is tf.flags.FLAGS is tf.app.flags.FLAGS)
+        import tensorflow.compat.v1.nn as v1_nn
+        print(tf.nn is tensorflow.nn is v1_nn,
+              app_flags.FLAGS is tf.flags.FLAGS is tf.app.flags.FLAGS)
         print("placeholder(" in pydoc.render_doc(tf, renderer=pydoc.plaintext),
               "relu(" in pydoc.render_doc(tf.nn, renderer=pydoc.plaintext))
         try:
