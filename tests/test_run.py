@@ -41,9 +41,9 @@ def test_a_tf1_program_runs_unchanged_with_its_argv(tmp_path):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             print(sys.argv[1:], sess.run(tf.matmul(x, w), {x: [[1, 2]]}).tolist(), __name__)
-    """, "--learning_rate=0.1", "data")
+    """, "--", "--learning_rate=0.1", "data")
     assert (status, err) == (0, "")
-    assert out.strip() == "['--learning_rate=0.1', 'data'] [[3.0]] __main__"
+    assert out.strip() == "['--', '--learning_rate=0.1', 'data'] [[3.0]] __main__"
 
 
 def test_every_way_to_import_tensorflow_gives_graphflow(tmp_path):
