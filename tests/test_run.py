@@ -218,21 +218,23 @@ def test_runs_in_one_process_start_afresh(tmp_path, capsys):
         v = tf.Variable(1.0, name="v")
         print(x.name, v.name, len(tf.global_variables()), tf.app.flags.FLAGS.steps, helper.VALUE)
     """
-    mine = gf.placeholder(gf.float32, name="callers")
+    outer = gf.get_default_graph()
     gf.app.flags.DEFINE_string("callers_flag", "kept", "a flag of the caller's")
     try:
-        runs = [runner.run(_script(tmp_path / "a", body), ["--steps=7"]),
-                runner.run(_script(tmp_path / "a", body)),
-                runner.run(_script(tmp_path / "b", body))]
+        with gf.Graph().as_default() as mine:
+            callers = gf.placeholder(gf.float32, name="callers")
+            runs = [runner.run(_script(tmp_path / "a", body), ["--steps=7"]),
+                    runner.run(_script(tmp_path / "a", body)),
+                    runner.run(_script(tmp_path / "b", body))]
+            assert gf.get_default_graph() is mine and mine.get_operations() == [callers.op]
         out, err = capsys.readouterr()
         assert runs == [0, 0, 0] and err == ""
         assert out.splitlines() == ["x:0 v:0 1 7 1", "x:0 v:0 1 5 1", "x:0 v:0 1 5 2"]
-        assert gf.get_default_graph().get_operations() == [mine.op]
+        assert gf.get_default_graph() is outer
         assert "callers_flag" in gf.app.flags.FLAGS and "steps" not in gf.app.flags.FLAGS
         assert "helper" not in sys.modules
     finally:
         gf.app.flags.FLAGS.__delattr__("callers_flag")
-        gf.reset_default_graph()
 
 
 def test_many_runs_in_one_process_keep_no_graphs(tmp_path):
