@@ -80,6 +80,7 @@ def test_every_way_to_import_tensorflow_gives_graphflow(tmp_path):
     ("from tensorflow.nn import ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
     ("from tensorflow.python.ops import rnn", "graphflow has no tensorflow.python.ops.rnn"),
     ("from tensorflow.compat.v1.nn import relu, ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
+    ("import tensorflow as tf\nflag = tf.flags.DEFINE_enum_class", "tf.flags.DEFINE_enum_class is a TF1"),
 ])
 def test_a_missing_tf1_name_is_one_line_at_the_users_line(tmp_path, use, named):
     status, out, err = _run(tmp_path, "x = 1\n" + use + "\n")
