@@ -105,7 +105,7 @@ class _View(types.ModuleType):
                        for n in dir(importlib.import_module(source)) if n[0] != "_"})
 
 
-_ABSENT = object()
+_ABSENT, _NOT_A_MODULE = object(), object()
 _INTERNAL = (f"graphflow stands in for TF1's public names (tf.*), listed in "
              f"{tf1_names.COMPAT_PAGE}, not for TensorFlow's internal modules")
 
@@ -154,6 +154,9 @@ class _TensorflowFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                 return _View(fullname, _PYTHON_VIEWS[inner])
             raise tf1_names.MissingTF1ModuleError(f"graphflow has no {fullname}: {_INTERNAL}")
         source = _graphflow_module(rest)
+        if source is _NOT_A_MODULE:  # graphflow has the name, and it is no module (TF1's too)
+            raise ModuleNotFoundError(f"No module named {fullname!r}: tf.{rest} is not a "
+                                      "module", name=fullname)
         if source is None:
             path = f"tf.{rest}"
             if tf1_names.is_tf1(path) or any(tf1_names.is_tf1(p) for p in _parents(path)):
@@ -168,7 +171,8 @@ class _TensorflowFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def _graphflow_module(rest):
     """The name of graphflow's module for ``tensorflow.<rest>``: its submodule of that name
     (imported here), else the module that attribute path reaches (``tf.app.flags`` is
-    ``graphflow.flags``); None when graphflow has none."""
+    ``graphflow.flags``); ``_NOT_A_MODULE`` when the path reaches a value, not a module
+    (``tf.nn.relu``), None when graphflow has nothing there."""
     try:
         return importlib.import_module(f"{_TOP}.{rest}").__name__
     except ModuleNotFoundError as e:
@@ -176,10 +180,10 @@ def _graphflow_module(rest):
             raise  # graphflow has the module; something it imports is missing
     value = importlib.import_module(_TOP)
     for part in rest.split("."):
-        value = getattr(value, part, None)
+        value = getattr(value, part, _ABSENT)
     if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] == _TOP:
         return value.__name__
-    return None
+    return None if value is _ABSENT or isinstance(value, types.ModuleType) else _NOT_A_MODULE
 
 
 def _parents(path):

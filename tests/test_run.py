@@ -91,6 +91,15 @@ def test_a_missing_tf1_name_is_one_line_at_the_users_line(tmp_path, use, named):
     assert tf1_names.COMPAT_PAGE in err
 
 
+def test_importing_a_function_as_a_module_is_no_missing_name(tmp_path):
+    """``import tensorflow.nn.relu`` fails in TF1 too, as no module; graphflow has relu, so
+    the message must not say graphflow lacks it."""
+    status, out, err = _run(tmp_path, "import tensorflow.nn.relu\n")
+    assert status == 1
+    assert "ModuleNotFoundError: No module named 'tensorflow.nn.relu'" in err
+    assert "does not have" not in err
+
+
 def test_a_name_tf1_never_had_is_the_usual_attribute_error(tmp_path):
     status, out, err = _run(tmp_path, "import tensorflow as tf\n\n\ny = tf.no_such_name\n")
     assert status == 1
