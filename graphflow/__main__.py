@@ -108,6 +108,10 @@ def _draw(graph, out_dir):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) > 1 and argv[0] == "run" and not argv[1].startswith("-"):
+        return runner.main(argv[1], argv[2:])  # the program's arguments as given: argparse
+        # would drop a "--" among them, which TF1's flags read as the end of the flags
     parser = argparse.ArgumentParser(prog="graphflow", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="train a small CNN on the digits, save it, draw its graph")
@@ -122,7 +126,7 @@ def main(argv=None):
     r.add_argument("args", nargs=argparse.REMAINDER, help="its command-line arguments")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return runner.run(args.script, args.args)
+        return runner.main(args.script, args.args)
     demo(epochs=args.epochs, batch_size=args.batch_size, out_dir=args.out, seed=args.seed)
     return 0
 

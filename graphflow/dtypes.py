@@ -13,7 +13,8 @@ class DType:
     def __init__(self, name):
         self.name = name
         # strings are host-only values: NumPy object arrays of bytes, as TF1 hands them out
-        self.as_numpy_dtype = np.object_ if name == "string" else np.dtype(name).type
+        # (TF1's as_numpy_dtype for them is Python's object)
+        self.as_numpy_dtype = object if name == "string" else np.dtype(name).type
 
     @property
     def np(self):
@@ -43,6 +44,23 @@ class DType:
     @property
     def is_string(self):
         return self.np.kind == "O"
+
+    @property
+    def is_complex(self):
+        return False  # graphflow has no complex dtypes
+
+    @property
+    def is_quantized(self):
+        return False  # nor quantized ones
+
+    @property
+    def is_numpy_compatible(self):
+        return True
+
+    @property
+    def real_dtype(self):
+        """The dtype of a real part: the dtype itself (no complex dtypes here)."""
+        return self
 
     @property
     def size(self):
@@ -83,6 +101,8 @@ class DType:
 
 
 def _limits(np_dtype):
+    if np_dtype.kind not in "fiu":
+        raise TypeError(f"{as_dtype(np_dtype)!r} has no minimum or maximum value (TF1 neither)")
     return np.finfo(np_dtype) if np_dtype.kind == "f" else np.iinfo(np_dtype)
 
 
@@ -156,7 +176,10 @@ def infer_dtype(value):
         return as_dtype(value.dtype)
     if isinstance(value, (str, bytes)):
         return string
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except UnicodeDecodeError:  # non-ASCII bytes beside str: NumPy wants one text type
+        return string
     if arr.dtype.kind in "SU":
         return string
     if arr.dtype.kind == "f":

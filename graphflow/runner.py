@@ -7,14 +7,18 @@ on ``sys.path``, as ``python SCRIPT.py`` would run it, while ``import tensorflow
 it, and what it is. Any other error prints its traceback from the script's own frames on.
 """
 
+import contextlib
 import os
 import runpy
 import sys
 import traceback
 
-from . import errors, tf1_names, tf_import
+from . import errors, flags, graph, session, tf1_names, tf_import
+from . import logging as gf_logging
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# on the program's sys.path: a process multiprocessing starts for it imports tensorflow there
+_SPAWN_PATH = os.path.join(_PACKAGE_DIR, "spawn_path")
 
 
 def run(script, args=()):
@@ -23,12 +27,15 @@ def run(script, args=()):
     if not os.path.isfile(script):
         print(f"graphflow run: {script}: no such file", file=sys.stderr)
         return 2
+    path = os.path.abspath(script)  # __file__, as Python gives it: a chdir does not move it
+    folder = os.path.dirname(path)
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [script, *args]
-    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    tf_import.install()
+    sys.path[:0] = [folder, _SPAWN_PATH]
+    installed = tf_import.install()
     try:
-        runpy.run_path(script, run_name="__main__")
+        with _as_a_fresh_process(folder):
+            runpy.run_path(path, run_name="__main__")
     except (tf1_names.MissingTF1NameError, tf1_names.MissingTF1ModuleError) as e:
         print(f"{_script_line(e.__traceback__)}: {e}", file=sys.stderr)
         return 1
@@ -43,9 +50,60 @@ def run(script, args=()):
         traceback.print_exception(type(e), e, tb)
         return 1
     finally:
-        tf_import.uninstall()
+        if installed:
+            tf_import.uninstall()
         sys.argv, sys.path[:] = saved_argv, saved_path
     return 0
+
+
+def main(script, args=()):
+    """``run`` for the command line (``graphflow run``): Ctrl-C ends the program with the
+    traceback from its own frames on and status 130, as ``python SCRIPT.py`` shows it
+    (``run`` lets KeyboardInterrupt through, so a caller's loop of runs can be stopped)."""
+    try:
+        return run(script, args)
+    except KeyboardInterrupt as e:
+        traceback.print_exception(type(e), e, _from_the_script_on(e.__traceback__))
+        return 130
+
+
+@contextlib.contextmanager
+def _as_a_fresh_process(folder):
+    """What ``python SCRIPT.py`` starts with, for one run: an empty default graph, no default
+    session, no flags, no log_first_n counts, and none of the modules the program's folder
+    holds. Runs in one process (tests, a notebook) then neither see the last run's ops,
+    variables and flag values nor keep them alive; what the caller had comes back after."""
+    saved_graph, saved_stack = graph._global_default, graph._default_stack[:]
+    saved_sessions, saved_flags = session._default_sessions.stack[:], dict(flags.FLAGS.__dict__)
+    saved_counts, modules = dict(gf_logging._counts), set(sys.modules)
+    graph._global_default, graph._default_stack[:] = graph.Graph(), []
+    session._default_sessions.stack[:] = []
+    flags.FlagValues.__init__(flags.FLAGS)
+    gf_logging._counts.clear()
+    try:
+        yield
+    finally:
+        graph._global_default, graph._default_stack[:] = saved_graph, saved_stack
+        session._default_sessions.stack[:] = saved_sessions
+        flags.FLAGS.__dict__.clear()
+        flags.FLAGS.__dict__.update(saved_flags)
+        gf_logging._counts.clear()
+        gf_logging._counts.update(saved_counts)
+        for name in set(sys.modules) - modules:
+            if name.partition(".")[0] not in modules and _found_in(folder, sys.modules[name]):
+                del sys.modules[name]
+
+
+def _found_in(folder, module):
+    """Whether ``module`` was imported from ``folder`` (a module of the program's own, which
+    another program's folder may hold under the same name) rather than found elsewhere."""
+    filename = getattr(module, "__file__", None)
+    if not isinstance(filename, str):
+        return False
+    stem = os.path.splitext(os.path.abspath(filename))[0]
+    if os.path.basename(stem) == "__init__":
+        stem = os.path.dirname(stem)
+    return stem == os.path.join(folder, *module.__name__.split("."))
 
 
 def _is_ours(filename):

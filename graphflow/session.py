@@ -231,9 +231,11 @@ class _Call:
     def __init__(self, session, executable, feed_tensors, fetch_tensors, elements, rebuild,
                  single):
         self.session, self.feed_tensors = session, feed_tensors
-        # an array of exactly this dtype and static shape needs no check (else _convert_feed)
-        self.feed_specs = [(t, t.dtype.np, tuple(t.shape.dims) if t.shape.is_fully_defined()
-                            else None) for t in feed_tensors]
+        # an array of exactly this dtype and static shape needs no check (else _convert_feed;
+        # always for strings: an object array may hold str or numbers)
+        self.feed_specs = [(t, None if t.dtype.is_string else t.dtype.np,
+                            tuple(t.shape.dims) if t.shape.is_fully_defined() else None)
+                           for t in feed_tensors]
         if hasattr(executable, "runner") and len(set(feed_tensors)) == len(feed_tensors):
             self.runner = executable.runner(feed_tensors)
         else:
@@ -277,7 +279,8 @@ class _Call:
                 return fetched[0]
             values = [None if i is None else fetched[i] for i in self.fetch_positions]
             if self.any_repeat:
-                values = [v.copy() if again else v for v, again in zip(values, self.repeats)]
+                values = [v.copy() if again and isinstance(v, np.ndarray) else v
+                          for v, again in zip(values, self.repeats)]  # a bytes value is immutable
             return self.rebuild(values)
         except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
             raise e.with_traceback(errors.without_own_frames(e.__traceback__)) from None
@@ -362,7 +365,7 @@ def _check_assignable(var_op, value, assign_op):
 
 
 def _convert_feed(t, value):
-    if type(value) is np.ndarray and value.dtype == t.dtype.np and (
+    if type(value) is np.ndarray and value.dtype == t.dtype.np and not t.dtype.is_string and (
             t.shape.dims is None or len(t.shape.dims) == value.ndim and all(
                 d is None or d == v for d, v in zip(t.shape.dims, value.shape))):
         return value  # the common case, checked without conversions

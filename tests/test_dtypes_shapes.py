@@ -150,3 +150,95 @@ def test_strings_are_host_values_of_bytes(backend):
         hello + hello
     with pytest.raises(gf.errors.DTypeError):
         gf.constant(["a"], dtype=gf.float32)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_strings_fed_and_fetched_in_every_form(backend):
+    """An object array fed as strings is converted like any other (str to UTF-8 bytes,
+    numbers refused), also through make_callable; one string fetched twice is two values."""
+    words = gf.placeholder(gf.string, [None])
+    joined = gf.reshape(words, [-1, 1])
+    hello = gf.constant("héllo")
+    mixed = gf.constant([b"\xff", "a"])  # NumPy cannot make one text array of these
+    with gf.Session(backend=backend) as sess:
+        assert sess.run(mixed).tolist() == [b"\xff", b"a"]
+        got = sess.run(joined, {words: np.array(["a", b"b"], dtype=object)})
+        assert got.tolist() == [[b"a"], [b"b"]]
+        assert sess.make_callable(joined, [words])(np.array(["é"], dtype=object)).tolist() == [
+            ["é".encode()]]
+        with pytest.raises(gf.errors.DTypeError, match="cannot convert int 1 to a string"):
+            sess.run(joined, {words: np.array([1, "a"], dtype=object)})
+        assert sess.run({"a": [hello, (hello, words)]}, {words: ["z"]})["a"][:1] == [
+            "héllo".encode()]
+        assert sess.run([hello, hello]) == ["héllo".encode()] * 2
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_strings_through_identity_where_and_pad(backend):
+    """The host ops that only move strings take them on every backend and size: identity,
+    stop_gradient, where (a fused kernel cannot hold Python objects, so string ops stay out
+    of fusion), and pad, whose zero for strings is b"" as in TF1."""
+    n = 1 << 17  # past the size where one elementwise op becomes a compiled kernel
+    words = gf.placeholder(gf.string, [None])
+    keep = gf.placeholder(gf.bool, [None])
+    fed = {words: np.array(["a", "b"] * (n // 2)), keep: np.arange(n) % 2 == 0}
+    picked = gf.where(keep, gf.identity(words), gf.stop_gradient(words))
+    twice = gf.where(keep, gf.where(keep, words, words), words)
+    with gf.Session(backend=backend) as sess:
+        assert sess.run(picked, fed)[:3].tolist() == [b"a", b"b", b"a"]
+        assert sess.run(twice, fed)[-2:].tolist() == [b"a", b"b"]
+        assert sess.run(gf.pad(gf.constant(["a"]), [[1, 1]])).tolist() == [b"", b"a", b""]
+        assert sess.run(gf.pad(gf.constant(["a"]), [[1, 0]], constant_values="x")).tolist() == [
+            b"x", b"a"]
+    with pytest.raises(gf.errors.DTypeError, match="ZerosLike needs"):
+        gf.zeros_like(words)  # np.zeros_like would give int 0s, not b""
+    for x, dtype in ((gf.constant(["1.5"]), gf.float32), (gf.constant([1]), gf.string)):
+        with pytest.raises(gf.errors.DTypeError, match="Cast cannot convert"):
+            gf.cast(x, dtype)  # NumPy parsed "1.5" as 1.5 and boxed 1 as an object
+
+
+def test_pad_values_take_the_tensors_dtype():
+    """TF1 converts constant_values to the padded tensor's dtype: 1.7 does not pad ints (it
+    padded with 1), 2 is no bool."""
+    with gf.Session(backend="numpy") as sess:
+        assert sess.run(gf.pad(gf.constant([1.5]), [[1, 0]], constant_values=2)).tolist() == [
+            2.0, 1.5]
+    for tensor, value in ((gf.constant([1, 2]), 1.7), (gf.constant([True]), 2),
+                          (gf.constant([1.0]), "x")):
+        with pytest.raises(gf.errors.DTypeError, match="pad's constant_values"):
+            gf.pad(tensor, [[1, 0]], constant_values=value)
+
+
+def test_one_hot_takes_its_dtype_from_its_values_as_tf1():
+    """TF1's one_hot: dtype, else on_value's or off_value's, else float32 (TensorFlow 2.21's
+    compat.v1 answers below); values that do not have it are refused. graphflow made every
+    one float32 unless dtype was given, and truncated 1.5 into an int32 dtype."""
+    cases = [(dict(on_value=5, off_value=0), gf.int32, [[5, 0], [0, 5]]),
+             (dict(off_value=-1), gf.int32, [[1, -1], [-1, 1]]),
+             (dict(on_value=1.5), gf.float32, [[1.5, 0.0], [0.0, 1.5]]),
+             (dict(on_value=5, dtype=gf.float32), gf.float32, [[5.0, 0.0], [0.0, 5.0]]),
+             (dict(on_value=True, off_value=False), gf.bool, [[True, False], [False, True]]),
+             (dict(on_value="a", off_value="b"), gf.string, [[b"a", b"b"], [b"b", b"a"]]),
+             (dict(on_value=np.int64(3)), gf.int64, [[3, 0], [0, 3]]),
+             (dict(on_value=gf.constant(2), off_value=0), gf.int32, [[2, 0], [0, 2]])]
+    with gf.Session() as sess:
+        for kwargs, dtype, want in cases:
+            hot = gf.one_hot([0, 1], 2, **kwargs)
+            assert hot.dtype is dtype and sess.run(hot).tolist() == want, kwargs
+    for kwargs in (dict(on_value=1.5, dtype=gf.int32), dict(on_value=5, off_value=0.5),
+                   dict(on_value="a")):
+        with pytest.raises(gf.errors.DTypeError, match="one_hot"):
+            gf.one_hot([0, 1], 2, **kwargs)
+
+
+def test_dtype_attributes_tf1_programs_read():
+    """TensorFlow 2.21's compat.v1 answers: string's NumPy type is Python's object, no dtype
+    here is complex or quantized, bool and string have no min/max (a TypeError, not NumPy's
+    ValueError from iinfo)."""
+    assert gf.string.as_numpy_dtype is object and gf.float32.as_numpy_dtype is np.float32
+    assert not gf.float32.is_complex and not gf.int8.is_quantized
+    assert gf.float64.real_dtype is gf.float64 and gf.string.is_numpy_compatible
+    assert gf.float16.min == np.float16(-65504) and gf.uint8.max == 255
+    for dtype in (gf.bool, gf.string):
+        with pytest.raises(TypeError, match="no minimum or maximum"):
+            dtype.min  # noqa: B018

@@ -80,6 +80,29 @@ def test_file_format_is_plain_numpy_with_metadata(graph, tmp_path):
                                 "all_model_checkpoint_paths": ["model-7"]}
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_string_variables_round_trip_without_pickle(graph, tmp_path, backend):
+    """TF1 saves string variables (vocabularies, file names) like any other; here their bytes
+    go one after another as uint8 with each one's length in the metadata (a NumPy bytes
+    array would drop trailing NULs, an object array needs pickle)."""
+    words = gf.Variable([[b"a\x00", "héllo"], [b"", b"\xff"]], name="vocab")
+    name = gf.Variable("model", name="name")
+    greeting = gf.constant("a string constant in the graph")
+    saver = gf.train.Saver()
+    with gf.Session(backend=backend) as sess:
+        sess.run(gf.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "model"))
+        sess.run([words.assign([["x", "y"], ["z", "w"]]), name.assign("other")])
+        saver.restore(sess, path)
+        got_words, got_name, _ = sess.run([words, name, greeting])
+    assert got_words.tolist() == [[b"a\x00", "héllo".encode()], [b"", b"\xff"]]
+    assert got_name == b"model"
+    with np.load(path + ".npz", allow_pickle=False) as npz:
+        assert npz["vocab"].dtype == np.uint8
+        meta = json.loads(str(npz["__graphflow_meta__"]))
+    assert {"name": "name", "shape": [], "dtype": "string", "lengths": [5]} in meta["variables"]
+
+
 def test_dict_var_list_saves_under_its_keys_and_restores_into_other_variables(graph, tmp_path):
     kernel, _, _ = _model()
     other = gf.Variable(np.zeros((2, 3), np.float32), name="elsewhere")

@@ -32,7 +32,10 @@ FUSED = OpDef("Fused", base.FUSED, _fused_infer, _fused_reference, differentiabl
 
 
 def fusible(op):
-    return op.kind == base.ELEMENTWISE and op.opdef.scalar is not None
+    """Elementwise with a scalar expression, and no strings: a compiled kernel cannot hold
+    Python objects (the op runs its NumPy reference instead)."""
+    return (op.kind == base.ELEMENTWISE and op.opdef.scalar is not None
+            and not any(t.dtype.is_string for t in (*op.inputs, *op.outputs)))
 
 
 def fuse(program):

@@ -22,6 +22,7 @@ SCALAR_FUNCTIONS = (
 FLOAT, INT, BOOL = "is_floating", "is_integer", "is_bool"
 NUMERIC = f"{FLOAT}|{INT}"
 ANY = f"{NUMERIC}|{BOOL}"
+MOVES = f"{ANY}|is_string"  # ops that only pass values on also take host strings
 
 
 def _sigmoid(x):
@@ -74,8 +75,8 @@ RECIPROCAL = unary("Reciprocal", lambda x: 1 / x, "(1 / {0})")
 LOGICAL_NOT = unary("LogicalNot", np.logical_not, "logical_not({0})", BOOL,
                     differentiable=False)
 RELU = unary("Relu", lambda x: np.maximum(x, 0), "maximum({0}, 0)", NUMERIC)
-IDENTITY = unary("Identity", lambda x: x, "{0}", ANY)
-STOP_GRADIENT = unary("StopGradient", lambda x: x, "{0}", ANY, differentiable=False)
+IDENTITY = unary("Identity", lambda x: x, "{0}", MOVES)
+STOP_GRADIENT = unary("StopGradient", lambda x: x, "{0}", MOVES, differentiable=False)
 ZEROS_LIKE = unary("ZerosLike", np.zeros_like, "0", ANY, differentiable=False)
 ONES_LIKE = unary("OnesLike", np.ones_like, "1", ANY, differentiable=False)
 
@@ -120,6 +121,9 @@ ADD_N = OpDef("AddN", ELEMENTWISE, _add_n_infer, lambda *xs: sum(xs[1:], xs[0]),
 
 
 def _cast_infer(inputs, *, dtype):
+    if inputs[0].dtype.is_string or dtype.is_string:  # NumPy would parse or box them
+        raise TypeError(f"Cast cannot convert {inputs[0].dtype.name} to {dtype.name} (nor "
+                        "can TF1: it parses and formats strings with other ops)")
     return Spec(inputs[0].shape, dtype)
 
 

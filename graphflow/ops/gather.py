@@ -1,12 +1,14 @@
 """Index-driven ops: gather and its transpose scatter_add, one_hot, where(condition), and
 a run-time check that indices fall in range."""
 
+import contextlib
+
 import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axis
-from .base import MOVEMENT, OpDef, Spec, require_dtype, static_ints
+from .base import MOVEMENT, OpDef, Spec, require_dtype, static_ints, static_value
 from .elementwise import BOOL, INT
 from .shape_ops import rank as rank_of
 from .shape_ops import shape
@@ -189,20 +191,57 @@ ONE_HOT = OpDef("OneHot", MOVEMENT, _one_hot_infer, _one_hot_reference, differen
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """A new axis of size ``depth``: ``on_value`` at each index, ``off_value`` elsewhere."""
+    """A new axis of size ``depth``: ``on_value`` at each index, ``off_value`` elsewhere.
+
+    The dtype is TF1's: ``dtype``, else that of ``on_value`` or ``off_value`` (``on_value=5``
+    gives int32, ``"a"`` a string), else float32; the values must have it (TypeError
+    otherwise, as in TF1: 1.5 is no int32, 5 and 0.5 are two dtypes)."""
     indices = convert_to_tensor(indices)
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
-    for v in (on_value, off_value):
-        if isinstance(v, Tensor):
-            dtype = v.dtype
-    on = static_ints(on_value, "on_value") if isinstance(on_value, Tensor) else on_value
-    off = static_ints(off_value, "off_value") if isinstance(off_value, Tensor) else off_value
+    want = None if dtype is None else dtypes.as_dtype(dtype)
+    given = {what: _value_and_dtype(value, want, what) for what, value in
+             (("on_value", on_value), ("off_value", off_value)) if value is not None}
+    for what, (_, found) in given.items():
+        if want is not None and found != want:
+            raise errors.at_user_line(errors.DTypeError, f"one_hot's {what} is {found.name}, "
+                                                         f"not the dtype {want.name} asked for")
+    found = {d for _, d in given.values()}
+    if len(found) > 1:
+        raise errors.at_user_line(
+            errors.DTypeError, f"one_hot's on_value is {given['on_value'][1].name} and its "
+                               f"off_value {given['off_value'][1].name}: give them one dtype")
+    dtype = want or (found.pop() if found else dtypes.float32)
+    if dtype.is_string and len(given) < 2:
+        raise errors.at_user_line(errors.DTypeError,
+                                  "one_hot of strings needs both on_value and off_value")
+    on = given["on_value"][0] if "on_value" in given else _value_and_dtype(1, dtype, "")[0]
+    off = given["off_value"][0] if "off_value" in given else _value_and_dtype(0, dtype, "")[0]
     axis = -1 if axis is None else int(axis)
     if indices.shape.ndims is not None and axis != -1:
         axis = normalize_axis(axis, indices.shape.ndims + 1)
     return ONE_HOT(indices, depth=int(static_ints(depth, "one_hot's depth")),
-                   on_value=1 if on is None else on, off_value=0 if off is None else off,
-                   axis=axis, dtype=dtype, name=name or "one_hot")
+                   on_value=on, off_value=off, axis=axis, dtype=dtype, name=name or "one_hot")
+
+
+def _value_and_dtype(value, hint, what):
+    """An on/off value as a Python scalar (bytes for strings) and its dtype: ``hint`` when it
+    converts to it (TF1's dtype_hint), else its own."""
+    if isinstance(value, Tensor):
+        dtype, value = value.dtype, static_value(value)
+        if value is None:
+            raise errors.at_user_line(
+                errors.InvalidArgumentError, f"one_hot's {what} must be known while the graph "
+                                             "is built")
+    else:
+        dtype = dtypes.infer_dtype(value)
+        if hint is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                dtypes.convert_value(value, hint)
+                dtype = hint
+    converted = dtypes.convert_value(value, dtype)
+    if converted.ndim:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  f"one_hot's {what} must be a scalar, not {value!r:.40}")
+    return converted.item(), dtype
 
 
 def _where_infer(inputs):

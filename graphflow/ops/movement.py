@@ -6,7 +6,7 @@ a *shape* argument is an int32 tensor input, so ``reshape(x, tf.shape(y))`` work
 
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, normalize_axis
 from .base import (
@@ -408,8 +408,34 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
             errors.InvalidArgumentError,
             f"pad's mode must be CONSTANT, REFLECT or SYMMETRIC, not {mode!r}")
     pads = tuple(tuple(p) for p in static_ints(paddings, "paddings"))
-    return PAD(convert_to_tensor(tensor), paddings=pads, mode=mode,
-               constant_values=constant_values, name=name or "Pad")
+    tensor = convert_to_tensor(tensor)
+    return PAD(tensor, paddings=pads, mode=mode,
+               constant_values=_pad_value(tensor, constant_values), name=name or "Pad")
+
+
+def _pad_value(tensor, value):
+    """``constant_values`` as a scalar of the tensor's dtype, as TF1 converts it (1.7 does not
+    pad ints); a number 0 pads strings with b"", TF1's plain Pad."""
+    if isinstance(value, Tensor):
+        known = static_value(value)
+        if known is None:
+            raise errors.at_user_line(
+                errors.InvalidArgumentError,
+                f"pad's constant_values {value.name!r} must be known while the graph is built")
+        value = known
+    if tensor.dtype.is_string and not isinstance(value, (str, bytes)) and np.ndim(value) == 0 \
+            and np.asarray(value).dtype.kind in "biuf" and value == 0:
+        return b""
+    try:
+        converted = dtypes.convert_value(value, tensor.dtype)
+    except (TypeError, ValueError) as e:
+        raise errors.at_user_line(
+            errors.DTypeError, f"pad's constant_values {value!r:.40} cannot pad the "
+                               f"{tensor.dtype.name} tensor {tensor.name!r}: {e}") from None
+    if converted.ndim:
+        raise errors.at_user_line(errors.InvalidArgumentError,
+                                  f"pad's constant_values must be a scalar, not {value!r:.40}")
+    return converted.item()
 
 
 # -- gradient rules -------------------------------------------------------------------------

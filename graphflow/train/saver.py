@@ -6,7 +6,9 @@ The format is plain NumPy, never pickle:
   keyed by its checkpoint name (the variable's op name, ``dense/kernel``, or the key of a
   ``var_list`` dict), plus ``__graphflow_meta__``: a 0-d unicode array holding JSON
   ``{"format", "graphflow_version", "global_step", "variables": [{"name", "shape",
-  "dtype"}]}``. Load it with ``np.load(path, allow_pickle=False)``.
+  "dtype"}]}``. Load it with ``np.load(path, allow_pickle=False)``. A string variable's
+  array is its bytes one after another (uint8), its entry has ``"dtype": "string"`` and
+  ``"lengths"``, each string's length in row-major order.
 - ``checkpoint`` (JSON, in the checkpoint's directory): ``{"model_checkpoint_path":
   "model-200", "all_model_checkpoint_paths": ["model-100", "model-200"]}``, names relative
   to that directory, oldest first (``checkpoint_management`` reads and writes it).
@@ -96,7 +98,7 @@ class Saver:
                 f"cannot save to {save_path!r}: the directory {directory!r} does not exist")
         names = list(self._vars)
         values = sess.run([self._vars[n] for n in names]) if names else []
-        arrays = {n: np.asarray(v) for n, v in zip(names, values)}
+        arrays = {n: np.asarray(v, self._vars[n].dtype.np) for n, v in zip(names, values)}
         atomic_write(save_path + ".npz", lambda f: _write_npz(f, arrays, step))
         if write_state:
             kept, dropped, next_kept_time = self._kept_after(save_path)
@@ -174,7 +176,10 @@ def read_checkpoint(path):
             raise ValueError(f"unknown format {meta['format']!r}")
         for entry in meta["variables"]:
             value = stored[entry["name"]]
-            if list(value.shape) != entry["shape"] or value.dtype.name != entry["dtype"]:
+            if entry["dtype"] == "string":
+                value = stored[entry["name"]] = _strings(value, entry)
+            if list(value.shape) != entry["shape"] or (
+                    value.dtype.name != entry["dtype"] and entry["dtype"] != "string"):
                 raise ValueError(f"{entry['name']!r} does not match its metadata")
     except (KeyError, ValueError, TypeError) as e:
         raise errors.InvalidArgumentError(
@@ -218,16 +223,36 @@ def _strip_npz(path):
 def _write_npz(f, arrays, step):
     from .. import __version__
 
+    members, entries = {}, []
+    for name, array in arrays.items():
+        entry = {"name": name, "shape": list(array.shape), "dtype": array.dtype.name}
+        if array.dtype == object:  # strings: no pickle, and no bytes array (it drops NULs)
+            items = [bytes(item) for item in array.reshape(-1)]
+            entry.update(dtype="string", lengths=[len(item) for item in items])
+            array = np.frombuffer(b"".join(items), np.uint8)
+        members[name] = array
+        entries.append(entry)
     meta = {"format": FORMAT, "graphflow_version": __version__, "global_step": step,
-            "variables": [{"name": n, "shape": list(a.shape), "dtype": a.dtype.name}
-                          for n, a in arrays.items()]}
-    members = dict(arrays)
+            "variables": entries}
     members[META_KEY] = np.array(json.dumps(meta))
     # One .npy per entry, as np.savez writes them; allow_pickle=False refuses object arrays.
     with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, array in members.items():
             with zf.open(name + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+
+
+def _strings(stored, entry):
+    """A string variable's value from its bytes, stored one after another as uint8, and
+    the metadata's ``lengths``."""
+    lengths = [int(n) for n in entry["lengths"]]
+    if stored.dtype != np.uint8 or stored.ndim != 1 or sum(lengths) != stored.size or min(
+            lengths, default=0) < 0 or len(lengths) != int(np.prod(entry["shape"])):
+        raise ValueError(f"{entry['name']!r} does not match its metadata")
+    data, value, start = stored.tobytes(), np.empty(len(lengths), object), 0
+    for i, n in enumerate(lengths):
+        value[i], start = data[start:start + n], start + n
+    return value.reshape(entry["shape"])
 
 
 def _listing(stored):

@@ -1,7 +1,8 @@
 """Regenerate ``graphflow/tf1_names.txt``: TF1's public names, from TensorFlow itself.
 
 Walks ``tensorflow.compat.v1`` and its modules (``tf.layers`` and ``tf.nn.rnn_cell`` from
-tf-keras's legacy modules, ``tf.app.flags``), one line per name (``tf.nn.relu``) and per module (``tf.nn/``). Left out:
+tf-keras's legacy modules, ``tf.app.flags`` and ``tf.flags``, ``tf.logging``), one line per
+name (``tf.nn.relu``) and per module (``tf.nn/``). Left out:
 ``tf.keras`` and ``tf.raw_ops`` (listed as modules only) and ``tf.compat``. TF 2.x's
 compat.v1 no longer carries ``tf.contrib`` and ``tf.estimator``; they are added as modules,
 so a program that uses them hears that they are TF1's. graphflow reads the file to tell a
@@ -14,7 +15,9 @@ a Python that has TensorFlow and tf-keras::
 import sys
 import types
 
-WALKED_ELSEWHERE = ("tf.app.flags",)  # absl's flags module, TF1's tf.app.flags
+WALKED_ELSEWHERE = ("tf.app.flags", "tf.flags")  # absl's flags module, under both names
+# compat.v1's own modules; a module wrapper (tf.logging) is named after the public path
+ROOTS = ("tensorflow._api.v2.compat.v1", "tensorflow.compat.v1")
 LISTED_NOT_WALKED = ("tf.keras", "tf.raw_ops")
 TF1_ONLY_MODULES = ("tf.contrib", "tf.estimator")
 
@@ -26,7 +29,7 @@ def _module_name(value):
         return ""
 
 
-def walk(module, prefix, root, seen, out):
+def walk(module, prefix, seen, out):
     for name in dir(module):
         full = f"{prefix}.{name}"
         if name.startswith("_") or full == "tf.compat":
@@ -43,11 +46,11 @@ def walk(module, prefix, root, seen, out):
             continue
         mod_name = _module_name(value)
         lazy_keras = type(value).__name__ == "KerasLazyLoader"  # tf.layers, tf.nn.rnn_cell
-        if (mod_name.startswith(root) or lazy_keras or full in WALKED_ELSEWHERE) \
-                and mod_name not in seen:
+        if (mod_name.startswith(ROOTS) or lazy_keras or full in WALKED_ELSEWHERE) \
+                and (mod_name not in seen or full in WALKED_ELSEWHERE):
             seen.add(mod_name)
             out.add(full + "/")
-            walk(value, full, root, seen, out)
+            walk(value, full, seen, out)
 
 
 def main(path):
@@ -56,7 +59,7 @@ def main(path):
     import tf_keras
 
     out = {m + "/" for m in TF1_ONLY_MODULES}
-    walk(tf, "tf", "tensorflow._api.v2.compat.v1", set(), out)
+    walk(tf, "tf", set(), out)
     with open(path, "w") as f:
         f.write(f"# TF1's public names: tensorflow.compat.v1 of TensorFlow {tensorflow.__version__} "
                 f"(tf.layers from tf-keras {tf_keras.__version__});\n# a line ending in '/' is "
