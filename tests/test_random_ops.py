@@ -176,6 +176,17 @@ def test_normal_distributions_refuse_integer_dtypes_at_the_users_line():
         gf.multinomial([[0.0, 1.0]], 3, output_dtype=gf.float32)
 
 
+def test_a_seed_that_is_not_an_int_is_refused_at_the_users_line():
+    # int('a') raised a raw ValueError from inside get_seed
+    for build in (lambda: gf.random_shuffle([1, 2], seed="a"),
+                  lambda: gf.random_normal([2], seed=1.5),
+                  lambda: gf.set_random_seed("7")):
+        with pytest.raises(gf.errors.DTypeError, match="(?s)seed must be an int.*test_random"):
+            build()
+    gf.set_random_seed(np.int64(3))
+    assert gf.random_shuffle([1, 2], seed=np.int32(4)).op.attrs["seed2"] == 4
+
+
 # -- seeding: TF1's rules for the new ops -------------------------------------------------------
 
 def _build(graph_seed, op_seed):

@@ -23,17 +23,25 @@ DEFAULT_GRAPH_SEED = 87654321
 
 def set_random_seed(seed):
     """Set the default graph's seed: random ops made after it become repeatable."""
-    get_default_graph().seed = None if seed is None else int(seed)
+    get_default_graph().seed = None if seed is None else _seed_int(seed, "the graph seed")
 
 
 def get_seed(op_seed):
     """TF1's rule: the ``(seed, seed2)`` pair for a new random op (``(None, None)``: fresh)."""
     graph = get_default_graph()
-    if graph.seed is not None:
-        return graph.seed, int(op_seed) if op_seed is not None else len(graph.get_operations())
     if op_seed is not None:
-        return DEFAULT_GRAPH_SEED, int(op_seed)
+        op_seed = _seed_int(op_seed, "a random op's seed")
+    if graph.seed is not None:
+        return graph.seed, op_seed if op_seed is not None else len(graph.get_operations())
+    if op_seed is not None:
+        return DEFAULT_GRAPH_SEED, op_seed
     return None, None
+
+
+def _seed_int(seed, what):
+    if not isinstance(seed, (int, np.integer)):  # int('a') raised a raw ValueError
+        raise errors.at_user_line(errors.DTypeError, f"{what} must be an int, got {seed!r}")
+    return int(seed)
 
 
 def generator(seed, seed2):
