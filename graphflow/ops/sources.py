@@ -112,34 +112,28 @@ _UNKNOWN = np.iinfo(np.int64).min  # an element of a shape vector that only the 
 
 def _partial_value(t, depth=0):
     """An int tensor's value with ``_UNKNOWN`` for elements that only the run knows, when
-    the tensor is ``shape(x)``, a constant, or made of those by ops that only move elements
-    (stack, concat, slices, gathers at known positions); else None."""
+    the tensor is ``shape(x)``, a constant, or made of those by stack, concat, slices and
+    expand_dims: the ops TF1's shape inference reads there (not gather, reshape, squeeze or
+    identity, so static shapes are never more specific than TF1's; tf.slice, one op with
+    strided slices here, is read too); else None."""
     value = static_value(t)
     if value is not None:
         return np.asarray(value, np.int64)
     op = t.op
     if depth > 32 or not t.dtype.is_integer:
         return None
-    from .elementwise import IDENTITY
-    from .gather import GATHER
     from .indexing import STRIDED_SLICE
-    from .movement import CONCAT, EXPAND_DIMS, PACK, RESHAPE, SQUEEZE
+    from .movement import CONCAT, EXPAND_DIMS, PACK
     from .shape_ops import SHAPE_OP
 
     if op.opdef is SHAPE_OP:
         dims = op.inputs[0].shape.dims
         return None if dims is None else np.array([_UNKNOWN if d is None else d for d in dims],
                                                   np.int64)
-    # every input of stack and concat is moved data; of the others only the first is, and
-    # an unknown index (a gather's) would pick the wrong elements
-    if op.opdef in (PACK, CONCAT):
-        data = len(op.inputs)
-    elif op.opdef in (IDENTITY, GATHER, STRIDED_SLICE, RESHAPE, EXPAND_DIMS, SQUEEZE):
-        data = 1
-    else:
+    # only moved elements may be unknown (a slice's bounds are attrs, concat's axis too)
+    if op.opdef not in (PACK, CONCAT, STRIDED_SLICE, EXPAND_DIMS):
         return None
-    values = [_partial_value(x, depth + 1) if i < data else static_value(x)
-              for i, x in enumerate(op.inputs)]
+    values = [_partial_value(x, depth + 1) for x in op.inputs]
     if any(v is None or np.size(v) > 64 for v in values):
         return None
     try:
