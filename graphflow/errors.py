@@ -135,6 +135,15 @@ class GraphflowError(Exception):
     def __str__(self):
         return str(self.message)
 
+    def __reduce__(self):
+        # A pickled or copied error (multiprocessing sends a worker's error back pickled)
+        # keeps its message, code and node_def but not its node: the op drags its whole
+        # graph along, with locks and the references' lambdas, which cannot be pickled.
+        state = {k: v for k, v in self.__dict__.items() if k != "node"}
+        if self.__dict__.get("_node_def") is None and self.node_def is not None:
+            state["_node_def"] = self.node_def
+        return type(self), (self.message,), state
+
 
 # Each TF1 error is also the builtin it resembles, so ``except ValueError`` keeps working.
 class CancelledError(GraphflowError, RuntimeError):

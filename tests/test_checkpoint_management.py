@@ -60,6 +60,17 @@ def test_no_index_gives_none_and_a_foreign_index_an_error(tmp_path, saved):
         gf.train.remove_checkpoint(str(directory / "model-3"))
 
 
+def test_an_unreadable_index_or_a_file_for_the_directory_gives_none_as_in_tf1(tmp_path):
+    # they raised raw NotADirectoryError / IsADirectoryError; TF1 returns None (and warns
+    # about an index it cannot read), so `if ckpt and ckpt.model_checkpoint_path` works
+    (tmp_path / "train.py").write_text("print(1)\n")
+    for fn in (gf.train.get_checkpoint_state, gf.train.latest_checkpoint):
+        assert fn(str(tmp_path / "train.py")) is None
+    (tmp_path / "odd" / "checkpoint").mkdir(parents=True)
+    for fn in (gf.train.get_checkpoint_state, gf.train.latest_checkpoint):
+        assert fn(str(tmp_path / "odd")) is None
+
+
 def test_update_checkpoint_state_appends_and_the_saver_restores_from_it(saved, tmp_path):
     directory, saver, w = saved
     gf.train.update_checkpoint_state(str(directory), "model-2",

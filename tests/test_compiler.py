@@ -360,3 +360,31 @@ def test_groups_that_compute_the_same_thing_share_one_kernel():
             (kernel,) = sess.plan(c, {x: v}).kernels()
     assert kernel["variants"][0]["cache_key"] == keys[0]
     assert "'t'" in kernel["variants"][0]["source"]  # its own names in the source shown
+
+
+def test_fused_divisions_keep_ieee_results_at_zero_inf_and_denormals():
+    # fastmath 'arcp' let LLVM turn 1/sqrt(x) into the x86 reciprocal-square-root estimate
+    # plus a Newton step: NaN at 0 and inf, -inf at denormals, and x/3 rounded as x*(1/3).
+    # clip_by_global_norm of all-zero gradients (norm 0: scale 1/0 -> inf -> min -> 1)
+    # then made every clipped gradient NaN on numba, and training wrote NaN variables.
+    x = gf.placeholder(gf.float32, [None])
+    fetches = [1.0 / gf.sqrt(x), 2.0 / gf.sqrt(x), x / 3.0, gf.sqrt(x) / x]
+    v = np.resize(np.array([0.0, np.inf, 1e-40, 4.0, -0.0, 3e-39, 7.0, 1e38], np.float32),
+                  numba_cpu.SINGLE_OP_KERNEL_FROM)  # x / 3 alone compiles from this size
+    with gf.Session(backend="numpy") as sess:
+        expected = sess.run(fetches, {x: v})
+    with gf.Session(backend="numba") as sess:
+        for fetch, want in zip(fetches, expected):  # one run each: each one fused kernel
+            np.testing.assert_array_equal(sess.run(fetch, {x: v}), want)
+            assert [k["variants"] for k in sess.plan(fetch, {x: v}).kernels()] != [[]]
+    w = gf.Variable([3.0, 4.0])
+    step = gf.placeholder(gf.float32, [])
+    (grad,) = gf.gradients(gf.reduce_sum(w * step), [w])
+    (clipped,), norm = gf.clip_by_global_norm([grad], 5.0)
+    train = gf.train.GradientDescentOptimizer(0.1).apply_gradients([(clipped, w)])
+    with gf.Session(backend="numba") as sess:
+        sess.run(gf.global_variables_initializer())
+        assert sess.run(norm, {step: 0.0}) == 0
+        np.testing.assert_array_equal(sess.run(clipped, {step: 0.0}), [0.0, 0.0])
+        sess.run(train, {step: 0.0})
+        np.testing.assert_array_equal(sess.run(w), [3.0, 4.0])

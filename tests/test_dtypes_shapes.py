@@ -124,13 +124,51 @@ def test_static_values_give_static_shapes():
     x = gf.placeholder(gf.float32, [2, 6])
     y = gf.placeholder(gf.float32, [None, 6])
     assert gf.reshape(x, gf.shape(x)[::-1]).shape.as_list() == [6, 2]
-    assert gf.reshape(y, gf.shape(y)[::-1]).shape.as_list() == [None, None]
+    assert gf.reshape(y, gf.shape(y)[::-1]).shape.as_list() == [6, None]  # (TF1 fails here)
     assert gf.reshape(x, [3, -1]).shape.as_list() == [3, 4]
     assert gf.reshape(y, [-1, 3]).shape.as_list() == [None, 3]
     assert gf.fill(gf.stack([2, 3]), 1.0).shape.as_list() == [2, 3]
     assert gf.zeros(gf.shape(x)).shape.as_list() == [2, 6]
     assert static_value(gf.size(x)) == 12 and static_value(gf.shape(y)) is None
     assert static_value(gf.constant([1, 2]) * 3).tolist() == [3, 6]
+
+
+def test_shape_vectors_built_from_shape_elements_keep_their_known_dims():
+    """TF1's constant_value_as_shape: a shape put together from ``tf.shape(x)[0]`` and
+    constants keeps the constants as static dims (they said ``(?, ?)``, so a dense layer
+    after ``tf.reshape(x, [tf.shape(x)[0], 784])`` failed to build, and ``tf.zeros([batch,
+    hidden])``, an RNN's first state, had no static width). Numbers from TF 2.21's v1 graph."""
+    gf.reset_default_graph()
+    x = gf.placeholder(gf.float32, [None, 28, 28])
+    y = gf.placeholder(gf.float32, [None, 6])
+    batch = gf.shape(x)[0]
+    shapes = [gf.zeros(gf.stack([batch, 10])), gf.reshape(x, gf.stack([batch, 784])),
+              gf.random_normal(gf.stack([batch, 5])), gf.fill(gf.stack([batch, 3]), 1.0),
+              gf.reshape(x, [batch, 784]), gf.zeros([batch, 7]),
+              gf.ones(gf.concat([gf.shape(x)[:1], [4]], 0)),
+              gf.reshape(x, gf.concat([[-1], [784]], 0)), gf.reshape(x, [batch, -1]),
+              gf.reshape(y, gf.gather(gf.shape(y), [1, 0])), gf.zeros(gf.shape(y)[1:]),
+              gf.reshape(y, gf.expand_dims(gf.shape(y)[1], 0))]
+    assert [t.shape.as_list() for t in shapes] == [
+        [None, 10], [None, 784], [None, 5], [None, 3], [None, 784], [None, 7], [None, 4],
+        [None, 784], [None, None], [None, None], [6], [6]]
+    assert gf.layers.dense(gf.reshape(x, [batch, 784]), 3).shape.as_list() == [None, 3]
+    # never more than TF1 knows: it does not read gathers, reshapes or identities
+    i = gf.placeholder(gf.int32, [2])
+    assert gf.zeros(gf.gather(gf.stack([batch, 7]), i)).shape.as_list() == [None, None]
+    s = gf.shape(gf.placeholder(gf.float32, [None, 6, None, 4]))
+    assert [gf.zeros(v).shape.as_list() for v in (
+        gf.stack([s[1], 2]), gf.stack([s[0], s[3]]), gf.gather(s, [1, 3]), s[1:3],
+        gf.expand_dims(s[1], 0), gf.reshape(s[1:2], [1]), gf.identity(s),
+        gf.concat([s[:1], gf.stack([s[3], 7])], 0), s * 1)] == [
+        [6, 2], [None, 4], [None, None], [6, None], [6], [None], [None] * 4,
+        [None, 4, 7], [None] * 4]
+    with gf.Session() as sess:
+        values = sess.run(shapes + [gf.zeros(gf.gather(gf.stack([batch, 7]), i))],
+                          {x: np.zeros((2, 28, 28)), y: np.zeros((1, 6)), i: [1, 1]})
+    assert [v.shape for v in values] == [
+        (2, 10), (2, 784), (2, 5), (2, 3), (2, 784), (2, 7), (2, 4), (2, 784), (2, 784),
+        (6, 1), (6,), (6,), (7, 7)]
 
 
 @pytest.mark.parametrize("backend", ["numpy", "numba"])

@@ -285,6 +285,25 @@ def test_every_tf1_error_class_takes_both_signatures(name):
     assert type(copy) is cls and copy.message == "pickled"
 
 
+def test_an_error_naming_a_node_can_be_pickled_and_copied():
+    # it could not (the node's graph holds locks and lambdas): multiprocessing workers that
+    # hit a run error could not send it back, and copy.deepcopy failed
+    import copy
+
+    x = gf.placeholder(gf.float32, [2], name="x")
+    y = gf.gather(x, [5])
+    with gf.Session(backend="numpy") as sess, pytest.raises(gf.errors.OpError) as caught:
+        sess.run(y, {x: [1.0, 2.0]})
+    error = caught.value
+    assert error.op is y.op
+    for again in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error), copy.copy(error)):
+        assert type(again) is type(error) and str(again) == str(error)
+        assert again.error_code == error.error_code and again.op is None
+        assert again.node_def.name == y.op.name and again.node_def.op == "GatherV2"
+    coded = pickle.loads(pickle.dumps(gf.errors.OpError(None, None, "m", gf.errors.ABORTED)))
+    assert coded.error_code == gf.errors.ABORTED
+
+
 def test_op_error_takes_tf1s_code_and_the_codes_are_tf1s():
     assert gf.errors.OpError is gf.errors.GraphflowError
     assert gf.errors.OpError(None, None, "m", gf.errors.ABORTED).error_code == 10

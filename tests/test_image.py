@@ -135,6 +135,28 @@ def test_resize_errors_name_the_argument_and_line():
         gf.image.resize_bicubic(IMAGE, [3, 3], align_corners=True, half_pixel_centers=True)
 
 
+def test_float_sizes_offsets_and_turns_are_refused_and_run_time_sizes_checked():
+    # int() truncated them silently (a crop at offset 1.5 took row 1; resize to [2.5, 3]
+    # made 2 rows; rot90 by 1.5 turned once), where TF1 refuses floats; and a new size
+    # fed at run time as 0 or -2 gave an empty image where TF1 fails the run
+    image = gf.constant(IMAGE[0])
+    for build in (lambda: gf.image.crop_to_bounding_box(image, 1.5, 0, 2, 3),
+                  lambda: gf.image.pad_to_bounding_box(image, 0, 0, 6.0, 8),
+                  lambda: gf.image.resize_images(image, [2.5, 3]),
+                  lambda: gf.image.rot90(image, 1.5),
+                  lambda: gf.image.resize_image_with_crop_or_pad(image, 3, 2.0),
+                  lambda: gf.image.rot90(image, gf.constant(1.0))):
+        with pytest.raises(gf.errors.DTypeError, match="(?s)images are ints.*test_image.py"):
+            build()
+    height = gf.placeholder(gf.int32, [])
+    for resize in (gf.image.resize_images, gf.image.resize_bilinear):
+        y = resize(IMAGE, gf.stack([height, 3]))
+        assert _run(y, {height: 2}).shape == (2, 2, 3, 3)
+        for bad in (0, -2):
+            with pytest.raises(gf.errors.InvalidArgumentError, match="size must be positive"):
+                _run(y, {height: bad})
+
+
 # -- geometry -----------------------------------------------------------------------------------
 
 def test_rot90_with_k_known_at_run_time():

@@ -143,6 +143,19 @@ def test_errors_for_sizes_dtypes_and_labels(data_dir):
         input_data.DataSet(np.zeros((3, 2, 2, 1)), np.zeros(2))
 
 
+def test_a_batch_size_that_is_not_a_count_is_refused(data_dir):
+    # a float size raised NumPy's raw "slice indices must be integers", and a negative one
+    # returned a batch of the wrong size and moved the epoch on
+    dataset = input_data.DataSet(np.zeros((4, 2, 2, 1), np.uint8), np.arange(4))
+    for size in (2.5, -1, "2", True):
+        with pytest.raises(errors.InvalidArgumentError, match="batch_size must be an int"):
+            dataset.next_batch(size)
+        with pytest.raises(errors.InvalidArgumentError, match="batch_size must be an int"):
+            dataset.next_batch(size, fake_data=True)
+    assert dataset.epochs_completed == 0
+    assert dataset.next_batch(np.int64(3))[0].shape == (3, 4)
+
+
 def test_fake_data_reads_nothing(tmp_path):
     mnist = input_data.read_data_sets(str(tmp_path / "never"), fake_data=True, one_hot=True)
     assert mnist.train.num_examples == mnist.test.num_examples == 10000

@@ -132,6 +132,61 @@ def test_crop_sizes_are_checked_while_building_where_known_else_when_run():
     assert gf.random_crop(gf.placeholder(gf.float32), [2, 2, 3]).shape.as_list() == [2, 2, 3]
 
 
+def test_negative_crop_sizes_fail_instead_of_cropping_nothing():
+    # a negative size gave a raw ValueError from TensorShape while building, and one fed at
+    # run time an empty crop (gather of range(-1)) with no error
+    with pytest.raises(gf.errors.ShapeError, match=r"size \[-1, 3\] has a negative entry"):
+        gf.random_crop(np.zeros((4, 4)), [-1, 3])
+    size = gf.placeholder(gf.int32, [2])
+    y = gf.random_crop(np.zeros((4, 4)), size)
+    assert draws(y, 1, {size: [0, 3]})[0].shape == (0, 3)
+    with pytest.raises(gf.errors.InvalidArgumentError, match="crop size below 0 by 1"):
+        draws(y, 1, {size: [-1, 3]})
+
+
+# -- random_uniform over ints, the normal distributions ----------------------------------------
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_integer_uniform_takes_bounds_known_only_at_run_time(backend):
+    # TF1's RandomUniformInt takes minval and maxval as tensors; int(maxval) raised a raw
+    # TypeError for a tensor, and truncated a float maxval (2.5 -> 2) silently
+    high = gf.placeholder(gf.int32, [])
+    y = gf.random_uniform([4000], minval=-3, maxval=high, dtype=gf.int32, seed=4)
+    z = gf.random_uniform([3], maxval=gf.constant(10, gf.int64), dtype=gf.int64, seed=4)
+    assert y.shape.as_list() == [4000] and z.dtype == gf.int64
+    with gf.Session(backend=backend) as sess:
+        counts = np.bincount(sess.run(y, {high: 2}) + 3)
+        assert len(counts) == 5 and np.all(np.abs(counts - 800) < 120), counts  # 4 sd (25)
+        assert np.all((sess.run(z) >= 0) & (sess.run(z) < 10))
+        with pytest.raises(gf.errors.InvalidArgumentError, match="minval < maxval, got -3 and"):
+            sess.run(y, {high: -3})
+    with pytest.raises(gf.errors.DTypeError, match="2.5"):
+        gf.random_uniform([3], maxval=2.5, dtype=gf.int32)
+    with pytest.raises(gf.errors.ShapeError, match="maxval must be a scalar"):
+        gf.random_uniform([3], maxval=[2, 3], dtype=gf.int32)
+
+
+def test_normal_distributions_refuse_integer_dtypes_at_the_users_line():
+    # they raised a bare TypeError from inside graphflow (require_dtype outside an infer)
+    for draw in (gf.random_normal, gf.truncated_normal, gf.random.normal):
+        with pytest.raises(gf.errors.DTypeError, match="floating numbers, not int32") as e:
+            draw([2], dtype=gf.int32)
+        assert "test_random_ops.py" in str(e.value)
+    with pytest.raises(gf.errors.DTypeError, match="int32 or int64 class ids, not float32"):
+        gf.multinomial([[0.0, 1.0]], 3, output_dtype=gf.float32)
+
+
+def test_a_seed_that_is_not_an_int_is_refused_at_the_users_line():
+    # int('a') raised a raw ValueError from inside get_seed
+    for build in (lambda: gf.random_shuffle([1, 2], seed="a"),
+                  lambda: gf.random_normal([2], seed=1.5),
+                  lambda: gf.set_random_seed("7")):
+        with pytest.raises(gf.errors.DTypeError, match="(?s)seed must be an int.*test_random"):
+            build()
+    gf.set_random_seed(np.int64(3))
+    assert gf.random_shuffle([1, 2], seed=np.int32(4)).op.attrs["seed2"] == 4
+
+
 # -- seeding: TF1's rules for the new ops -------------------------------------------------------
 
 def _build(graph_seed, op_seed):

@@ -315,6 +315,28 @@ def test_labels_outside_the_classes_fail_the_run_at_the_loss():
     assert "gather index 25 is not in [0, 20)" in message
 
 
+@pytest.mark.parametrize("loss_name", ["nce_loss", "sampled_softmax_loss"])
+def test_float_labels_are_cast_to_class_ids_as_tf1_casts_them(loss_name):
+    # TF1's sampled losses cast labels and sampled candidates to int64 whatever their dtype;
+    # float labels (a float32 label placeholder) raised a DTypeError here
+    rng = np.random.RandomState(0)
+    weights = gf.constant(rng.randn(10, 4).astype(np.float32))
+    biases = gf.constant(rng.randn(10).astype(np.float32))
+    inputs = gf.constant(rng.randn(3, 4).astype(np.float32))
+    sampled_values = ([1, 2, 3, 9], [[0.5], [0.5], [0.5]], [0.5, 0.4, 0.3, 0.2])
+    loss = getattr(gf.nn, loss_name)
+    as_ints = loss(weights, biases, [[1], [4], [9]], inputs, 4, 10,
+                   sampled_values=sampled_values)
+    as_floats = loss(weights, biases, gf.constant([[1.0], [4.0], [9.0]]), inputs, 4, 10,
+                     sampled_values=([1.0, 2.0, 3.0, 9.0],) + sampled_values[1:])
+    with gf.Session() as sess:
+        ints, floats = sess.run([as_ints, as_floats])
+    np.testing.assert_array_equal(ints, floats)
+    expected = {"nce_loss": [6.8583, 6.9428, 4.5257],  # TF 2.21's v1 graph
+                "sampled_softmax_loss": [5.4402, 3.7492, 2.684]}[loss_name]
+    np.testing.assert_allclose(floats, expected, atol=1e-4)
+
+
 def test_accidental_hits_need_a_true_class_matrix():
     with pytest.raises(gf.errors.ShapeError, match=r"\[batch_size, num_true = 2\] matrix"):
         gf.nn.compute_accidental_hits([[1, 2, 3]], [1, 2], num_true=2)

@@ -86,8 +86,9 @@ def _module(title, header, decorator, signature, body_lines):
         "import numpy as np  # noqa: F401\n"
         "from numba import njit, prange  # noqa: F401\n\n"
         "from graphflow.backends.numba_scalar import *  # noqa: F401, F403\n\n"
-        "# contraction into FMAs and reassociation, but no assumptions about NaN or inf\n"
-        "FASTMATH = {'contract', 'reassoc', 'arcp'}\n\n\n"
+        "# contraction into FMAs and reassociation, but no assumptions about NaN or inf, and\n"
+        "# no 'arcp': it turns 1/sqrt(x) into x86's rsqrt estimate (NaN at 0 and inf)\n"
+        "FASTMATH = {'contract', 'reassoc'}\n\n\n"
         f"{decorator}\ndef kernel({signature}):\n" + "\n".join(body_lines) + "\n"
     )
 

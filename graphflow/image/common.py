@@ -2,6 +2,8 @@
 Python ints when they are known while the graph is built, and argument errors at the
 user's line."""
 
+import numpy as np
+
 from .. import dtypes, errors
 from ..graph import Tensor, control_dependencies
 from ..ops import elementwise as ew
@@ -19,13 +21,20 @@ def fail(message, cls=errors.InvalidArgumentError):
 
 
 def known(value):
-    """An int for a value known while the graph is built (a Python number, or a tensor with
-    a static value), else the int32 scalar tensor."""
+    """An int for a value known while the graph is built (a Python int, or an int tensor
+    with a static value), else the int32 scalar tensor. A float is refused, as TF1 refuses
+    it (``int()`` would truncate 1.5 to a size or offset of 1)."""
     if isinstance(value, Tensor):
+        if not value.dtype.is_integer:
+            raise fail(f"sizes, offsets and turns of images are ints, got "
+                       f"{errors.describe(value)}", errors.DTypeError)
         v = static_value(value)
         if v is None or v.ndim:
             return value if value.dtype == dtypes.int32 else ew.cast(value, dtypes.int32)
         value = v
+    elif isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise fail(f"sizes, offsets and turns of images are ints, got {value!r}",
+                   errors.DTypeError)
     return int(value)
 
 

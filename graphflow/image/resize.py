@@ -13,10 +13,10 @@ a run; the gradients (TF1's ResizeBilinearGrad and friends) come from gather and
 import numpy as np
 
 from .. import dtypes
-from ..graph import name_scope
+from ..graph import control_dependencies, name_scope
 from ..ops import elementwise as ew
 from ..ops.broadcast import broadcast_to
-from ..ops.gather import gather
+from ..ops.gather import check_indices, gather
 from ..ops.linalg import matmul
 from ..ops.movement import concat, reshape, stack
 from ..ops.movement import transpose as permute
@@ -186,7 +186,18 @@ def _size_pair(size, what):
     for n in (height, width):
         if not is_tensor(n) and n <= 0:
             raise fail(f"{what}: the new size must be positive, got {n}")
-    return height, width
+    return tuple(_positive(n, what) for n in (height, width))
+
+
+def _positive(n, what):
+    """A size known only at run time, checked then: 0 or less fails the run (it gave an
+    empty image)."""
+    if not is_tensor(n):
+        return n
+    check = check_indices(n - 1, np.iinfo(np.int32).max,
+                          f"{what}: the new size must be positive; the size less 1,")
+    with control_dependencies([check.op]):
+        return ew.identity(n)
 
 
 def resize4(images, height, width, kernel, align_corners=False, half_pixel=False,

@@ -45,9 +45,11 @@ def _hits(true_classes, sampled_candidates, num_true):
     return ew.logical_and(same, ew.equal(positions, last))
 
 
-def _int64(t):
+def _int64(t, cast_any=False):
+    """``t`` as int64 class ids; ``cast_any``: floats too, as TF1's sampled losses cast
+    their labels and sampled candidates whatever their dtype."""
     t = convert_to_tensor(t)
-    if not t.dtype.is_integer:
+    if not (t.dtype.is_integer or cast_any and t.dtype.is_floating):
         raise errors.at_user_line(errors.DTypeError,
                                   f"class ids must be ints, got {errors.describe(t)}")
     return t if t.dtype == dtypes.int64 else ew.cast(t, dtypes.int64)
@@ -73,13 +75,13 @@ def _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, n
     true classes' logits first, each logit minus the log of its expected count."""
     shards = list(weights) if isinstance(weights, (list, tuple)) else [weights]
     inputs = convert_to_tensor(inputs, name="inputs")
-    labels = _int64(labels)
+    labels = _int64(labels, cast_any=True)
     if sampled_values is None:
         sampled_values = log_uniform_candidate_sampler(
             labels, num_true, num_sampled, True, num_classes, seed=seed)
     sampled, true_expected, sampled_expected = (ew.stop_gradient(convert_to_tensor(v))
                                                 for v in sampled_values)
-    sampled = _int64(sampled)
+    sampled = _int64(sampled, cast_any=True)
     labels_flat = reshape(labels, [-1])
 
     def lookup(params, ids):

@@ -13,7 +13,7 @@ from ..shapes import TensorShape
 from .base import RANDOM, OpDef, Spec, require_dtype, static_value
 from .elementwise import FLOAT, INT, add, binary_operands, floormod, identity, maximum
 from .gather import check_indices, gather
-from .reduce import reduce_max
+from .reduce import reduce_max, reduce_min
 from .shape_ops import shape as shape_of
 from .sources import convert_to_tensor, shape_tensor, static_shape_of
 from .sources import range as range_
@@ -23,17 +23,25 @@ DEFAULT_GRAPH_SEED = 87654321
 
 def set_random_seed(seed):
     """Set the default graph's seed: random ops made after it become repeatable."""
-    get_default_graph().seed = None if seed is None else int(seed)
+    get_default_graph().seed = None if seed is None else _seed_int(seed, "the graph seed")
 
 
 def get_seed(op_seed):
     """TF1's rule: the ``(seed, seed2)`` pair for a new random op (``(None, None)``: fresh)."""
     graph = get_default_graph()
-    if graph.seed is not None:
-        return graph.seed, int(op_seed) if op_seed is not None else len(graph.get_operations())
     if op_seed is not None:
-        return DEFAULT_GRAPH_SEED, int(op_seed)
+        op_seed = _seed_int(op_seed, "a random op's seed")
+    if graph.seed is not None:
+        return graph.seed, op_seed if op_seed is not None else len(graph.get_operations())
+    if op_seed is not None:
+        return DEFAULT_GRAPH_SEED, op_seed
     return None, None
+
+
+def _seed_int(seed, what):
+    if not isinstance(seed, (int, np.integer)):  # int('a') raised a raw ValueError
+        raise errors.at_user_line(errors.DTypeError, f"{what} must be an int, got {seed!r}")
+    return int(seed)
 
 
 def generator(seed, seed2):
@@ -68,9 +76,26 @@ NORMAL = OpDef("RandomStandardNormal", RANDOM, _random_infer,
 UNIFORM = OpDef("RandomUniform", RANDOM, _random_infer,
                 lambda rng, s, *, dtype, seed, seed2: rng.random(_shape(s)).astype(dtype.np),
                 differentiable=False)
-UNIFORM_INT = OpDef("RandomUniformInt", RANDOM, _random_infer,
-                    lambda rng, s, *, dtype, seed, seed2, minval, maxval:
-                    rng.integers(minval, maxval, _shape(s)).astype(dtype.np),
+def _uniform_int_infer(inputs, *, dtype, seed, seed2):
+    shape_t, minval, maxval = inputs
+    for bound, what in ((minval, "minval"), (maxval, "maxval")):
+        if bound.shape.ndims not in (0, None):
+            raise ValueError(f"random_uniform's {what} must be a scalar, got shape "
+                             f"{bound.shape}")
+    return _random_infer([shape_t], dtype=dtype, seed=seed, seed2=seed2)
+
+
+def _uniform_ints(rng, s, minval, maxval, *, dtype, seed, seed2):
+    if np.ndim(minval) or np.ndim(maxval):
+        raise ValueError(f"random_uniform's minval and maxval must be scalars, got shapes "
+                         f"{np.shape(minval)} and {np.shape(maxval)}")
+    if minval >= maxval:
+        raise ValueError(f"random_uniform needs minval < maxval, got {minval} and {maxval}")
+    return rng.integers(int(minval), int(maxval), _shape(s)).astype(dtype.np)
+
+
+# minval and maxval are inputs, as TF1's: they may be tensors known only at run time
+UNIFORM_INT = OpDef("RandomUniformInt", RANDOM, _uniform_int_infer, _uniform_ints,
                     differentiable=False)
 TRUNCATED = OpDef("TruncatedNormal", RANDOM, _random_infer,
                   lambda rng, s, *, dtype, seed, seed2: _truncated(rng, _shape(s))
@@ -85,6 +110,7 @@ def _draw(opdef, shape, dtype, seed, name=None, **bounds):
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples of a normal distribution with ``mean`` and ``stddev``."""
+    dtype = _floating(dtype, "random_normal")
     with name_scope(name, "random_normal") as scope:
         rnd = _draw(NORMAL, shape, dtype, seed)
         return _scale(rnd, stddev, mean, scope)
@@ -92,9 +118,18 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples, redrawn where more than two standard deviations from the mean."""
+    dtype = _floating(dtype, "truncated_normal")
     with name_scope(name, "truncated_normal") as scope:
         rnd = _draw(TRUNCATED, shape, dtype, seed)
         return _scale(rnd, stddev, mean, scope)
+
+
+def _floating(dtype, what):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise errors.at_user_line(errors.DTypeError,
+                                  f"{what} draws floating numbers, not {dtype.name}")
+    return dtype
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -106,8 +141,10 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
                 raise errors.at_user_line(
                     errors.InvalidArgumentError,
                     "random_uniform with an integer dtype needs maxval")
-            return _draw(UNIFORM_INT, shape, dtype, seed, minval=int(minval), maxval=int(maxval),
-                         name=scope)
+            seed, seed2 = get_seed(seed)
+            return UNIFORM_INT(shape_tensor(shape), convert_to_tensor(minval, dtype, "min"),
+                               convert_to_tensor(maxval, dtype, "max"), dtype=dtype,
+                               seed=seed, seed2=seed2, name=scope)
         rnd = _draw(UNIFORM, shape, dtype, seed)
         maxval = 1 if maxval is None else maxval
         lo, hi = binary_operands(convert_to_tensor(minval, dtype), maxval)
@@ -115,7 +152,6 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
 
 
 def _scale(rnd, stddev, mean, name):
-    require_dtype(rnd, FLOAT, "a normal distribution")
     return add(rnd * convert_to_tensor(stddev, rnd.dtype), convert_to_tensor(mean, rnd.dtype),
                name=name)
 
@@ -150,6 +186,9 @@ def random_crop(value, size, seed=None, name=None):
                 errors.ShapeError, f"random_crop's size {size.shape} needs one entry per axis "
                                    f"of value {value.shape}")
         known = static_value(size)
+        if known is not None and (known < 0).any():
+            raise errors.at_user_line(
+                errors.ShapeError, f"random_crop's size {known.tolist()} has a negative entry")
         dims = value.shape.dims or [None] * rank
         if known is not None and any(d is not None and n > d for n, d in zip(known, dims)):
             raise errors.at_user_line(
@@ -161,8 +200,12 @@ def random_crop(value, size, seed=None, name=None):
                                "random_crop: a crop size exceeding the value's shape by")
         with control_dependencies([excess.op]):
             limit = whole - size + 1
-        starts = floormod(random_uniform([rank], maxval=size.dtype.max, dtype=size.dtype,
-                                         seed=seed), limit)
+        draw = random_uniform([rank], maxval=size.dtype.max, dtype=size.dtype, seed=seed)
+        # made after the draw, so that the draw's seed (from the op count) stays as it was
+        negative = check_indices(maximum(-reduce_min(size), 0), 1,
+                                 "random_crop: a crop size below 0 by")
+        with control_dependencies([negative.op]):
+            starts = floormod(draw, limit)
         out = value
         for axis in range(rank):
             if known is None or dims[axis] != known[axis]:  # (an axis kept whole is skipped)
@@ -225,6 +268,10 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
 def _draw_classes(logits, num_samples, seed, dtype):
     logits = convert_to_tensor(logits)
     num_samples = convert_to_tensor(num_samples, dtypes.int32)
+    dtype = dtypes.as_dtype(dtype or dtypes.int64)
+    if dtype not in (dtypes.int32, dtypes.int64):
+        raise errors.at_user_line(errors.DTypeError, f"multinomial draws int32 or int64 class "
+                                                     f"ids, not {dtype.name}")
     seed, seed2 = get_seed(seed)
     return MULTINOMIAL(logits, num_samples, seed=seed, seed2=seed2,
-                       output_dtype=dtypes.as_dtype(dtype or dtypes.int64), name="Multinomial")
+                       output_dtype=dtype, name="Multinomial")

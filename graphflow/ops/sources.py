@@ -5,7 +5,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape, as_shape
-from .base import DEFAULT, PLACEHOLDER, SHAPE, SOURCE, OpDef, Spec, require_dtype, static_value
+from .base import DEFAULT, PLACEHOLDER, SOURCE, OpDef, Spec, require_dtype, static_value
 
 
 def _const_infer(inputs, *, value, dtype):
@@ -96,14 +96,51 @@ def shape_tensor(shape):
 
 
 def static_shape_of(shape_t):
-    """The TensorShape a shape tensor describes, as far as it is known statically."""
-    value = static_value(shape_t)
-    if value is not None:
-        return TensorShape([int(d) if d >= 0 else None for d in np.ravel(value)])
-    if shape_t.op.kind == SHAPE and shape_t.shape.ndims == 1:  # shape(x): x's own static dims
-        return shape_t.op.inputs[0].shape
+    """The TensorShape a shape tensor describes, as far as it is known statically: a
+    constant, ``shape(x)``, and vectors put together from their elements and slices
+    (``[tf.shape(x)[0], 784]``, ``concat([shape(x)[:1], [4]], 0)``) keep the dims known
+    while building, as TF1's ``constant_value_as_shape`` does."""
+    value = _partial_value(shape_t)
+    if value is not None and value.ndim == 1:
+        return TensorShape([int(d) if d >= 0 else None for d in value])
     n = shape_t.shape[0] if shape_t.shape.ndims == 1 else None
     return TensorShape(None if n is None else [None] * n)
+
+
+_UNKNOWN = np.iinfo(np.int64).min  # an element of a shape vector that only the run knows
+
+
+def _partial_value(t, depth=0):
+    """An int tensor's value with ``_UNKNOWN`` for elements that only the run knows, when
+    the tensor is ``shape(x)``, a constant, or made of those by stack, concat, slices and
+    expand_dims: the ops TF1's shape inference reads there (not gather, reshape, squeeze or
+    identity, so static shapes are never more specific than TF1's; tf.slice, one op with
+    strided slices here, is read too); else None."""
+    value = static_value(t)
+    if value is not None:
+        return np.asarray(value, np.int64)
+    op = t.op
+    if depth > 32 or not t.dtype.is_integer:
+        return None
+    from .indexing import STRIDED_SLICE
+    from .movement import CONCAT, EXPAND_DIMS, PACK
+    from .shape_ops import SHAPE_OP
+
+    if op.opdef is SHAPE_OP:
+        dims = op.inputs[0].shape.dims
+        return None if dims is None else np.array([_UNKNOWN if d is None else d for d in dims],
+                                                  np.int64)
+    # only moved elements may be unknown (a slice's bounds are attrs, concat's axis too)
+    if op.opdef not in (PACK, CONCAT, STRIDED_SLICE, EXPAND_DIMS):
+        return None
+    values = [_partial_value(x, depth + 1) for x in op.inputs]
+    if any(v is None or np.size(v) > 64 for v in values):
+        return None
+    try:
+        out = op.opdef.reference(*values, **op._attrs)
+    except Exception:  # the run reports it, with the op and its line
+        return None
+    return np.asarray(out[t.value_index] if isinstance(out, (tuple, list)) else out, np.int64)
 
 
 # -- tensors made from a shape ----------------------------------------------------------------

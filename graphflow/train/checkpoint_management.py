@@ -17,6 +17,7 @@ import os
 import tempfile
 
 from .. import errors
+from .. import logging as gf_logging
 from ..config import Message
 
 INDEX_NAME = "checkpoint"
@@ -31,7 +32,8 @@ class CheckpointState(Message):
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):
-    """The CheckpointState in ``checkpoint_dir``'s index, or None when there is no index.
+    """The CheckpointState in ``checkpoint_dir``'s index, or None when there is no index
+    (nor a directory there), or, with a warning, when it cannot be read.
 
     Relative names are joined to ``checkpoint_dir`` (TF1's rule); an index that is not
     graphflow's (a TF1 one) or is damaged raises InvalidArgumentError.
@@ -41,7 +43,10 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     try:
         with open(index, encoding="utf-8") as f:
             text = f.read()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no index (a file given for the dir)
+        return None
+    except OSError as e:  # TF1: an index it cannot read is ignored, with a warning
+        gf_logging.warning("%s: %s; checkpoint index ignored", index, e.strerror or e)
         return None
     try:
         stored = json.loads(text)

@@ -87,6 +87,11 @@ class DataSet:
         whenever an epoch ends; a batch that crosses the end of an epoch is the rest of that
         epoch followed by the start of the next (TF1's rule).
         """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
+                batch_size < 0):
+            raise errors.at_user_line(
+                errors.InvalidArgumentError,
+                f"next_batch's batch_size must be an int >= 0, got {batch_size!r}")
         if fake_data or self._fake:
             image = [1] * 784
             label = [1] + [0] * 9 if self.one_hot else 0
