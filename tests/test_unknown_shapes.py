@@ -377,3 +377,28 @@ TF1_EXPECTED = {
     'losses/unreduced': ([4, 4], [0.0900000036, 1, 1, 0.25, 0, 0, 0, 0, 2.88000011, 12.5, 0.5, 8, 1.61999989, 0.125, 3.125, 0.5]),
     'losses/accuracy': ([], [0]),
 }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_attrs_that_assume_a_rank_refuse_a_feed_of_another_rank(backend):
+    """tile's multiples, pad's paddings and unstack's num are fixed while building; fed a
+    shape-less tensor of another rank (or size), the run fails as in TF1, instead of
+    NumPy's tile/pad broadcasting them (a result of a rank the static shape denies) or
+    unstack leaving outputs unset (a raw KeyError) or dropping some silently."""
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        tiled, padded = gf.tile(x, [2, 2]), gf.pad(x, [[1, 1]])
+        mirrored = gf.pad(x, [[1, 1]], "REFLECT")
+        three, two = gf.unstack(x, num=3), gf.unstack(x, num=2, axis=-1)
+        cases = [(tiled, np.ones(3)), (tiled, np.ones((2, 2, 2))), (padded, np.ones((3, 3))),
+                 (mirrored, np.ones((3, 3))), (three, np.ones(2)), (two, np.ones((2, 3)))]
+        for fetch, value in cases:
+            with pytest.raises(gf.errors.InvalidArgumentError,
+                               match="one multiple per axis|one .before, after. pair per axis|"
+                                     "unstack of num"):
+                _run(fetch, {x: value.astype(np.float32)}, backend)
+        # what fits still runs
+        np.testing.assert_array_equal(_run(tiled, {x: np.ones((1, 2), np.float32)}, backend),
+                                      np.ones((2, 4)))
+        got = _run(two, {x: np.arange(4, dtype=np.float32).reshape(2, 2)}, backend)
+        np.testing.assert_array_equal(got, [[0, 2], [1, 3]])

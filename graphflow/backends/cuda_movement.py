@@ -249,6 +249,7 @@ def launch_pack(op, args, alloc):
 def launch_unpack(op, args, alloc):
     (x,) = args
     shape = tuple(x.shape)
+    movement.check_unpack(shape, op._attrs["num"], op._attrs["axis"])
     axis = op._attrs["axis"] % len(shape)
     strides = c_strides(shape)
     part, inner = shape[:axis] + shape[axis + 1:], strides[:axis] + strides[axis + 1:]
@@ -280,8 +281,7 @@ def launch_tile(op, args, alloc):
     (x,) = args
     shape = tuple(x.shape)
     multiples = tuple(op._attrs["multiples"])
-    if len(multiples) != len(shape):
-        raise ValueError(f"tile needs one multiple per axis of {shape}, got {multiples}")
+    movement.check_per_axis(shape, multiples, "tile needs one multiple")
     out_shape = tuple(d * m for d, m in zip(shape, multiples))
     out = alloc(out_shape, x.dtype)
     if out.size:
@@ -296,6 +296,7 @@ def launch_pad(op, args, alloc):
     (x,) = args
     a, shape = op._attrs, tuple(x.shape)
     pads = tuple(tuple(int(v) for v in p) for p in a["paddings"])
+    movement.check_per_axis(shape, pads, "pad needs one (before, after) pair")
     out_shape = tuple(d + b + e for d, (b, e) in zip(shape, pads))
     out = alloc(out_shape, x.dtype)
     mode = _PAD_MODES[a["mode"]]

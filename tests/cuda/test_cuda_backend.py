@@ -261,3 +261,21 @@ def test_image_functions_match_numpy():
                 results[backend] = sess.run(outs, {x: image})
     for got, want in zip(results["cuda"], results["numpy"]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_shapeless_inputs_of_another_rank_than_static_attrs_fail_the_run():
+    """tile's multiples, pad's paddings and unstack's num fixed while building, the input
+    shape-less: a fed tensor of another rank or size fails the run, as on the other
+    backends (the pad launcher zipped the paddings with the shape, dropping axes)."""
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        fetches = [gf.tile(x, [2, 2]), gf.pad(x, [[1, 1]]), gf.unstack(x, num=2, axis=-1)]
+        with gf.Session(backend="cuda") as sess:
+            for fetch, value in zip(fetches, [np.ones(3), np.ones((3, 3)), np.ones((2, 3))]):
+                with pytest.raises(errors.InvalidArgumentError, match="per axis|unstack of"):
+                    sess.run(fetch, {x: value})
+            row = np.arange(2, dtype=np.float32).reshape(1, 2)
+            got = [sess.run(fetches[0], {x: row}), sess.run(fetches[1], {x: row[0]}),
+                   sess.run(fetches[2], {x: row})]
+    assert got[0].shape == (2, 4) and got[1].shape == (4,)
+    np.testing.assert_array_equal(got[2], [[0], [1]])
