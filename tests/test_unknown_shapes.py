@@ -402,3 +402,58 @@ def test_attrs_that_assume_a_rank_refuse_a_feed_of_another_rank(backend):
                                       np.ones((2, 4)))
         got = _run(two, {x: np.arange(4, dtype=np.float32).reshape(2, 2)}, backend)
         np.testing.assert_array_equal(got, [[0, 2], [1, 3]])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_shapes_tf1_refuses_fail_the_run_instead_of_broadcasting(backend):
+    """What TF1's kernels refuse when shapes are known only at run time fails the run here
+    too, instead of NumPy broadcasting it into a result of another shape: labels [n, 1]
+    against logits [n, k] in the sparse cross-entropy (a [n, n] loss), a bias that does not
+    match the channels or an input of rank 1 in bias_add, a vector in matmul."""
+    with gf.Graph().as_default():
+        u, v = gf.placeholder(gf.float32), gf.placeholder(gf.float32)
+        labels = gf.placeholder(gf.int32)
+        sparse = gf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=u)
+        row_labels, row_logits = gf.placeholder(gf.int32, [None]), gf.placeholder(
+            gf.float32, [None, 3])  # a batch of 1 broadcast silently
+        rows = gf.nn.sparse_softmax_cross_entropy_with_logits(labels=row_labels,
+                                                              logits=row_logits)
+        bias, product = gf.nn.bias_add(u, v), gf.matmul(u, v)
+        logits = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+        refused = [(sparse, {u: logits, labels: [[0], [1], [2], [0]]}, "labels"),
+                   (sparse, {u: logits, labels: [0, 1, 2]}, "labels"),
+                   (sparse, {u: logits[None], labels: [0, 1, 2, 0]}, "labels"),
+                   (rows, {row_logits: logits[:1], row_labels: [0, 1, 2, 0]}, "labels"),
+                   (bias, {u: np.ones((2, 1), np.float32), v: np.ones(3, np.float32)}, "bias"),
+                   (bias, {u: np.ones(3, np.float32), v: np.ones(3, np.float32)}, "rank"),
+                   (product, {u: np.ones(3, np.float32), v: np.ones((3, 2), np.float32)},
+                    "matmul"),
+                   (product, {u: np.ones((2, 3), np.float32), v: np.ones(3, np.float32)},
+                    "matmul")]
+        for fetch, feed, match in refused:
+            with pytest.raises(gf.errors.InvalidArgumentError, match=match):
+                _run(fetch, feed, backend)
+        want = np.log(np.exp(logits).sum(1)) - logits[range(4), [0, 1, 2, 0]]
+        got = _run(sparse, {u: logits, labels: [0, 1, 2, 0]}, backend)
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+        got = _run(bias, {u: np.ones((2, 1, 3), np.float32), v: [1, 2, 3]}, backend)
+        np.testing.assert_array_equal(got, np.ones((2, 1, 3)) + [1, 2, 3])
+
+
+def test_shapes_tf1_refuses_while_building_are_refused():
+    """Known ranks and dims are checked while building, as TF1 does."""
+    p = gf.placeholder
+    with gf.Graph().as_default():
+        for labels, logits in (([4, 1], [4, 3]), ([None, 1], [None, 3]), ([3], [4, 3])):
+            with pytest.raises(gf.errors.ShapeError, match="labels"):
+                gf.nn.sparse_softmax_cross_entropy_with_logits(
+                    labels=p(gf.int32, labels), logits=p(gf.float32, logits))
+        for value, bias in (([3], [3]), ([2, 1], [3]), ([None, 2, 4], [3])):
+            with pytest.raises(gf.errors.ShapeError, match="bias"):
+                gf.nn.bias_add(p(gf.float32, value), p(gf.float32, bias))
+        assert gf.nn.bias_add(p(gf.float32, [None, None]), p(gf.float32, [3])).shape.as_list() \
+            == [None, 3]
+        assert gf.nn.bias_add(p(gf.float32, [None, 4]), p(gf.float32)).shape.as_list() == \
+            [None, 4]
+        assert gf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=p(gf.int32), logits=p(gf.float32, [None, 3])).shape.as_list() == [None]

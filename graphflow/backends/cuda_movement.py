@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ..ops import indexing, movement
+from ..ops import checks, indexing, movement
 from .cuda_grid import (
     c_strides,
     copy_view,
@@ -322,13 +322,22 @@ def launch_broadcast_to(op, args, alloc):
     return [_copy_all(x, alloc, target, 0, _broadcast_strides(tuple(x.shape), target))]
 
 
+def launch_check_shape(op, args, alloc):
+    """The input itself if its shape passes (the shape is on the host: no sync)."""
+    x, *dims = args
+    checks.shape_fits(x.shape, dims[0] if dims else None, op._attrs["min_rank"],
+                      op._attrs["what"])
+    return [x]
+
+
 LAUNCHERS = {
     "Reshape": launch_reshape, "ExpandDims": launch_expand_dims, "Squeeze": launch_squeeze,
     "Transpose": launch_transpose, "StridedSlice": launch_strided_slice,
     "StridedSliceGrad": launch_strided_slice_grad, "ConcatV2": launch_concat,
     "Pack": launch_pack, "Unpack": launch_unpack, "Split": launch_split,
     "SplitV": launch_split_v, "Tile": launch_tile, "Pad": launch_pad,
-    "BroadcastTo": launch_broadcast_to,
+    "BroadcastTo": launch_broadcast_to, "CheckShape": launch_check_shape,
 }
-HOST_INPUTS = {"Reshape": (1,), "StridedSliceGrad": (1,), "SplitV": (1,), "BroadcastTo": (1,)}
-ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze"})
+HOST_INPUTS = {"Reshape": (1,), "StridedSliceGrad": (1,), "SplitV": (1,), "BroadcastTo": (1,),
+               "CheckShape": (1,)}
+ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze", "CheckShape"})

@@ -146,7 +146,7 @@ class CudaPlan:
         launcher = self._launchers.get(op.type)
         if launcher is not None and kind != base.RANDOM:
             for i in self._host_inputs.get(op.type, ()):
-                if args[i] is not None:
+                if i < len(args) and args[i] is not None:  # (an optional input may be absent)
                     args[i] = self._host(args[i])
             return self._launch(launcher, op, args)
         return self._on_host(op, args, state)

@@ -279,3 +279,30 @@ def test_shapeless_inputs_of_another_rank_than_static_attrs_fail_the_run():
                    sess.run(fetches[2], {x: row})]
     assert got[0].shape == (2, 4) and got[1].shape == (4,)
     np.testing.assert_array_equal(got[2], [[0], [1]])
+
+
+def test_shapes_tf1_refuses_fail_the_run():
+    """The run-time shape checks (CheckShape reads only the shape, on the host) and
+    matmul's refusal of a vector, and what passes them, against NumPy with gradients."""
+    with gf.Graph().as_default():
+        u, v, labels = gf.placeholder(gf.float32), gf.placeholder(gf.float32), \
+            gf.placeholder(gf.int32)
+        sparse = gf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=u)
+        bias = gf.nn.bias_add(u, v)
+        fetches = [sparse, bias] + gf.gradients(gf.reduce_sum(bias * bias) +
+                                                gf.reduce_sum(sparse), [u, v])
+        ones = np.ones(3, np.float32)
+        with gf.Session(backend="cuda") as sess:
+            for fetch, feed in [(sparse, {u: np.ones((4, 3)), labels: [[0]] * 4}),
+                                (bias, {u: np.ones((2, 1)), v: ones}), (bias, {u: ones, v: ones}),
+                                (gf.matmul(u, v), {u: ones, v: np.ones((3, 2))})]:
+                with pytest.raises(errors.InvalidArgumentError, match="labels|bias|matmul"):
+                    sess.run(fetch, feed)
+            feed = {u: np.arange(12, dtype=np.float32).reshape(4, 3) / 10,
+                    labels: [0, 1, 2, 0], v: [1, 2, 3]}
+            got = [sess.run(fetches, feed) for _ in range(3)]  # the third replays
+        with gf.Session(backend="numpy") as sess:
+            want = sess.run(fetches, feed)
+    for run in got:
+        for g, w in zip(run, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
