@@ -306,3 +306,25 @@ def test_shapes_tf1_refuses_fail_the_run():
     for run in got:
         for g, w in zip(run, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_changing_batch_sizes_hold_bounded_device_memory():
+    """Every device buffer the plan ever allocated stayed in its pool and its address
+    table, so a loop fed a new batch size each run (shape-less x) grew device memory
+    without end; sizes no recent run used are let go."""
+    rng = np.random.default_rng(0)
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        w = gf.Variable(rng.normal(size=(4, 8)).astype(np.float32))
+        loss = gf.reduce_mean(gf.square(gf.tanh(gf.matmul(gf.reshape(x, [-1, 4]), w))))
+        step = gf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with gf.Session(backend="cuda") as sess:
+            sess.run(gf.global_variables_initializer())
+            plan = sess.plan([loss, step], {x: np.ones((1, 4), np.float32)})
+            for n in range(20, 50):
+                sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
+            buffers = len(plan._buffers)
+            for n in range(50, 80):
+                sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
+            assert len(plan._buffers) <= buffers  # nothing accumulates
+            assert len(plan._pool.buffers()) <= len(plan._buffers)
