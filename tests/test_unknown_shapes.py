@@ -483,3 +483,28 @@ def test_a_loop_of_changing_batch_sizes_holds_bounded_memory():
                 held.append(plan.pool.nbytes)
     one_run = 1060 * 256 * 4 * 3  # a run's largest buffers: a few [n, 256] float32
     assert max(held[-20:]) < 12 * one_run, held[::10]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_shape_set_with_set_shape_is_checked_when_run(backend):
+    """set_shape on a computed tensor is a claim the graph builds on (a mean's count, a
+    folded tf.shape); a run that contradicts it gave garbage that differed between the
+    backends (reduce_mean + reduce_sum of a tensor claimed [6] and run [2, 3]: [6, 6, 6]
+    on NumPy, [14, 14, 14] on numba). It fails the run, naming the set_shape line."""
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        y = x * 2.0
+        y.set_shape([None, 3])  # the claim
+        z = gf.reduce_mean(y) + gf.reduce_sum(gf.reshape(y, gf.shape(y)))
+        fetches = [z, gf.gradients(z, x)[0]]
+        ones = np.ones((2, 3), np.float32)
+        got = _run(fetches, {x: ones}, backend)
+        np.testing.assert_allclose(got[0], 14.0)
+        for value in (np.ones((2, 4), np.float32), np.ones(6, np.float32)):
+            with pytest.raises(gf.errors.InvalidArgumentError,
+                               match=r"contradicts the shape \(\?, 3\) set by set_shape at "
+                                     r".*test_unknown_shapes.py:\d+: y.set_shape"):
+                _run(fetches, {x: value}, backend)
+    with gf.Graph().as_default():  # graphflow's own set_shape calls are not claims to check
+        t = gf.tile(gf.placeholder(gf.float32, [None, 3]), gf.placeholder(gf.int32, [2]))
+        assert t._claimed_at is None

@@ -326,7 +326,7 @@ def launch_check_shape(op, args, alloc):
     """The input itself if its shape passes (the shape is on the host: no sync)."""
     x, *dims = args
     checks.shape_fits(x.shape, dims[0] if dims else None, op._attrs["min_rank"],
-                      op._attrs["what"])
+                      op._attrs["what"], op._attrs.get("pattern"))
     return [x]
 
 

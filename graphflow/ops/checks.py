@@ -11,16 +11,27 @@ from .elementwise import INT
 from .sources import convert_to_tensor
 
 
-def shape_fits(shape, dims, min_rank, what):
-    """Raise the run's error unless ``shape`` has rank ``min_rank`` or more and, where
-    ``dims`` are given, is exactly ``dims``. ``what`` may name ``{shape}`` and ``{dims}``."""
+def shape_fits(shape, dims, min_rank, what, pattern=None):
+    """Raise the run's error unless ``shape`` has rank ``min_rank`` or more, is exactly
+    ``dims`` where given, and fits ``pattern`` (dims, None for any) where given. ``what``
+    may name ``{shape}`` and ``{dims}``."""
     shape = tuple(int(d) for d in shape)
     dims = None if dims is None else tuple(int(d) for d in dims)
-    if len(shape) < min_rank or dims is not None and shape != dims:
+    if len(shape) < min_rank or dims is not None and shape != dims or pattern is not None and (
+            len(shape) != len(pattern) or any(p not in (None, d) for p, d in zip(pattern, shape))):
         raise ValueError(what.format(shape=shape, dims=dims))
 
 
-def _check_shape_infer(inputs, *, min_rank, what):
+def claim(t):
+    """For a tensor whose shape the user set with set_shape: ``(what, pattern)`` for
+    ``shape_fits``, so that a run that contradicts the claim fails naming its line."""
+    at = t._claimed_at
+    code = at.code.replace("{", "{{").replace("}", "}}")
+    return (f"{t.name!r} has shape {{shape}} when run, which contradicts the shape {t.shape} "
+            f"set by set_shape at {at}: {code}", tuple(t.shape.dims))
+
+
+def _check_shape_infer(inputs, *, min_rank, what, pattern=None):
     x, *dims = inputs
     shape = x.shape
     if shape.ndims is not None and shape.ndims < min_rank:
@@ -38,8 +49,8 @@ def _check_shape_infer(inputs, *, min_rank, what):
     return Spec(shape, x.dtype)
 
 
-def _check_shape_reference(x, *dims, min_rank, what):
-    shape_fits(x.shape, dims[0] if dims else None, min_rank, what)
+def _check_shape_reference(x, *dims, min_rank, what, pattern=None):
+    shape_fits(x.shape, dims[0] if dims else None, min_rank, what, pattern)
     return x
 
 

@@ -328,3 +328,15 @@ def test_changing_batch_sizes_hold_bounded_device_memory():
                 sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
             assert len(plan._buffers) <= buffers  # nothing accumulates
             assert len(plan._pool.buffers()) <= len(plan._buffers)
+
+
+def test_a_shape_set_with_set_shape_is_checked_when_run():
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        y = gf.tanh(x) * 2.0
+        y.set_shape([None, 3])
+        z = gf.reduce_sum(y * y)
+        with gf.Session(backend="cuda") as sess:
+            assert sess.run(z, {x: np.zeros((2, 3), np.float32)}) == 0
+            with pytest.raises(errors.InvalidArgumentError, match="contradicts the shape"):
+                sess.run(z, {x: np.zeros((2, 4), np.float32)})
