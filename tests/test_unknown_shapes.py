@@ -14,6 +14,7 @@ choosing among its rows, covers new rows with no change here; the numba backend 
 sample of the rows (its kernels' first compile is what costs).
 """
 import os
+import re
 import sys
 from collections import defaultdict
 
@@ -508,3 +509,32 @@ def test_a_shape_set_with_set_shape_is_checked_when_run(backend):
     with gf.Graph().as_default():  # graphflow's own set_shape calls are not claims to check
         t = gf.tile(gf.placeholder(gf.float32, [None, 3]), gf.placeholder(gf.int32, [2]))
         assert t._claimed_at is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_windows_and_arg_reductions_of_shapeless_inputs_check_the_run(backend):
+    """conv2d and the pools need 4-D NHWC values, argmax an axis inside the rank; fed a
+    shape-less input of another rank they said "not enough values to unpack", "tuple
+    index out of range" or a Numba typing failure (compiling a kernel for the rank first),
+    or, avg_pool of a 5-D value, returned a 5-D result under a 4-D static shape."""
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        conv = gf.nn.conv2d(x, gf.ones([2, 2, 2, 3]), [1, 1, 1, 1], "VALID")
+        pools = [gf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID"),
+                 gf.nn.avg_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")]
+        arg = gf.argmax(x, 1)
+        for fetch in [conv] + pools:
+            for shape in [(2, 4, 4, 2, 2), (4, 4, 2)]:
+                with pytest.raises(gf.errors.InvalidArgumentError, match=r"must be 4-D \(NHWC\)"
+                                   r", got shape " + re.escape(str(shape))):
+                    _run(fetch, {x: np.ones(shape, np.float32)}, backend)
+        with pytest.raises(gf.errors.InvalidArgumentError,
+                           match=r"the input has 3 channels but the filter \(2, 2, 2, 3\)"):
+            _run(conv, {x: np.ones((1, 4, 4, 3), np.float32)}, backend)
+        with pytest.raises(gf.errors.InvalidArgumentError, match="axis 1 is out of range"):
+            _run(arg, {x: np.ones(3, np.float32)}, backend)
+        for fetch in (gf.gather(x, [0], axis=2), gf.split(x, 1, axis=2)[0]):  # (said "tuple
+            with pytest.raises(gf.errors.InvalidArgumentError,  # index out of range")
+                               match="axis 2 is out of range for a value of rank 2"):
+                _run(fetch, {x: np.ones((2, 3), np.float32)}, backend)
+        assert _run(conv, {x: np.ones((1, 3, 3, 2), np.float32)}, backend).shape == (1, 2, 2, 3)

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ..ops import checks, indexing, movement
+from ..shapes import run_axis
 from .cuda_grid import (
     c_strides,
     copy_view,
@@ -142,7 +143,7 @@ def launch_reshape(op, args, alloc):
 def launch_expand_dims(op, args, alloc):
     (x,) = args
     shape = list(x.shape)
-    shape.insert(op._attrs["axis"] % (len(shape) + 1), 1)
+    shape.insert(run_axis(op._attrs["axis"], len(shape) + 1), 1)
     return [x.reshape(tuple(shape))]
 
 
@@ -151,7 +152,7 @@ def launch_squeeze(op, args, alloc):
     axis, shape = op._attrs["axis"], tuple(x.shape)
     if axis is None:
         return [x.reshape(tuple(d for d in shape if d != 1))]
-    axes = {a % len(shape) for a in axis}
+    axes = {run_axis(a, len(shape)) for a in axis}
     if any(shape[a] != 1 for a in axes):
         raise ValueError(f"cannot select an axis to squeeze out which has size not equal "
                          f"to one (shape {shape}, axes {sorted(axes)})")
@@ -223,7 +224,7 @@ def launch_strided_slice_grad(op, args, alloc):
 
 def launch_concat(op, args, alloc):
     first = tuple(args[0].shape)
-    axis = op._attrs["axis"] % len(first)
+    axis = run_axis(op._attrs["axis"], len(first))
     out_shape = first[:axis] + (sum(x.shape[axis] for x in args),) + first[axis + 1:]
     out = alloc(out_shape, args[0].dtype)
     out_strides, at = c_strides(out_shape), 0
@@ -236,7 +237,7 @@ def launch_concat(op, args, alloc):
 
 def launch_pack(op, args, alloc):
     shape = tuple(args[0].shape)
-    axis = op._attrs["axis"] % (len(shape) + 1)
+    axis = run_axis(op._attrs["axis"], len(shape) + 1)
     out_shape = shape[:axis] + (len(args),) + shape[axis:]
     out = alloc(out_shape, args[0].dtype)
     strides = c_strides(out_shape)
@@ -250,7 +251,7 @@ def launch_unpack(op, args, alloc):
     (x,) = args
     shape = tuple(x.shape)
     movement.check_unpack(shape, op._attrs["num"], op._attrs["axis"])
-    axis = op._attrs["axis"] % len(shape)
+    axis = run_axis(op._attrs["axis"], len(shape))
     strides = c_strides(shape)
     part, inner = shape[:axis] + shape[axis + 1:], strides[:axis] + strides[axis + 1:]
     return [_copy_all(x, alloc, part, i * strides[axis], inner) for i in range(shape[axis])]
@@ -267,12 +268,12 @@ def _split(x, axis, sizes, alloc):
 
 def launch_split(op, args, alloc):
     (x,) = args
-    return _split(x, op._attrs["axis"] % x.ndim, op._attrs["sizes"], alloc)
+    return _split(x, run_axis(op._attrs["axis"], x.ndim), op._attrs["sizes"], alloc)
 
 
 def launch_split_v(op, args, alloc):
     x, sizes = args
-    return _split(x, op._attrs["axis"] % x.ndim, host_ints(sizes), alloc)
+    return _split(x, run_axis(op._attrs["axis"], x.ndim), host_ints(sizes), alloc)
 
 
 # -- tile, pad, broadcast ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import errors
 from ..graph import Tensor
-from ..shapes import TensorShape, normalize_axis
+from ..shapes import TensorShape, normalize_axis, run_axis
 from .base import (
     MOVEMENT,
     OpDef,
@@ -262,7 +262,7 @@ def _resolve_split(sizes, dim):
 
 
 def _split_reference(x, *, sizes, axis):
-    sizes = _resolve_split(sizes, x.shape[axis])
+    sizes = _resolve_split(sizes, x.shape[run_axis(axis, x.ndim, "split's axis")])
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
 
 

@@ -340,3 +340,21 @@ def test_a_shape_set_with_set_shape_is_checked_when_run():
             assert sess.run(z, {x: np.zeros((2, 3), np.float32)}) == 0
             with pytest.raises(errors.InvalidArgumentError, match="contradicts the shape"):
                 sess.run(z, {x: np.zeros((2, 4), np.float32)})
+
+
+def test_axes_of_shapeless_inputs_out_of_range_fail_the_run():
+    """An axis given while the rank was unknown is resolved when run: the launchers took it
+    modulo the rank, so reduce_sum(x, 2) of a 2-D x summed axis 0, concat on axis 2 joined
+    rows, gather on axis 2 gathered rows (NumPy's references refuse each)."""
+    with gf.Graph().as_default():
+        x, i = gf.placeholder(gf.float32), gf.placeholder(gf.int32)
+        fetches = [gf.reduce_sum(x, 2), gf.reduce_max(x, -3), gf.argmax(x, 2),
+                   gf.gather(x, [0], axis=2), gf.concat([x, x], 2), gf.stack([x, x], 3),
+                   gf.squeeze(x, [2]), gf.split(x, 1, axis=2)[0], gf.expand_dims(x, 4),
+                   gf.reduce_mean(x, [0, 2]), gf.nn.softmax(x, axis=2), gf.one_hot(i, 3, axis=3)]
+        feed = {x: np.arange(6, dtype=np.float32).reshape(2, 3), i: [[0, 1], [2, 0]]}
+        with gf.Session(backend="cuda") as sess:
+            for fetch in fetches:
+                with pytest.raises(errors.InvalidArgumentError, match="out of range|out of bounds"):
+                    sess.run(fetch, feed)
+            np.testing.assert_array_equal(sess.run(gf.reduce_sum(x, -1), feed), [3, 12])
