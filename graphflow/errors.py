@@ -43,6 +43,11 @@ def user_location():
     return SourceLocation(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
 
 
+def called_by_user():
+    """Whether the function that calls this one was called from outside graphflow."""
+    return not sys._getframe(2).f_code.co_filename.startswith(_PACKAGE_DIR)
+
+
 def describe(node):
     """``'name' (Type, dtype, shape (?, 3)) created at file.py:12: <code>`` for errors."""
     op = getattr(node, "op", node)

@@ -42,6 +42,7 @@ class Tensor:
         self._shape = as_shape(shape)
         self._dtype = dtype
         self._consumers = []
+        self._claimed_at = None  # where the user's set_shape narrowed the shape (checked)
 
     op = property(lambda self: self._op)
     value_index = property(lambda self: self._value_index)
@@ -55,13 +56,17 @@ class Tensor:
         return self._shape
 
     def set_shape(self, shape):
-        """Narrow the static shape (TF1): it must stay compatible with what is known."""
+        """Narrow the static shape (TF1): it must stay compatible with what is known. The
+        graph builds on it, so a run that contradicts it fails (TF1 does not check)."""
         try:
-            self._shape = self._shape.merge_with(as_shape(shape))
+            merged = self._shape.merge_with(as_shape(shape))
         except ValueError:
             raise errors.ShapeError(
                 f"cannot set the shape of {errors.describe(self)} to {as_shape(shape)}", self
             ) from None
+        if merged != self._shape and errors.called_by_user():  # (graphflow's own are known)
+            self._claimed_at = errors.user_location()
+        self._shape = merged
 
     def consumers(self):
         """The operations that take this tensor as an input."""

@@ -125,6 +125,10 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     _not_supported(activity_regularizer=activity_regularizer,
                    kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
     x = _float_input(inputs, "dense")
+    if x.shape.ndims is not None and x.shape.ndims < 2:
+        raise errors.at_user_line(
+            errors.ShapeError, f"Input 0 of layer dense is incompatible with the layer: "
+            f"expected min_ndim=2, found ndim={x.shape.ndims} ({errors.describe(x)})")
     units = _units(units)
     depth = _known_dim(x, -1, "last")
     with _layer_scope(name, "dense", reuse):

@@ -157,6 +157,16 @@ def normalize_axis(axis, ndims, what="axis"):
     return axis % ndims if ndims else axis
 
 
+def run_axis(axis, ndims, what="axis"):
+    """A non-negative axis for a value of rank ``ndims`` when the graph runs (an axis given
+    while the rank was unknown is kept as given): out of range fails the run, where taking
+    it modulo the rank would silently pick another axis."""
+    axis = int(axis)
+    if not -ndims <= axis < ndims:
+        raise ValueError(f"{what} {axis} is out of range for a value of rank {ndims}")
+    return axis % ndims
+
+
 def normalize_axes(axis, ndims):
     """Reduction axes as a sorted tuple; ``None`` means all axes (kept None if rank unknown)."""
     if axis is None:

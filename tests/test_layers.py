@@ -110,6 +110,11 @@ def test_dense_initializers_regularizers_and_errors():
     assert run(loss) == pytest.approx(3.0)
     with pytest.raises(ValueError, match="last dimension of the inputs should be defined"):
         gf.layers.dense(gf.placeholder(gf.float32, [None, None]), 3)
+    for shape in ([3], []):  # a raw IndexError for a scalar; a vector TF1 refuses too
+        with pytest.raises(gf.errors.ShapeError, match="expected min_ndim=2, found ndim="):
+            gf.layers.dense(gf.placeholder(gf.float32, shape), 3)
+        with pytest.raises(gf.errors.ShapeError, match="expected min_ndim=2"):
+            gf.layers.Dense(3)(gf.placeholder(gf.float32, shape))
     with pytest.raises(NotImplementedError, match="kernel_constraint"):
         gf.layers.dense(x, 3, kernel_constraint=lambda w: w)
 

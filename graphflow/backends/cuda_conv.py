@@ -206,6 +206,7 @@ def _check_out_backprop(g, oh, ow):
 
 def launch_conv2d(op, args, alloc):
     x, f = args
+    conv.check_conv_operands(tuple(x.shape), tuple(f.shape))
     kh, kw, c, o = f.shape
     oh, ow, params = geometry = _conv_geometry(op, x.shape[1:3], (kh, kw))
     out = alloc((x.shape[0], oh, ow, o), x.dtype)

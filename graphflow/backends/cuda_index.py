@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ..ops.gather import bad_row_message
+from ..shapes import run_axis
 from .cuda_grid import cuda_module, element_grid, fill, flat, host_ints
 
 WHERE_CHUNK = 4096  # elements per block of Where's count and write passes
@@ -119,7 +120,7 @@ def _run(name, size, *args):
 def launch_gather(op, args, alloc):
     params, indices = args
     shape = tuple(params.shape)
-    axis = op._attrs["axis"] % len(shape)  # negative when the rank was unknown while building
+    axis = run_axis(op._attrs["axis"], len(shape))  # as given when the rank was unknown
     out = alloc(shape[:axis] + tuple(indices.shape) + shape[axis + 1:], params.dtype)
     if out.size:
         _run("gather", out.size, flat(params), flat(indices), flat(out), shape[axis],
@@ -130,7 +131,7 @@ def launch_gather(op, args, alloc):
 def launch_scatter_add(op, args, alloc):
     updates, indices, target = args
     shape = host_ints(target)
-    axis = op._attrs["axis"] % len(shape)  # negative when the rank was unknown while building
+    axis = run_axis(op._attrs["axis"], len(shape))  # as given when the rank was unknown
     out = alloc(shape, updates.dtype)
     fill(out, 0)
     if updates.size:
@@ -143,7 +144,7 @@ def launch_one_hot(op, args, alloc):
     (indices,) = args
     a = op._attrs
     dims = tuple(indices.shape)
-    axis = len(dims) if a["axis"] == -1 else a["axis"]
+    axis = run_axis(a["axis"], len(dims) + 1)
     dtype = a["dtype"].np
     out = alloc(dims[:axis] + (a["depth"],) + dims[axis:], dtype)
     on, off = (np.asarray(v).astype(dtype).item() for v in (a["on_value"], a["off_value"]))

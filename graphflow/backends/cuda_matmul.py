@@ -26,6 +26,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..ops import linalg
 from .cuda_grid import c_strides, cuda_module
 
 Tile = namedtuple("Tile", "block_m block_n block_k thread_m thread_n")
@@ -211,6 +212,7 @@ def launch_matmul(op, args, alloc):
     """MatMul: transposes and broadcast batch axes, as np.matmul."""
     a, b = args
     a_shape, b_shape = tuple(a.shape), tuple(b.shape)
+    linalg.check_matrices(a_shape, b_shape)
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
     m, k = (a_shape[-1], a_shape[-2]) if ta else a_shape[-2:]
     n = b_shape[-2] if tb else b_shape[-1]

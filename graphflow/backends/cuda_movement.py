@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from ..ops import indexing, movement
+from ..ops import checks, indexing, movement
+from ..shapes import run_axis
 from .cuda_grid import (
     c_strides,
     copy_view,
@@ -142,7 +143,7 @@ def launch_reshape(op, args, alloc):
 def launch_expand_dims(op, args, alloc):
     (x,) = args
     shape = list(x.shape)
-    shape.insert(op._attrs["axis"] % (len(shape) + 1), 1)
+    shape.insert(run_axis(op._attrs["axis"], len(shape) + 1), 1)
     return [x.reshape(tuple(shape))]
 
 
@@ -151,7 +152,7 @@ def launch_squeeze(op, args, alloc):
     axis, shape = op._attrs["axis"], tuple(x.shape)
     if axis is None:
         return [x.reshape(tuple(d for d in shape if d != 1))]
-    axes = {a % len(shape) for a in axis}
+    axes = {run_axis(a, len(shape)) for a in axis}
     if any(shape[a] != 1 for a in axes):
         raise ValueError(f"cannot select an axis to squeeze out which has size not equal "
                          f"to one (shape {shape}, axes {sorted(axes)})")
@@ -223,7 +224,7 @@ def launch_strided_slice_grad(op, args, alloc):
 
 def launch_concat(op, args, alloc):
     first = tuple(args[0].shape)
-    axis = op._attrs["axis"] % len(first)
+    axis = run_axis(op._attrs["axis"], len(first))
     out_shape = first[:axis] + (sum(x.shape[axis] for x in args),) + first[axis + 1:]
     out = alloc(out_shape, args[0].dtype)
     out_strides, at = c_strides(out_shape), 0
@@ -236,7 +237,7 @@ def launch_concat(op, args, alloc):
 
 def launch_pack(op, args, alloc):
     shape = tuple(args[0].shape)
-    axis = op._attrs["axis"] % (len(shape) + 1)
+    axis = run_axis(op._attrs["axis"], len(shape) + 1)
     out_shape = shape[:axis] + (len(args),) + shape[axis:]
     out = alloc(out_shape, args[0].dtype)
     strides = c_strides(out_shape)
@@ -249,7 +250,8 @@ def launch_pack(op, args, alloc):
 def launch_unpack(op, args, alloc):
     (x,) = args
     shape = tuple(x.shape)
-    axis = op._attrs["axis"] % len(shape)
+    movement.check_unpack(shape, op._attrs["num"], op._attrs["axis"])
+    axis = run_axis(op._attrs["axis"], len(shape))
     strides = c_strides(shape)
     part, inner = shape[:axis] + shape[axis + 1:], strides[:axis] + strides[axis + 1:]
     return [_copy_all(x, alloc, part, i * strides[axis], inner) for i in range(shape[axis])]
@@ -266,12 +268,12 @@ def _split(x, axis, sizes, alloc):
 
 def launch_split(op, args, alloc):
     (x,) = args
-    return _split(x, op._attrs["axis"] % x.ndim, op._attrs["sizes"], alloc)
+    return _split(x, run_axis(op._attrs["axis"], x.ndim), op._attrs["sizes"], alloc)
 
 
 def launch_split_v(op, args, alloc):
     x, sizes = args
-    return _split(x, op._attrs["axis"] % x.ndim, host_ints(sizes), alloc)
+    return _split(x, run_axis(op._attrs["axis"], x.ndim), host_ints(sizes), alloc)
 
 
 # -- tile, pad, broadcast ---------------------------------------------------------------------
@@ -280,8 +282,7 @@ def launch_tile(op, args, alloc):
     (x,) = args
     shape = tuple(x.shape)
     multiples = tuple(op._attrs["multiples"])
-    if len(multiples) != len(shape):
-        raise ValueError(f"tile needs one multiple per axis of {shape}, got {multiples}")
+    movement.check_per_axis(shape, multiples, "tile needs one multiple")
     out_shape = tuple(d * m for d, m in zip(shape, multiples))
     out = alloc(out_shape, x.dtype)
     if out.size:
@@ -296,6 +297,7 @@ def launch_pad(op, args, alloc):
     (x,) = args
     a, shape = op._attrs, tuple(x.shape)
     pads = tuple(tuple(int(v) for v in p) for p in a["paddings"])
+    movement.check_per_axis(shape, pads, "pad needs one (before, after) pair")
     out_shape = tuple(d + b + e for d, (b, e) in zip(shape, pads))
     out = alloc(out_shape, x.dtype)
     mode = _PAD_MODES[a["mode"]]
@@ -321,13 +323,22 @@ def launch_broadcast_to(op, args, alloc):
     return [_copy_all(x, alloc, target, 0, _broadcast_strides(tuple(x.shape), target))]
 
 
+def launch_check_shape(op, args, alloc):
+    """The input itself if its shape passes (the shape is on the host: no sync)."""
+    x, *dims = args
+    checks.shape_fits(x.shape, dims[0] if dims else None, op._attrs["min_rank"],
+                      op._attrs["what"], op._attrs.get("pattern"))
+    return [x]
+
+
 LAUNCHERS = {
     "Reshape": launch_reshape, "ExpandDims": launch_expand_dims, "Squeeze": launch_squeeze,
     "Transpose": launch_transpose, "StridedSlice": launch_strided_slice,
     "StridedSliceGrad": launch_strided_slice_grad, "ConcatV2": launch_concat,
     "Pack": launch_pack, "Unpack": launch_unpack, "Split": launch_split,
     "SplitV": launch_split_v, "Tile": launch_tile, "Pad": launch_pad,
-    "BroadcastTo": launch_broadcast_to,
+    "BroadcastTo": launch_broadcast_to, "CheckShape": launch_check_shape,
 }
-HOST_INPUTS = {"Reshape": (1,), "StridedSliceGrad": (1,), "SplitV": (1,), "BroadcastTo": (1,)}
-ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze"})
+HOST_INPUTS = {"Reshape": (1,), "StridedSliceGrad": (1,), "SplitV": (1,), "BroadcastTo": (1,),
+               "CheckShape": (1,)}
+ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze", "CheckShape"})

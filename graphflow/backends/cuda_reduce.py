@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from ..shapes import run_axis
 from .cuda_grid import (
     c_strides,
     cuda_module,
@@ -283,7 +284,7 @@ def _reduction(op_type):
     def launch(op, args, alloc):
         (x,) = args
         axis = op._attrs["axis"]
-        axes = set(range(x.ndim)) if axis is None else {a % max(x.ndim, 1) for a in axis}
+        axes = set(range(x.ndim)) if axis is None else {run_axis(a, x.ndim) for a in axis}
         out = alloc(_reduced_shape(x.shape, axes, op._attrs["keepdims"]), x.dtype)
         return [reduce_into(x, out, axes, step_name, mode)]
 
@@ -294,7 +295,7 @@ def _reduction(op_type):
 def _arg_reduction(largest):
     def launch(op, args, alloc):
         (x,) = args
-        axis = op._attrs["axis"][0] % x.ndim
+        axis = run_axis(op._attrs["axis"][0], x.ndim)
         if x.shape[axis] == 0:
             raise ValueError(f"{op.type} of an empty axis")
         out = alloc(_reduced_shape(x.shape, {axis}, False), op._attrs["output_type"].np)

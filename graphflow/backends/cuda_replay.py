@@ -21,6 +21,7 @@ import numpy as np
 from ..compiler.fuse import FUSED
 from ..ops import base
 from ..ops.state import ASSIGN_OP
+from .buffer_pool import BufferPool
 
 CAPTURE_AFTER = 1  # dynamic runs of a signature before it is captured (the first compiles)
 
@@ -111,7 +112,7 @@ class _Captured:
                        for v in written}
         self.feeds = {t: cuda.device_array(v.shape, v.dtype) for t, v in feeds.items()}
         env = {plan.program.feeds[t]: buf for t, buf in self.feeds.items()}
-        saved_pool, plan._pool = plan._pool, {}
+        saved_pool, plan._pool = plan._pool, BufferPool()
         self.graphs, self.outputs = [], []
         try:
             with cuda.defer_cleanup():

@@ -19,6 +19,7 @@ from ..compiler.fuse import FUSED, reduce_layout
 from ..ops import base
 from ..ops.sources import CONST
 from . import codegen, kernel_cache, replay
+from .buffer_pool import BufferPool
 from .numpy_ref import evaluate, runtime_error
 from .recycler import RECYCLER, root
 
@@ -51,7 +52,7 @@ class Plan:
         self._compiled = {}  # (fused op, modes, parallel) -> (cache key, kernel, its source)
         self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
-        self._pool = {}  # (dtype, size) -> free 1-D buffers
+        self.pool = BufferPool()  # free 1-D buffers for the next runs
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
         self.trace_lock = threading.Lock()
         self.allocations = 0  # kernel buffers allocated (not recycled), over all runs
@@ -89,10 +90,17 @@ class Plan:
         ``replay.Trace``), also records every value and the pool buffers the run used."""
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
         if trace is None:
-            refs = _Live(self._pool)
+            refs = _Live(self.pool)
         else:  # a traced run's buffers become the replay's own: they never join the pool
             trace.update(env)
-            refs = _Live({}, trace.buffers)
+            refs = _Live(BufferPool(), trace.buffers)
+        try:
+            return self._run_steps(env, refs, state, trace)
+        finally:
+            if trace is None:
+                self.pool.end_run()
+
+    def _run_steps(self, env, refs, state, trace):
         for op, reads, is_kernel, in_place, dying in self._steps:
             args = [env.get(t) for t in reads]  # None: an inlined constant, an assign target
             try:
@@ -130,13 +138,11 @@ class Plan:
                 entry[1] -= 1
                 if entry[1] == 0:
                     del refs[id(entry[0])]
-                    refs.pool.setdefault((entry[0].dtype.str, entry[0].size), []).append(entry[0])
+                    refs.pool.give(entry[0])
 
     def _buffer(self, dtype, n, refs):
-        free = refs.pool.get((dtype.str, n))
-        if free:
-            buf = free.pop()
-        else:
+        buf = refs.pool.take(dtype.str, n)
+        if buf is None:
             buf = np.empty(n, dtype)
             self.allocations += 1
         refs[id(buf)] = [buf, 0]

@@ -23,6 +23,7 @@ from ..ops import base
 from ..ops.sources import CONST
 from ..ops.state import ASSIGN_OP
 from . import cuda_env, cuda_replay, kernel_cache
+from .buffer_pool import BufferPool
 from .numba_cpu import (
     dying_after,
     inlined_constant,
@@ -73,7 +74,7 @@ class CudaPlan:
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
         self._recipes = {}  # (fused op, operand shapes) -> launch recipe
         self._constants = {}  # source op -> its device outputs
-        self._pool = {}  # (dtype str, size) -> free device buffers
+        self._pool = BufferPool(self._forget)  # free device buffers for the next runs
         self._starts, self._buffers = [], []  # every pool buffer, sorted by address
         self.allocations = 0
         self.host_runs = set()  # names of ops that ran on the host at least once
@@ -98,7 +99,10 @@ class CudaPlan:
                 return values
         env = {self.program.feeds[t]: self.cuda.to_device(_contiguous(v))
                for t, v in feeds.items()}
-        return [np.array(v.copy_to_host()) for v in self.execute(env, state)]
+        try:
+            return [np.array(v.copy_to_host()) for v in self.execute(env, state)]
+        finally:
+            self._pool.end_run()
 
     def execute(self, env, state):
         """The steps on device values ``env`` (feeds); returns the fetched device arrays."""
@@ -122,7 +126,7 @@ class CudaPlan:
             return [env[t] for t in self.program.outputs]
         finally:
             for buf, _ in live.values():
-                self._pool.setdefault((buf.dtype.str, buf.size), []).append(buf)
+                self._pool.give(buf)
 
     def _step(self, op, args, state):
         kind = op.kind
@@ -146,7 +150,7 @@ class CudaPlan:
         launcher = self._launchers.get(op.type)
         if launcher is not None and kind != base.RANDOM:
             for i in self._host_inputs.get(op.type, ()):
-                if args[i] is not None:
+                if i < len(args) and args[i] is not None:  # (an optional input may be absent)
                     args[i] = self._host(args[i])
             return self._launch(launcher, op, args)
         return self._on_host(op, args, state)
@@ -166,7 +170,7 @@ class CudaPlan:
             buf = self._owner(a)
             if buf is not None and id(buf) not in kept:
                 kept.add(id(buf))
-                self._pool.setdefault((buf.dtype.str, buf.size), []).append(buf)
+                self._pool.give(buf)
         return outputs
 
     def _upload(self, value):
@@ -222,16 +226,21 @@ class CudaPlan:
         n = math.prod(shape)
         if not n:
             return self.cuda.device_array(tuple(shape), dtype)
-        free = self._pool.get((dtype.str, n))
-        if free:
-            buf = free.pop()
-        else:
+        buf = self._pool.take(dtype.str, n)
+        if buf is None:
             buf = self.cuda.device_array(n, dtype)
             self.allocations += 1
             at = bisect.bisect(self._starts, cuda_env.address(buf))
             self._starts.insert(at, cuda_env.address(buf))
             self._buffers.insert(at, buf)
         return buf.reshape(tuple(shape))
+
+    def _forget(self, buf):
+        """A pool buffer let go (the pool's sizes moved on): its memory goes back to the
+        device once nothing refers to it."""
+        at = bisect.bisect_left(self._starts, cuda_env.address(buf))
+        if at < len(self._buffers) and self._buffers[at] is buf:
+            del self._starts[at], self._buffers[at]
 
     def _owner(self, value):
         """The pool buffer ``value`` is (a view of), or None."""
@@ -251,7 +260,7 @@ class CudaPlan:
             entry[1] -= 1
             if entry[1] == 0:
                 del live[id(buf)]
-                self._pool.setdefault((buf.dtype.str, buf.size), []).append(buf)
+                self._pool.give(buf)
 
     def _stored_array(self, var, shape, dtype):
         """The array a variable's new value is written to: new, or a replay's own."""
@@ -368,7 +377,7 @@ class CudaPlan:
             if parts > 1:
                 module.combine[self._blocks(outer, 1), threads, self._stream](
                     outer, parts, count, target, out)
-                self._pool.setdefault((target.dtype.str, target.size), []).append(target)
+                self._pool.give(target)
         return [out.reshape(tuple(kept))]
 
     def _fused_on_host(self, op, args):

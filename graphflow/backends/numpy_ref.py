@@ -9,7 +9,7 @@ every op's scalar template against its reference.
 import numpy as np
 
 from .. import errors
-from ..ops import base
+from ..ops import base, checks
 
 SCALAR_NUMPY = {
     "exp": np.exp, "log": np.log, "log1p": np.log1p, "expm1": np.expm1, "sqrt": np.sqrt,
@@ -48,6 +48,10 @@ class Interpreter:
                 args[i] = state.current(op.inputs[i].op.origin)
             try:
                 outputs = evaluate(op, args, state)
+                for t, value in zip(op.outputs, outputs):
+                    if t._claimed_at is not None:  # (compiled programs add CheckShape ops)
+                        what, pattern = checks.claim(t)
+                        checks.shape_fits(np.shape(value), None, 0, what, pattern)
             except errors.GraphflowError:
                 raise
             except Exception as e:  # a NumPy failure becomes a message about the user's op

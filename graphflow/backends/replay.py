@@ -158,7 +158,8 @@ class Trace(dict):
 
 
 # movement ops whose result shape follows from their first input's shape and their attrs
-_SHAPED_BY_FIRST_INPUT = {"CheckIndices", "ExpandDims", "Squeeze", "Identity", "StopGradient"}
+_SHAPED_BY_FIRST_INPUT = {"CheckIndices", "CheckShape", "ExpandDims", "Squeeze", "Identity",
+                          "StopGradient"}
 
 
 def _index_like(t):

@@ -8,6 +8,7 @@ graph is never touched. Each copy keeps its name, source line, role and ``origin
 
 from ..graph import Graph, Operation
 from ..ops.base import ASSIGN, CONTROL, PLACEHOLDER, RANDOM, OpDef, Spec
+from ..ops.checks import CHECK_SHAPE, claim
 
 # A fed tensor enters the program as a FEED op: its value comes from feed_dict.
 FEED = OpDef("Feed", PLACEHOLDER, lambda inputs, *, dtype, shape: Spec(shape, dtype),
@@ -65,6 +66,15 @@ def from_subgraph(sub):
         new = clone(graph, op, inputs)
         ops.append(new)
         mapping.update(zip(op.outputs, new.outputs))
+        for t, copy in zip(op.outputs, new.outputs):
+            if t._claimed_at is not None:  # a shape the user set: its readers read it checked
+                what, pattern = claim(t)
+                check = Operation(graph, CHECK_SHAPE, f"{op.name}/set_shape", [copy],
+                                  {"min_rank": 0, "what": what, "pattern": pattern}, (),
+                                  [(t.shape, t.dtype)], op.source, op.role, op.origin)
+                graph._ops.append(check)
+                ops.append(check)
+                mapping[t] = check.outputs[0]
     outputs = [mapping[t] for t in sub.fetch_tensors]
     # a control input runs for its effect (a check that may fail the run) like a target:
     # the copies have no control inputs, so prune would otherwise drop it

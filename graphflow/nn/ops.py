@@ -10,6 +10,7 @@ from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..ops import elementwise as ew
 from ..ops.broadcast import broadcast_to, sum_to
+from ..ops.checks import check_shape
 from ..ops.custom import custom_gradient
 from ..ops.gather import check_indices
 from ..ops.linalg import matmul
@@ -102,11 +103,34 @@ def bias_add(value, bias, data_format=None, name=None):
         if bias.shape.ndims != 1:
             raise errors.at_user_line(
                 errors.ShapeError, f"bias_add needs a 1-D bias, got shape {bias.shape}")
+        value, bias = _bias_fits(value, bias, 1 if data_format and data_format.startswith(
+            "NC") else -1)
         if data_format is not None and data_format.startswith("NC"):
             rank = value.shape.ndims
             bias = reshape(bias, [-1] + [1] * (rank - 2) if rank is not None else concat(
                 [[-1], ew.ones_like(shape(value)[2:])], 0))  # a 1 per axis after the channels
         return ew.add(value, bias, name=scope)
+
+
+def _bias_fits(value, bias, axis):
+    """TF1's BiasAdd wants a value of rank 2 or more with as many channels (on ``axis``) as
+    the bias has elements: checked while building where the shapes tell, else when run
+    (the add alone would broadcast a [n, 1] value to [n, k])."""
+    rank, size = value.shape.ndims, bias.shape.dims[0]
+    channels = None if rank is None or rank < 2 else value.shape.dims[axis]
+    if rank is not None and rank < 2 or None not in (channels, size) and channels != size:
+        raise errors.at_user_line(
+            errors.ShapeError, f"bias_add needs a value of rank 2 or more with one channel "
+                               f"per element of the bias: value {value.name!r} of shape "
+                               f"{value.shape}, bias {bias.name!r} of shape {bias.shape}")
+    if rank is None:
+        value = check_shape(value, min_rank=2,
+                            what="bias_add needs a value of rank 2 or more, not shape {shape}")
+    if channels is None or size is None:
+        bias = check_shape(bias, shape(value)[axis:axis + 1 or None],
+                           what="bias_add needs one bias per channel of the value, {dims}, "
+                                "not a bias of shape {shape}")
+    return value, bias
 
 
 def xw_plus_b(x, weights, biases, name=None):
@@ -163,13 +187,32 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     _named_only("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits") as scope:
         logits = convert_to_tensor(logits)
-        labels = convert_to_tensor(labels)
-        if labels.shape.ndims is None and logits.shape.ndims is not None:
-            labels = broadcast_to(labels, shape(logits)[:-1])  # TF1: the loss has that shape
+        labels = _labels_fit(convert_to_tensor(labels), logits)
         classes = ew.cast(shape(logits)[-1], labels.dtype)
         labels = check_indices(labels, classes, "label")  # TF1 fails the run, never drops one
         hot = ew.equal(expand_dims(labels, -1), range(ew.cast(0, labels.dtype), classes))
         return _cross_entropy(hot, logits, -1, scope)
+
+
+def _labels_fit(labels, logits):
+    """Sparse labels have the logits' shape without its last axis (TF1's rule): checked
+    while building where the shapes tell, else when run (labels [n, 1] against logits
+    [n, k] would broadcast to a [n, n] loss)."""
+    lr, gr = labels.shape.ndims, logits.shape.ndims
+    if None not in (lr, gr) and (lr != gr - 1 or not labels.shape.is_compatible_with(
+            TensorShape(logits.shape.dims[:-1]))):
+        raise errors.at_user_line(
+            errors.ShapeError, f"sparse softmax cross-entropy needs labels of the logits' "
+                               f"shape without its last axis: labels {labels.name!r} of shape "
+                               f"{labels.shape}, logits {logits.name!r} of shape {logits.shape}")
+    if labels.shape.is_fully_defined() and logits.shape.is_fully_defined():
+        return labels
+    checked = check_shape(labels, shape(logits)[:-1],
+                          what="sparse softmax cross-entropy needs labels of the logits' shape "
+                               "without its last axis, {dims}, not {shape}")
+    if gr is not None:  # TF1: the loss has that shape
+        checked.set_shape(TensorShape(logits.shape.dims[:-1]))
+    return checked
 
 
 def _cross_entropy(labels, logits, axis, name):

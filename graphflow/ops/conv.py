@@ -72,6 +72,21 @@ def _rank4(t, what):
     return t.shape.as_list()
 
 
+def check_conv_operands(x_shape, f_shape, what="Conv2D"):
+    """The run's check of what a shape-less input left open while building: NHWC values
+    and a filter made for their channels (else NumPy fails deep inside, or broadcasts)."""
+    check_rank4(x_shape, f"{what}'s input")
+    check_rank4(f_shape, f"{what}'s filter")
+    if x_shape[3] != f_shape[2]:
+        raise ValueError(f"the input has {x_shape[3]} channels but the filter "
+                         f"{tuple(f_shape)} expects {f_shape[2]}")
+
+
+def check_rank4(shape, what):
+    if len(shape) != 4:
+        raise ValueError(f"{what} must be 4-D (NHWC), got shape {tuple(shape)}")
+
+
 def _sizes(t, what):
     """The static TensorShape described by a 4-vector of sizes."""
     require_dtype(t, "is_integer", what)
@@ -212,6 +227,7 @@ def _conv2d_infer(inputs, *, strides, padding, dilations):
 
 
 def _conv2d_reference(x, f, *, strides, padding, dilations):
+    check_conv_operands(x.shape, f.shape)
     kh, kw, c, o = f.shape
     geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     ct = _compute_dtype(x.dtype)
@@ -316,6 +332,7 @@ def _backprop_filter_grad(op, g):
 
 
 def _pool_geometry(x_shape, ksize, strides, padding):
+    check_rank4(x_shape, "a pool's input")
     _check_padding(padding)
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"pooling padding must be 'SAME' or 'VALID', got {padding!r}")

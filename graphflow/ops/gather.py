@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..shapes import TensorShape, normalize_axis
+from ..shapes import TensorShape, normalize_axis, run_axis
 from .base import MOVEMENT, OpDef, Spec, require_dtype, static_ints, static_value
 from .elementwise import BOOL, INT
 from .shape_ops import rank as rank_of
@@ -25,7 +25,7 @@ def _gather_infer(inputs, *, axis):
 
 
 def _gather_reference(params, indices, *, axis):
-    n = params.shape[axis]
+    n = params.shape[run_axis(axis, params.ndim, "gather's axis")]
     bad = (indices < 0) | (indices >= n)
     if bad.any():
         raise ValueError(f"gather index {indices[bad].flat[0]} is not in [0, {n})")
@@ -151,7 +151,7 @@ def _scatter_add_infer(inputs, *, axis):
 
 def _scatter_add_reference(updates, indices, shape, *, axis):
     out = np.zeros(tuple(int(d) for d in shape), updates.dtype)
-    axis %= max(out.ndim, 1)  # negative when the rank was unknown while building
+    axis = run_axis(axis, out.ndim)  # as given when the rank was unknown while building
     np.add.at(out, (slice(None),) * axis + (indices,), updates)
     return out
 

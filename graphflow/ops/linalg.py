@@ -28,7 +28,16 @@ def _matmul_infer(inputs, *, transpose_a, transpose_b):
     return Spec(batch.concatenate([m, n]), dtype)
 
 
+def check_matrices(a_shape, b_shape):
+    """matmul's operands are matrices or batches of them when run too (NumPy's matmul
+    would take a vector of a shape-less operand, as TF1 does not)."""
+    for shape, label in ((a_shape, "a"), (b_shape, "b")):
+        if len(shape) < 2:
+            raise ValueError(f"matmul's {label} must have rank >= 2, got shape {tuple(shape)}")
+
+
 def _matmul_reference(a, b, *, transpose_a, transpose_b):
+    check_matrices(a.shape, b.shape)
     if transpose_a:
         a = np.swapaxes(a, -1, -2)
     if transpose_b:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..shapes import TensorShape, normalize_axis
+from ..shapes import TensorShape, normalize_axis, run_axis
 from .base import (
     MOVEMENT,
     OpDef,
@@ -204,8 +204,20 @@ def _unpack_infer(inputs, *, num, axis):
     return [Spec(TensorShape(dims), x.dtype)] * num
 
 
-UNPACK = OpDef("Unpack", MOVEMENT, _unpack_infer,
-               lambda x, *, num, axis: tuple(np.moveaxis(x, axis, 0)))
+def check_unpack(shape, num, axis):
+    """unstack's num was fixed while building: a run-time dim of another size would leave
+    outputs unset or drop some (TF1's Unpack fails the run)."""
+    if not -len(shape) <= axis < len(shape) or shape[axis] != num:
+        raise ValueError(f"unstack of num={num} along axis {axis} got a tensor of shape "
+                         f"{tuple(shape)}")
+
+
+def _unpack_reference(x, *, num, axis):
+    check_unpack(x.shape, num, axis)
+    return tuple(np.moveaxis(x, axis, 0))
+
+
+UNPACK = OpDef("Unpack", MOVEMENT, _unpack_infer, _unpack_reference)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -250,7 +262,7 @@ def _resolve_split(sizes, dim):
 
 
 def _split_reference(x, *, sizes, axis):
-    sizes = _resolve_split(sizes, x.shape[axis])
+    sizes = _resolve_split(sizes, x.shape[run_axis(axis, x.ndim, "split's axis")])
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
 
 
@@ -301,7 +313,21 @@ def _tile_infer(inputs, *, multiples):
                 x.dtype)
 
 
-TILE = OpDef("Tile", MOVEMENT, _tile_infer, lambda x, *, multiples: np.tile(x, multiples))
+def check_per_axis(shape, per_axis, what):
+    """A static attr with one entry per axis of an input whose rank was unknown while
+    building: NumPy's tile and pad would broadcast a shorter one (a result of a rank the
+    static shape denies); TF1 fails the run."""
+    if len(per_axis) != len(shape):
+        raise ValueError(f"{what} per axis of a tensor of shape {tuple(shape)}, got "
+                         f"{[list(p) if isinstance(p, tuple) else p for p in per_axis]}")
+
+
+def _tile_reference(x, *, multiples):
+    check_per_axis(x.shape, multiples, "tile needs one multiple")
+    return np.tile(x, multiples)
+
+
+TILE = OpDef("Tile", MOVEMENT, _tile_infer, _tile_reference)
 
 
 def tile(input, multiples, name=None):  # noqa: A002 (TF1 name)
@@ -355,6 +381,7 @@ def _pad_infer(inputs, *, paddings, mode, constant_values):
 
 
 def _pad_reference(x, *, paddings, mode, constant_values):
+    check_per_axis(x.shape, paddings, "pad needs one (before, after) pair")
     if mode == "CONSTANT":
         return np.pad(x, paddings, constant_values=constant_values)
     for axis, (before, after) in enumerate(paddings):

@@ -118,6 +118,9 @@ def _arg_infer(inputs, *, axis, keepdims, output_type):
 
 def _arg_op(type, fn):
     def reference(x, *, axis, keepdims, output_type):
+        if not -x.ndim <= axis[0] < x.ndim:  # (a shape-less input: the axis was not checked)
+            raise ValueError(f"{type}'s axis {axis[0]} is out of range for a value of shape "
+                             f"{x.shape}")
         if x.shape[axis[0]] == 0:
             raise ValueError(f"{type} of an empty axis")
         return fn(x, axis=axis[0]).astype(output_type.np)

@@ -261,3 +261,100 @@ def test_image_functions_match_numpy():
                 results[backend] = sess.run(outs, {x: image})
     for got, want in zip(results["cuda"], results["numpy"]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_shapeless_inputs_of_another_rank_than_static_attrs_fail_the_run():
+    """tile's multiples, pad's paddings and unstack's num fixed while building, the input
+    shape-less: a fed tensor of another rank or size fails the run, as on the other
+    backends (the pad launcher zipped the paddings with the shape, dropping axes)."""
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        fetches = [gf.tile(x, [2, 2]), gf.pad(x, [[1, 1]]), gf.unstack(x, num=2, axis=-1)]
+        with gf.Session(backend="cuda") as sess:
+            for fetch, value in zip(fetches, [np.ones(3), np.ones((3, 3)), np.ones((2, 3))]):
+                with pytest.raises(errors.InvalidArgumentError, match="per axis|unstack of"):
+                    sess.run(fetch, {x: value})
+            row = np.arange(2, dtype=np.float32).reshape(1, 2)
+            got = [sess.run(fetches[0], {x: row}), sess.run(fetches[1], {x: row[0]}),
+                   sess.run(fetches[2], {x: row})]
+    assert got[0].shape == (2, 4) and got[1].shape == (4,)
+    np.testing.assert_array_equal(got[2], [[0], [1]])
+
+
+def test_shapes_tf1_refuses_fail_the_run():
+    """The run-time shape checks (CheckShape reads only the shape, on the host) and
+    matmul's refusal of a vector, and what passes them, against NumPy with gradients."""
+    with gf.Graph().as_default():
+        u, v, labels = gf.placeholder(gf.float32), gf.placeholder(gf.float32), \
+            gf.placeholder(gf.int32)
+        sparse = gf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=u)
+        bias = gf.nn.bias_add(u, v)
+        fetches = [sparse, bias] + gf.gradients(gf.reduce_sum(bias * bias) +
+                                                gf.reduce_sum(sparse), [u, v])
+        ones = np.ones(3, np.float32)
+        with gf.Session(backend="cuda") as sess:
+            for fetch, feed in [(sparse, {u: np.ones((4, 3)), labels: [[0]] * 4}),
+                                (bias, {u: np.ones((2, 1)), v: ones}), (bias, {u: ones, v: ones}),
+                                (gf.matmul(u, v), {u: ones, v: np.ones((3, 2))})]:
+                with pytest.raises(errors.InvalidArgumentError, match="labels|bias|matmul"):
+                    sess.run(fetch, feed)
+            feed = {u: np.arange(12, dtype=np.float32).reshape(4, 3) / 10,
+                    labels: [0, 1, 2, 0], v: [1, 2, 3]}
+            got = [sess.run(fetches, feed) for _ in range(3)]  # the third replays
+        with gf.Session(backend="numpy") as sess:
+            want = sess.run(fetches, feed)
+    for run in got:
+        for g, w in zip(run, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_changing_batch_sizes_hold_bounded_device_memory():
+    """Every device buffer the plan ever allocated stayed in its pool and its address
+    table, so a loop fed a new batch size each run (shape-less x) grew device memory
+    without end; sizes no recent run used are let go."""
+    rng = np.random.default_rng(0)
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        w = gf.Variable(rng.normal(size=(4, 8)).astype(np.float32))
+        loss = gf.reduce_mean(gf.square(gf.tanh(gf.matmul(gf.reshape(x, [-1, 4]), w))))
+        step = gf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with gf.Session(backend="cuda") as sess:
+            sess.run(gf.global_variables_initializer())
+            plan = sess.plan([loss, step], {x: np.ones((1, 4), np.float32)})
+            for n in range(20, 50):
+                sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
+            buffers = len(plan._buffers)
+            for n in range(50, 80):
+                sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
+            assert len(plan._buffers) <= buffers  # nothing accumulates
+            assert len(plan._pool.buffers()) <= len(plan._buffers)
+
+
+def test_a_shape_set_with_set_shape_is_checked_when_run():
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32)
+        y = gf.tanh(x) * 2.0
+        y.set_shape([None, 3])
+        z = gf.reduce_sum(y * y)
+        with gf.Session(backend="cuda") as sess:
+            assert sess.run(z, {x: np.zeros((2, 3), np.float32)}) == 0
+            with pytest.raises(errors.InvalidArgumentError, match="contradicts the shape"):
+                sess.run(z, {x: np.zeros((2, 4), np.float32)})
+
+
+def test_axes_of_shapeless_inputs_out_of_range_fail_the_run():
+    """An axis given while the rank was unknown is resolved when run: the launchers took it
+    modulo the rank, so reduce_sum(x, 2) of a 2-D x summed axis 0, concat on axis 2 joined
+    rows, gather on axis 2 gathered rows (NumPy's references refuse each)."""
+    with gf.Graph().as_default():
+        x, i = gf.placeholder(gf.float32), gf.placeholder(gf.int32)
+        fetches = [gf.reduce_sum(x, 2), gf.reduce_max(x, -3), gf.argmax(x, 2),
+                   gf.gather(x, [0], axis=2), gf.concat([x, x], 2), gf.stack([x, x], 3),
+                   gf.squeeze(x, [2]), gf.split(x, 1, axis=2)[0], gf.expand_dims(x, 4),
+                   gf.reduce_mean(x, [0, 2]), gf.nn.softmax(x, axis=2), gf.one_hot(i, 3, axis=3)]
+        feed = {x: np.arange(6, dtype=np.float32).reshape(2, 3), i: [[0, 1], [2, 0]]}
+        with gf.Session(backend="cuda") as sess:
+            for fetch in fetches:
+                with pytest.raises(errors.InvalidArgumentError, match="out of range|out of bounds"):
+                    sess.run(fetch, feed)
+            np.testing.assert_array_equal(sess.run(gf.reduce_sum(x, -1), feed), [3, 12])
