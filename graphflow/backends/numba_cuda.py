@@ -23,7 +23,7 @@ from ..ops import base
 from ..ops.sources import CONST
 from ..ops.state import ASSIGN_OP
 from . import cuda_env, cuda_replay, kernel_cache
-from .buffer_pool import BufferPool
+from .buffer_pool import KEEP_RUNS, BufferPool
 from .numba_cpu import (
     dying_after,
     inlined_constant,
@@ -32,6 +32,7 @@ from .numba_cpu import (
     reduction_layout,
 )
 from .numpy_ref import evaluate, runtime_error
+from .recent import Recent
 
 MAX_BLOCKS = 8192  # grid-stride loops cover the rest
 PART = 1 << 14  # a reduction splits an output's elements into parts of about this many ...
@@ -72,7 +73,8 @@ class CudaPlan:
         self._launchers, self._host_inputs = _launchers()
         self._mirrors = {}  # id(device array) -> (it, its host value): constants, shapes
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
-        self._recipes = {}  # (fused op, operand shapes) -> launch recipe
+        # (fused op, operand shapes) -> launch recipe, for the sizes of recent runs
+        self._recipes = Recent(KEEP_RUNS * max(1, sum(op.opdef is FUSED for op in program.ops)))
         self._constants = {}  # source op -> its device outputs
         self._pool = BufferPool(self._forget)  # free device buffers for the next runs
         self._starts, self._buffers = [], []  # every pool buffer, sorted by address
@@ -287,8 +289,9 @@ class CudaPlan:
     # -- fused kernels --------------------------------------------------------------------
     def _fused(self, op, args):
         layout = (op, *[None if a is None else a.shape for a in args])
-        recipe = self._recipes.get(layout)
-        if recipe is None:
+        try:
+            recipe = self._recipes[layout]
+        except KeyError:  # (None: the group runs on the host)
             recipe = self._recipes[layout] = self._recipe(op, args)
         if recipe is None:
             return self._fused_on_host(op, args)
