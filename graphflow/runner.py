@@ -11,6 +11,7 @@ import contextlib
 import os
 import runpy
 import sys
+import threading
 import traceback
 
 from . import errors, flags, graph, session, tf1_names, tf_import
@@ -35,7 +36,17 @@ def run(script, args=()):
     installed = tf_import.install()
     try:
         with _as_a_fresh_process(folder):
-            runpy.run_path(path, run_name="__main__")
+            return _run_as_main(path)
+    finally:
+        if installed:
+            tf_import.uninstall()
+        sys.argv, sys.path[:] = saved_argv, saved_path
+
+
+def _run_as_main(path):
+    """Run the program at ``path`` as ``__main__``; its status, an error reported."""
+    try:
+        runpy.run_path(path, run_name="__main__")
     except (tf1_names.MissingTF1NameError, tf1_names.MissingTF1ModuleError) as e:
         print(f"{_script_line(e.__traceback__)}: {e}", file=sys.stderr)
         return 1
@@ -49,10 +60,6 @@ def run(script, args=()):
             tb = errors.without_own_frames(tb)
         traceback.print_exception(type(e), e, tb)
         return 1
-    finally:
-        if installed:
-            tf_import.uninstall()
-        sys.argv, sys.path[:] = saved_argv, saved_path
     return 0
 
 
@@ -72,7 +79,8 @@ def _as_a_fresh_process(folder):
     """What ``python SCRIPT.py`` starts with, for one run: an empty default graph, no default
     session, no flags, no log_first_n counts, and none of the modules the program's folder
     holds. Runs in one process (tests, a notebook) then neither see the last run's ops,
-    variables and flag values nor keep them alive; what the caller had comes back after."""
+    variables and flag values nor keep them alive; what the caller had comes back after,
+    once the threads the program started have ended (as Python waits for them)."""
     saved_graph, saved_stack = graph._global_default, graph._default_stack[:]
     saved_sessions, saved_flags = session._default_sessions.stack[:], dict(flags.FLAGS.__dict__)
     saved_counts, modules = dict(gf_logging._counts), set(sys.modules)
@@ -80,18 +88,35 @@ def _as_a_fresh_process(folder):
     session._default_sessions.stack[:] = []
     flags.FlagValues.__init__(flags.FLAGS)
     gf_logging._counts.clear()
+    threads = set(threading.enumerate())
     try:
         yield
     finally:
-        graph._global_default, graph._default_stack[:] = saved_graph, saved_stack
-        session._default_sessions.stack[:] = saved_sessions
-        flags.FLAGS.__dict__.clear()
-        flags.FLAGS.__dict__.update(saved_flags)
-        gf_logging._counts.clear()
-        gf_logging._counts.update(saved_counts)
-        for name in set(sys.modules) - modules:
-            if name.partition(".")[0] not in modules and _found_in(folder, sys.modules[name]):
-                del sys.modules[name]
+        try:
+            _join_threads_but(threads)
+        finally:
+            graph._global_default, graph._default_stack[:] = saved_graph, saved_stack
+            session._default_sessions.stack[:] = saved_sessions
+            flags.FLAGS.__dict__.clear()
+            flags.FLAGS.__dict__.update(saved_flags)
+            gf_logging._counts.clear()
+            gf_logging._counts.update(saved_counts)
+            for name in set(sys.modules) - modules:
+                if name.partition(".")[0] not in modules and _found_in(folder,
+                                                                       sys.modules[name]):
+                    del sys.modules[name]
+
+
+def _join_threads_but(threads):
+    """Wait for the threads started since ``threads`` that are no daemons, as Python waits
+    for them before a process ends: they still run the program (its graph, its flags)."""
+    while True:
+        running = [t for t in threading.enumerate()
+                   if t not in threads and not t.daemon and t is not threading.current_thread()]
+        if not running:
+            return
+        for t in running:
+            t.join()
 
 
 def _found_in(folder, module):

@@ -134,6 +134,35 @@ def test_a_second_process_loads_kernels_from_the_disk_cache(tmp_path):
     assert oct(os.stat(tmp_path / "kernels").st_mode & 0o777) == oct(0o700)
 
 
+def test_a_damaged_kernel_file_in_the_disk_cache_is_written_again(tmp_path):
+    """A crash of the machine can leave a renamed file empty (its data was never synced):
+    the kernel module then had no ``kernel`` and every later process failed its run until
+    the user emptied the cache. A file that is not what its key says is written again."""
+    script = textwrap.dedent("""
+        import numpy as np, graphflow as gf
+        x = gf.placeholder(gf.float32, [None])
+        y = gf.tanh(x * 1.5 + 0.5) * gf.sigmoid(x) - 0.5 * x * x
+        with gf.Session() as sess:
+            print(sess.run(y, {x: np.arange(5, dtype=np.float32)}).sum())
+    """)
+    env = {**os.environ, "GRAPHFLOW_CACHE_DIR": str(tmp_path)}
+
+    def run():
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first = run()
+    kernels = [p for p in (tmp_path / "kernels").iterdir() if p.suffix == ".py"]
+    assert kernels
+    for damage in ("", kernels[0].read_text()[:40]):  # empty, cut short
+        for path in kernels:
+            path.write_text(damage)
+        assert run() == first
+    assert [p.read_text() != "" for p in kernels] == [True] * len(kernels)
+
+
 def test_kernel_falls_back_when_a_result_is_smaller_than_the_loop():
     x = gf.placeholder(gf.float32, [None, 3])
     y = gf.placeholder(gf.float32, [None, 3])

@@ -303,3 +303,35 @@ def test_a_relative_script_path_and_a_chdir(tmp_path):
                           capture_output=True, text=True, timeout=120, env=_ENV)
     assert done.returncode == 1 and done.stdout == "42\n"
     assert done.stderr.startswith(f"{tmp_path / 'prog.py'}:7: tf.nn.ctc_loss is a TF1 name")
+
+
+def test_threads_the_program_leaves_running_still_see_its_world(tmp_path):
+    """``python SCRIPT.py`` waits for the threads the program started before it ends, and
+    they keep the program's default graph, flags and ``import tensorflow``: the run is over
+    only then, also when the program ends with an error or sys.exit."""
+    body = """
+        import sys
+        import threading
+        import time
+        import tensorflow as tf
+
+        tf.app.flags.DEFINE_integer("steps", 3, "steps")
+        FLAGS = tf.app.flags.FLAGS
+        FLAGS(sys.argv)
+        x = tf.placeholder(tf.float32, name="x")
+
+        def work():
+            time.sleep(0.5)
+            y = tf.get_default_graph().get_tensor_by_name("x:0")
+            import tensorflow.nn
+            with tf.Session() as sess:
+                print(sess.run(y * 2.0, {y: 3.0}), FLAGS.steps, tensorflow.nn.relu is tf.nn.relu)
+
+        threading.Thread(target=work).start()
+    """
+    body = textwrap.dedent(body)
+    assert _run(tmp_path, body) == (0, "6.0 3 True\n", "")
+    status, out, err = _run(tmp_path, body + "sys.exit(4)\n")
+    assert (status, out, err) == (4, "6.0 3 True\n", "")
+    status, out, err = _run(tmp_path, body + "tf.nn.ctc_loss\n")
+    assert (status, out) == (1, "6.0 3 True\n") and "tf.nn.ctc_loss is a TF1 name" in err

@@ -9,6 +9,7 @@ scalar-library versions, never concrete sizes. ``GRAPHFLOW_CACHE_DIR`` overrides
 directory; ``GRAPHFLOW_LOG_COMPILES=1`` logs each compile with its reason.
 """
 
+import contextlib
 import hashlib
 import importlib.util
 import io
@@ -86,8 +87,9 @@ def load_kernel(source):
         module = sys.modules.get(name)
         if module is None:
             path = os.path.join(cache_dir(), f"{name}.py")
-            if not os.path.exists(path):
-                _write_atomically(path, f"# cache key: {key} ({_VERSIONS})\n{source}")
+            text = f"# cache key: {key} ({_VERSIONS})\n{source}"
+            if _read(path) != text:  # absent, or damaged (left empty by a crash)
+                _write_atomically(path, text)
             spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
@@ -99,11 +101,26 @@ def load_kernel(source):
     return key, module.kernel
 
 
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _write_atomically(path, text):
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)  # never rewritten in place: readers see all of it or none
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())  # else a crash may leave the renamed file empty
+        os.replace(tmp, path)  # never rewritten in place: readers see all of it or none
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
 
 
 _logged = {}  # id(kernel) -> compiles logged so far

@@ -19,8 +19,9 @@ from ..compiler.fuse import FUSED, reduce_layout
 from ..ops import base
 from ..ops.sources import CONST
 from . import codegen, kernel_cache, replay
-from .buffer_pool import BufferPool
+from .buffer_pool import KEEP_RUNS, BufferPool
 from .numpy_ref import evaluate, runtime_error
+from .recent import Recent
 from .recycler import RECYCLER, root
 
 # a group of a single op over fewer elements runs its NumPy reference: a kernel would
@@ -50,7 +51,6 @@ class Plan:
     def __init__(self, program, report):
         self.program, self.report = program, report
         self._compiled = {}  # (fused op, modes, parallel) -> (cache key, kernel, its source)
-        self._recipes = {}  # (fused op, operand shapes and layouts) -> launch recipe
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
         self.pool = BufferPool()  # free 1-D buffers for the next runs
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
@@ -62,6 +62,8 @@ class Plan:
         inlined = {op for op in program.ops if inlined_constant(op, program)}
         self._steps = [(op, read_tensors(op), op.opdef is FUSED, _in_place(op), dying[i])
                        for i, op in enumerate(program.ops) if op not in inlined]
+        # (fused op, operand shapes and layouts) -> launch recipe, for the sizes of recent runs
+        self._recipes = Recent(KEEP_RUNS * max(1, sum(op.opdef is FUSED for op in program.ops)))
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM)
                             for op in program.ops)
         self.parallel_from = math.inf if any(op.kind == base.CONTRACTION
@@ -153,8 +155,9 @@ class Plan:
     def _launch(self, op, args, refs, dying, env):
         # what depends only on the operands' shapes and layouts is worked out once
         layout = recipe_key(op, args)
-        recipe = self._recipes.get(layout)
-        if recipe is None:
+        try:
+            recipe = self._recipes[layout]
+        except KeyError:
             recipe = self._recipes[layout] = self._recipe(op, args)
         if recipe is _FALLBACK:
             return self._fallback(op, args)

@@ -13,6 +13,7 @@ import bisect
 import importlib
 import math
 import sys
+import threading
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from ..ops import base
 from ..ops.sources import CONST
 from ..ops.state import ASSIGN_OP
 from . import cuda_env, cuda_replay, kernel_cache
-from .buffer_pool import BufferPool
+from .buffer_pool import KEEP_RUNS, BufferPool
 from .numba_cpu import (
     dying_after,
     inlined_constant,
@@ -32,6 +33,7 @@ from .numba_cpu import (
     reduction_layout,
 )
 from .numpy_ref import evaluate, runtime_error
+from .recent import Recent
 
 MAX_BLOCKS = 8192  # grid-stride loops cover the rest
 PART = 1 << 14  # a reduction splits an output's elements into parts of about this many ...
@@ -72,10 +74,12 @@ class CudaPlan:
         self._launchers, self._host_inputs = _launchers()
         self._mirrors = {}  # id(device array) -> (it, its host value): constants, shapes
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
-        self._recipes = {}  # (fused op, operand shapes) -> launch recipe
+        # (fused op, operand shapes) -> launch recipe, for the sizes of recent runs
+        self._recipes = Recent(KEEP_RUNS * max(1, sum(op.opdef is FUSED for op in program.ops)))
         self._constants = {}  # source op -> its device outputs
         self._pool = BufferPool(self._forget)  # free device buffers for the next runs
         self._starts, self._buffers = [], []  # every pool buffer, sorted by address
+        self._table_lock = threading.Lock()  # concurrent runs change the two lists
         self.allocations = 0
         self.host_runs = set()  # names of ops that ran on the host at least once
         dying = dying_after(program)
@@ -230,28 +234,31 @@ class CudaPlan:
         if buf is None:
             buf = self.cuda.device_array(n, dtype)
             self.allocations += 1
-            at = bisect.bisect(self._starts, cuda_env.address(buf))
-            self._starts.insert(at, cuda_env.address(buf))
-            self._buffers.insert(at, buf)
+            with self._table_lock:
+                at = bisect.bisect(self._starts, cuda_env.address(buf))
+                self._starts.insert(at, cuda_env.address(buf))
+                self._buffers.insert(at, buf)
         return buf.reshape(tuple(shape))
 
     def _forget(self, buf):
         """A pool buffer let go (the pool's sizes moved on): its memory goes back to the
         device once nothing refers to it."""
-        at = bisect.bisect_left(self._starts, cuda_env.address(buf))
-        if at < len(self._buffers) and self._buffers[at] is buf:
-            del self._starts[at], self._buffers[at]
+        with self._table_lock:
+            at = bisect.bisect_left(self._starts, cuda_env.address(buf))
+            if at < len(self._buffers) and self._buffers[at] is buf:
+                del self._starts[at], self._buffers[at]
 
     def _owner(self, value):
         """The pool buffer ``value`` is (a view of), or None."""
         if value is None or not value.size or not self._starts:
             return None
         where = cuda_env.address(value)
-        at = bisect.bisect(self._starts, where) - 1
-        if at < 0:
-            return None
-        buf = self._buffers[at]
-        return buf if where < self._starts[at] + buf.nbytes else None
+        with self._table_lock:
+            at = bisect.bisect(self._starts, where) - 1
+            if at < 0:
+                return None
+            buf, start = self._buffers[at], self._starts[at]
+        return buf if where < start + buf.nbytes else None
 
     def _release(self, value, live):
         buf = self._owner(value)
@@ -287,8 +294,9 @@ class CudaPlan:
     # -- fused kernels --------------------------------------------------------------------
     def _fused(self, op, args):
         layout = (op, *[None if a is None else a.shape for a in args])
-        recipe = self._recipes.get(layout)
-        if recipe is None:
+        try:
+            recipe = self._recipes[layout]
+        except KeyError:  # (None: the group runs on the host)
             recipe = self._recipes[layout] = self._recipe(op, args)
         if recipe is None:
             return self._fused_on_host(op, args)

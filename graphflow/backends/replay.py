@@ -30,10 +30,12 @@ import numpy as np
 from ..compiler.fuse import FUSED
 from ..ops import base
 from . import gemm_updates, recycler
+from .recent import Recent
 from .recycler import root
 
 REPLAY_FROM_RUN = 2  # the run of a feed signature that is traced (the first one compiles)
 MAX_REPLAYS = 8  # feed signatures kept per plan (each owns its buffers)
+SEEN_SIGNATURES = 64  # feed signatures whose runs are counted (a new one each run: no end)
 _STATELESS_KINDS = (base.SOURCE, base.SHAPE, base.MOVEMENT, base.REDUCE, base.CONTRACTION,
                     base.WINDOW, base.ELEMENTWISE)
 # steps a replay may leave out when nothing reads their results (a loss that only a gradient's
@@ -54,7 +56,8 @@ class Runner:
         self.feed_tensors = tuple(feed_tensors)
         self.stateful = plan.stateful
         self.warns = plan.warns
-        self._seen = {}  # feed shapes -> dynamic runs so far (-1: never replay)
+        # feed shapes -> dynamic runs so far (-1: never replay), for recent signatures
+        self._seen = Recent(SEEN_SIGNATURES)
         self._replays = {}  # feed shapes -> _Replayer (also listed in plan.replays)
         # the session checks feeds against static shapes: fully known ones are the key
         self._static_shapes = tuple(tuple(t.shape.dims) for t in feed_tensors) if all(

@@ -358,3 +358,41 @@ def test_axes_of_shapeless_inputs_out_of_range_fail_the_run():
                 with pytest.raises(errors.InvalidArgumentError, match="out of range|out of bounds"):
                     sess.run(fetch, feed)
             np.testing.assert_array_equal(sess.run(gf.reduce_sum(x, -1), feed), [3, 12])
+
+
+def test_concurrent_runs_keep_the_pool_address_table_whole():
+    """Concurrent runs of one plan share its pool, which is locked, and its table of pool
+    buffers by address, which was not: two runs that allocated or let go of buffers at
+    once left the addresses out of step with the buffers (an IndexError, or a value
+    taken for a view of the wrong buffer, so a fetched result could be overwritten)."""
+    import threading
+
+    x = gf.placeholder(gf.float32, [None])
+    with gf.Session(backend="cuda") as sess:
+        plan = sess.plan(x * 2.0, {x: np.ones(3, np.float32)})
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    failures = []
+
+    def work(k):
+        try:
+            held = []
+            for i in range(1500):
+                held.append(plan._alloc((k * 64 + i % 40 + 1,), np.float32))
+                if len(held) > 12:
+                    plan._pool.give(plan._owner(held.pop(0)))
+                plan._pool.end_run()
+        except Exception as e:  # noqa: BLE001
+            failures.append(e)
+
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert failures == []
+    assert plan._starts == sorted(plan._starts) == [cuda_env.address(b)
+                                                    for b in plan._buffers]
