@@ -537,6 +537,13 @@ def test_a_shape_set_with_set_shape_is_checked_when_run(backend):
                                match=r"contradicts the shape \(\?, 3\) set by set_shape at "
                                      r".*test_unknown_shapes.py:\d+: y.set_shape"):
                 _run(fetches, {x: value}, backend)
+    with gf.Graph().as_default():  # a claim made in a file whose path holds braces
+        x = gf.placeholder(gf.float32)
+        y = x * 2.0
+        exec(compile("y.set_shape([3])", "/tmp/{odd}/prog{1}.py", "exec"))
+        with pytest.raises(gf.errors.InvalidArgumentError,
+                           match=r"set by set_shape at /tmp/\{odd\}/prog\{1\}.py:1"):
+            _run(y, {x: np.ones(4, np.float32)}, backend)
     with gf.Graph().as_default():  # graphflow's own set_shape calls are not claims to check
         t = gf.tile(gf.placeholder(gf.float32, [None, 3]), gf.placeholder(gf.int32, [2]))
         assert t._claimed_at is None

@@ -26,9 +26,9 @@ def claim(t):
     """For a tensor whose shape the user set with set_shape: ``(what, pattern)`` for
     ``shape_fits``, so that a run that contradicts the claim fails naming its line."""
     at = t._claimed_at
-    code = at.code.replace("{", "{{").replace("}", "}}")
-    return (f"{t.name!r} has shape {{shape}} when run, which contradicts the shape {t.shape} "
-            f"set by set_shape at {at}: {code}", tuple(t.shape.dims))
+    said = (f"which contradicts the shape {t.shape} set by set_shape at {at}: {at.code}"
+            .replace("{", "{{").replace("}", "}}"))  # a path or a line may hold braces
+    return f"{t.name!r} has shape {{shape}} when run, {said}", tuple(t.shape.dims)
 
 
 def _check_shape_infer(inputs, *, min_rank, what, pattern=None):
