@@ -11,7 +11,6 @@ import numpy as np
 
 from . import dtypes, errors, placement, subgraph
 from .backends import get_backend
-from .backends.recycler import RECYCLER
 from .config import ConfigProto
 from .graph import Operation, Tensor, get_default_graph
 from .ops.random import generator
@@ -402,9 +401,9 @@ class _Borrowed:
 
 def _handout(value, borrowed, handed):
     """``value`` or a copy of it: never an array the session, a feed or another fetch of the
-    same run holds (a recycler's view is the user's own: see backends/recycler.py)."""
-    if (not (value.flags.owndata or RECYCLER.issued(value))
-            or not value.flags.writeable or id(value) in handed or value in borrowed):
+    same run holds (a result the backend marked fresh never comes here)."""
+    if (not value.flags.owndata or not value.flags.writeable or id(value) in handed
+            or value in borrowed):
         value = value.copy()
     return value[()] if value.ndim == 0 else value
 

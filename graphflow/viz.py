@@ -177,7 +177,7 @@ def _picture_of(target):
             raise errors.at_user_line(errors.InvalidArgumentError,
                                       "gf.viz draws tensors of one graph at a time")
         return _graph_picture(_ancestors(target), "")
-    numba = sys.modules.get("graphflow.backends.numba_cpu")
+    numba = sys.modules.get("graphflow.backends.cpu.plan")
     if numba is not None and isinstance(target, numba.Plan):
         return _plan_picture(target)
     if hasattr(target, "program") or type(target).__name__ == "Interpreter":

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from graphflow.backends import blas
+from graphflow.backends.cpu import blas
 
 pytestmark = pytest.mark.skipif(not blas.available(np.float32),
                                 reason="NumPy's bundled OpenBLAS was not found")

@@ -10,7 +10,7 @@ import pytest
 
 import graphflow as gf
 from graphflow import subgraph
-from graphflow.backends import numba_cpu
+from graphflow.backends.cpu import plan as numba_cpu
 from graphflow.compiler import compile_subgraph
 
 

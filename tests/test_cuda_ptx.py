@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("numba_cuda") is None,
 
 @pytest.fixture(scope="module")
 def cuda():
-    from graphflow.backends import cuda_env
+    from graphflow.backends.cuda import env as cuda_env
 
     if cuda_env.simulator_requested():
         pytest.skip("the simulator replaces numba.cuda in this process")
@@ -76,7 +76,8 @@ def _name(dtype):
 
 
 def test_every_kernel_kind_compiles_to_ptx(cuda):
-    from graphflow.backends import codegen, cuda_codegen, kernel_cache
+    from graphflow.backends import kernel_cache, scalar_code
+    from graphflow.backends.cuda import codegen as cuda_codegen
     from graphflow.ops.base import REDUCE
 
     compiled = 0
@@ -94,7 +95,7 @@ def test_every_kernel_kind_compiles_to_ptx(cuda):
                              cc=(8, 0))
             compiled += 1
             if reduction.kind == REDUCE:
-                acc, _ = codegen._accumulator(reduction.inputs[0].dtype,
+                acc, _ = scalar_code.accumulator(reduction.inputs[0].dtype,
                                               reduction.opdef.combine[1])
                 module = __import__(kernel.py_func.__module__)
                 cuda.compile_ptx(module.combine.py_func, f"void(int64, int64, int64, "

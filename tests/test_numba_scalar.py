@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from graphflow.backends.numba_scalar import exp32, sigmoid32, tanh32
+from graphflow.backends.cpu.numba_scalar import exp32, sigmoid32, tanh32
 
 
 @njit

@@ -28,7 +28,7 @@ from op_cases import (  # noqa: E402
 )
 
 import graphflow as gf  # noqa: E402
-from graphflow.backends import numba_cpu  # noqa: E402
+from graphflow.backends.cpu import plan as numba_cpu  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

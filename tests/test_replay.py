@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from op_cases import CASES, run_case  # noqa: E402
 
 import graphflow as gf  # noqa: E402
-from graphflow.backends import replay  # noqa: E402
+from graphflow.backends.cpu import replay  # noqa: E402
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -374,7 +374,7 @@ def test_a_failed_run_after_folded_updates_changes_nothing():
 
 
 def test_without_numpys_blas_updates_are_not_folded(monkeypatch):
-    from graphflow.backends import blas
+    from graphflow.backends.cpu import blas
 
     monkeypatch.setattr(blas, "_GEMMS", None)
     with gf.Graph().as_default():

@@ -4,8 +4,8 @@ import importlib
 
 from .. import errors
 
-_BACKENDS = {"numpy": ("numpy_ref", "NumpyBackend"), "numba": ("numba_cpu", "NumbaBackend"),
-             "cuda": ("numba_cuda", "CudaBackend")}
+_BACKENDS = {"numpy": ("numpy_ref", "NumpyBackend"), "numba": ("cpu", "NumbaBackend"),
+             "cuda": ("cuda", "CudaBackend")}
 _instances = {}
 
 

@@ -23,8 +23,6 @@ import numba
 
 from .. import __version__
 
-_SCALAR_LIBRARY = os.path.join(os.path.dirname(__file__), "numba_scalar.py")
-
 
 def cache_dir():
     """The per-user kernel directory (created with mode 0700)."""
@@ -46,12 +44,8 @@ def cache_dir():
 _FALLBACK_DIR = None
 
 
-def _library_version():
-    with open(_SCALAR_LIBRARY, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()[:12]
-
-
-_VERSIONS = f"graphflow {__version__}, numba {numba.__version__}, scalars {_library_version()}"
+# a kernel's source names the version of the scalar library it imports (see the codegens)
+_VERSIONS = f"graphflow {__version__}, numba {numba.__version__}"
 
 
 def kernel_key(source):

@@ -10,7 +10,7 @@ def _usable():
     if os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0"):
         return True
     try:
-        from graphflow.backends import cuda_env
+        from graphflow.backends.cuda import env as cuda_env
 
         return cuda_env.available(cuda_env._import_cuda())
     except ImportError:
@@ -24,7 +24,7 @@ if not _usable():
 @pytest.fixture(autouse=True)
 def _small_reduction_parts(monkeypatch):
     """Split reductions into parts at test sizes too, so the two-pass path runs."""
-    from graphflow.backends import numba_cuda
+    from graphflow.backends.cuda import plan as numba_cuda
 
     monkeypatch.setattr(numba_cuda, "PART", 64)
     monkeypatch.setattr(numba_cuda, "WIDE", 8)

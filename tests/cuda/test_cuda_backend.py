@@ -8,7 +8,7 @@ import pytest
 
 import graphflow as gf
 from graphflow import errors
-from graphflow.backends import cuda_env
+from graphflow.backends.cuda import env as cuda_env
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -176,7 +176,7 @@ def test_graph_replay_with_a_recording_stand_in_for_cuda_graphs(monkeypatch):
     A/B arrays alternating."""
     from numba.cuda.simulator import kernel as sim_kernel
 
-    from graphflow.backends import cuda_replay
+    from graphflow.backends.cuda import graphs as cuda_replay
 
     class Graph:
         def __init__(self, launches):

@@ -1,4 +1,4 @@
-"""The CUDA launchers of graphflow.backends.cuda_kernels against each op's NumPy reference,
+"""The CUDA launchers of graphflow.backends.cuda.kernels against each op's NumPy reference,
 under the CUDA simulator (NUMBA_ENABLE_CUDASIM=1) or on a GPU. Shapes are tiny: the
 simulator runs every CUDA thread as a Python thread.
 
@@ -18,7 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphflow as gf
-from graphflow.backends import cuda_grid, cuda_kernels, cuda_matmul, cuda_reduce
+from graphflow.backends.cuda import grid as cuda_grid
+from graphflow.backends.cuda import kernels as cuda_kernels
+from graphflow.backends.cuda import matmul as cuda_matmul
+from graphflow.backends.cuda import reduce as cuda_reduce
 from graphflow.ops import base, conv, gather, movement
 from graphflow.ops.indexing import STRIDED_SLICE, STRIDED_SLICE_GRAD
 
@@ -323,7 +326,7 @@ def test_check_indices_with_a_limit_per_coordinate_names_the_first_bad_row():
 
 @pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 4)])
 def test_where_lists_true_coordinates_in_order(shape, monkeypatch):
-    from graphflow.backends import cuda_index
+    from graphflow.backends.cuda import index as cuda_index
 
     monkeypatch.setattr(cuda_index, "WHERE_CHUNK", 4)  # several chunks
     cond = rng.random(shape) < 0.4

@@ -13,9 +13,9 @@ the output lives. The kernels live in one module per family; each op's semantics
 NumPy ``reference`` (the tests' oracle).
 """
 
-from . import cuda_conv, cuda_index, cuda_matmul, cuda_movement, cuda_reduce
+from . import conv, index, matmul, movement, reduce
 
-_FAMILIES = (cuda_matmul, cuda_reduce, cuda_conv, cuda_index, cuda_movement)
+_FAMILIES = (matmul, reduce, conv, index, movement)
 
 LAUNCHERS = {}
 HOST_INPUTS = {}
@@ -23,4 +23,4 @@ for _family in _FAMILIES:
     LAUNCHERS.update(_family.LAUNCHERS)
     HOST_INPUTS.update(_family.HOST_INPUTS)
 # CheckIndices passes its input through; the reshapes are views
-ALIASES = cuda_movement.ALIASES | {"CheckIndices"}
+ALIASES = movement.ALIASES | {"CheckIndices"}

@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 
-from ..ops.gather import bad_row_message
-from ..shapes import run_axis
-from .cuda_grid import cuda_module, element_grid, fill, flat, host_ints
+from ...ops.gather import bad_row_message
+from ...shapes import run_axis
+from .grid import cuda_module, element_grid, fill, flat, host_ints
 
 WHERE_CHUNK = 4096  # elements per block of Where's count and write passes
 

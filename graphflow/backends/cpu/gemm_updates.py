@@ -15,8 +15,8 @@ import weakref
 
 import numpy as np
 
-from ..compiler.fuse import FUSED
-from ..ops import base
+from ...compiler.fuse import FUSED
+from ...ops import base
 from . import blas
 from .recycler import root
 

@@ -18,10 +18,10 @@ ordinary path.
 
 import numpy as np
 
-from ..compiler.fuse import FUSED
-from ..ops import base
-from ..ops.state import ASSIGN_OP
-from .buffer_pool import BufferPool
+from ...compiler.fuse import FUSED
+from ...ops import base
+from ...ops.state import ASSIGN_OP
+from ..buffer_pool import BufferPool
 
 CAPTURE_AFTER = 1  # dynamic runs of a signature before it is captured (the first compiles)
 

@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-from ..ops import checks, indexing, movement
-from ..shapes import run_axis
-from .cuda_grid import (
+from ...ops import checks, indexing, movement
+from ...shapes import run_axis
+from .grid import (
     c_strides,
     copy_view,
     cuda_module,

@@ -1,6 +1,6 @@
 """Fused elementwise group -> numba.cuda kernel source (one line per original op).
 
-The element code (operand reads by mode, one line per op) is ``codegen``'s, shared with
+The element code (operand reads by mode, one line per op) is ``scalar_code``'s, shared with
 the CPU kernels; only the loops differ:
 
 - elementwise: a grid-stride loop over the flat output; each thread handles ``UNROLL``
@@ -18,15 +18,15 @@ Operands of one element are read as ``a[0]`` (mode ``first``): they stay on the 
 import hashlib
 import os
 
-from ..ops.base import REDUCE
-from . import codegen
-from .cuda_env import is_simulator
+from ...ops.base import REDUCE
+from ..scalar_code import accumulator, element_code
+from .env import is_simulator
 
 # the simulator runs each thread as a Python thread: small blocks keep it quick
 THREADS = 32 if is_simulator() else 256
 UNROLL = 4
 
-_SCALARS = os.path.join(os.path.dirname(__file__), "cuda_scalar.py")
+_SCALARS = os.path.join(os.path.dirname(__file__), "scalar.py")
 with open(_SCALARS, "rb") as _f:
     _SCALARS_VERSION = hashlib.sha256(_f.read()).hexdigest()[:12]
 
@@ -34,11 +34,11 @@ with open(_SCALARS, "rb") as _f:
 def _module(title, header, body):
     return (
         f'"""graphflow CUDA {title}.\n' + "\n".join(header) + '\n"""\n'
-        f"CUDA_SCALARS = {_SCALARS_VERSION!r}  # the cache key covers cuda_scalar.py\n"
+        f"CUDA_SCALARS = {_SCALARS_VERSION!r}  # the cache key covers cuda/scalar.py\n"
         "import math  # noqa: F401\n\n"
         "import numpy as np  # noqa: F401\n\n"
-        "from graphflow.backends.cuda_scalar import *  # noqa: F401, F403\n"
-        "from graphflow.backends.cuda_scalar import cuda\n\n"
+        "from graphflow.backends.cuda.scalar import *  # noqa: F401, F403\n"
+        "from graphflow.backends.cuda.scalar import cuda\n\n"
         f"THREADS = {THREADS}\nUNROLL = {UNROLL}\n\n\n" + body
     )
 
@@ -49,7 +49,7 @@ def kernel_source(fused, modes):
     body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
     if body[-1].kind == REDUCE:
         return _reduce_source(body, leaves, modes)
-    params, code, names, header = codegen._element_code(body, leaves, modes)
+    params, code, names, header = element_code(body, leaves, modes)
     outs = [f"out{r}" for r in range(len(results))]
     stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
     # fastmath: flush-to-zero, approximate division, sqrt and exp (the W1 kernel measured
@@ -68,13 +68,13 @@ def kernel_source(fused, modes):
 
 
 def _reduce_source(body, leaves, modes):
-    from ..compiler.fuse import reduce_layout
+    from ...compiler.fuse import reduce_layout
 
     reduction = body[-1]
     step, identity, finish = reduction.opdef.combine
-    params, code, names, header = codegen._element_code(body[:-1], leaves, modes)
+    params, code, names, header = element_code(body[:-1], leaves, modes)
     x = names[reduction.inputs[0]]
-    acc_dtype, start = codegen._accumulator(reduction.inputs[0].dtype, identity)
+    acc_dtype, start = accumulator(reduction.inputs[0].dtype, identity)
     acc = f"np.{acc_dtype.name}"
     fold = step.format("acc", f"{acc}({x})")
     done = "acc"

@@ -26,8 +26,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..ops import linalg
-from .cuda_grid import c_strides, cuda_module
+from ...ops import linalg
+from .grid import c_strides, cuda_module
 
 Tile = namedtuple("Tile", "block_m block_n block_k thread_m thread_n")
 # 128x128 tiles, 8x8 outputs per thread: 256 threads, 64 FMAs per 16 shared loads per k.
@@ -176,7 +176,7 @@ def gemm(a, b, out, m, n, k, transpose_a=False, transpose_b=False, batch_shape=(
     if not (m and n and batch):
         return out
     if k == 0:
-        from .cuda_grid import fill
+        from .grid import fill
 
         fill(out, 0)
         return out

@@ -15,9 +15,9 @@ import functools
 
 import numpy as np
 
-from ..ops import conv
-from .cuda_grid import cuda_module, element_grid, host_ints
-from .cuda_matmul import gemm
+from ...ops import conv
+from .grid import cuda_module, element_grid, host_ints
+from .matmul import gemm
 
 # numba.cuda, bound when the first kernel is built; a module global, as the simulator
 # swaps the kernels' global ``cuda`` for its fake module

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .. import errors
+from ... import errors
 
 INSTALL = "pip install graphflow[cuda]  (numba-cuda with the CUDA 13 toolkit wheels)"
 

@@ -27,10 +27,10 @@ import threading
 
 import numpy as np
 
-from ..compiler.fuse import FUSED
-from ..ops import base
+from ...compiler.fuse import FUSED
+from ...ops import base
+from ..recent import Recent
 from . import gemm_updates, recycler
-from .recent import Recent
 from .recycler import root
 
 REPLAY_FROM_RUN = 2  # the run of a feed signature that is traced (the first one compiles)
@@ -81,14 +81,14 @@ class Runner:
                         generator.bit_generator.state = drawn_from
                 finally:
                     replayer.lock.release()
-            return self._dynamic(values, state), _NOT_FRESH
+            return self._dynamic(values, state)
         seen = self._seen.get(shapes, 0)
         if seen < 0 or seen + 1 < REPLAY_FROM_RUN or len(self.plan.replays) >= MAX_REPLAYS:
             if seen >= 0:
                 self._seen[shapes] = seen + 1
-            return self._dynamic(values, state), _NOT_FRESH
+            return self._dynamic(values, state)
         if not self.plan.trace_lock.acquire(False):  # another thread is tracing this plan
-            return self._dynamic(values, state), _NOT_FRESH
+            return self._dynamic(values, state)
         trace = Trace()
         try:
             outputs = self.plan.run(dict(zip(self.feed_tensors, values)), state, trace)
@@ -101,7 +101,7 @@ class Runner:
                     replayer
         finally:
             self.plan.trace_lock.release()
-        return outputs, _NOT_FRESH
+        return outputs, _issued(outputs)
 
     def _drop(self, shapes):
         self._replays.pop(shapes, None)
@@ -109,10 +109,15 @@ class Runner:
         self._seen[shapes] = -1  # never again for this signature
 
     def _dynamic(self, values, state):
-        return self.plan.run(dict(zip(self.feed_tensors, values)), state)
+        outputs = self.plan.run(dict(zip(self.feed_tensors, values)), state)
+        return outputs, _issued(outputs)
 
 
-_NOT_FRESH = None  # no result is known to be fresh: the session checks each one
+def _issued(outputs):
+    """Freshness flags of a dynamic run's results: the recycler's arrays were made for
+    this hand-out; None when no result is known to be fresh (the session checks each)."""
+    flags = tuple(recycler.RECYCLER.issued(v) for v in outputs)
+    return flags if any(flags) else None
 
 
 class Trace(dict):
@@ -180,7 +185,7 @@ class _Replayer:
 
 def _generate(plan, feed_tensors, trace):
     """The replay of a traced run: source, compiled function and the buffers it owns."""
-    from . import numba_cpu as cpu
+    from . import plan as cpu
 
     program = plan.program
     pool = trace.buffers
@@ -289,7 +294,7 @@ def _kernel_step(gen, plan, cpu, op, reads, args, outputs):
 
 
 def _operand_code(gen, t, a, mode, extra, shape):
-    """A reduction kernel's operand, as ``numba_cpu._operand`` passes it."""
+    """A reduction kernel's operand, as ``plan._operand`` passes it."""
     if mode == "const":
         return []
     if mode == "scalar":
@@ -346,7 +351,7 @@ def _numpy_step(gen, op, reads, args, outputs):
 def _call_step(gen, op, reads, outputs, call, reference_of=None):
     """A step run as a call: ``evaluate`` (or ``call(args)``, or the reference of the op
     ``reference_of``), its result shapes checked."""
-    from .numpy_ref import evaluate
+    from ..numpy_ref import evaluate
 
     args = ", ".join("None" if t is None else gen.name(t) for t in reads)
     if call is not None:

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .cuda_env import _import_cuda, is_simulator
+from .env import _import_cuda, is_simulator
 
 cuda = _import_cuda()
 _device = cuda.jit(device=True, inline=True)

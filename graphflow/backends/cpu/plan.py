@@ -13,15 +13,23 @@ import threading
 
 import numpy as np
 
-from .. import errors
-from ..compiler import compile_subgraph
-from ..compiler.fuse import FUSED, reduce_layout
-from ..ops import base
-from ..ops.sources import CONST
-from . import codegen, kernel_cache, replay
-from .buffer_pool import KEEP_RUNS, BufferPool
-from .numpy_ref import evaluate, runtime_error
-from .recent import Recent
+from ... import errors
+from ...compiler import compile_subgraph
+from ...compiler.fuse import FUSED
+from ...ops import base
+from ...ops.sources import CONST
+from .. import kernel_cache
+from ..buffer_pool import KEEP_RUNS, BufferPool
+from ..numpy_ref import evaluate, runtime_error
+from ..plan import (
+    dying_after,
+    inlined_constant,
+    pipeline_lines,
+    read_tensors,
+    reduction_layout,
+)
+from ..recent import Recent
+from . import codegen, replay
 from .recycler import RECYCLER, root
 
 # a group of a single op over fewer elements runs its NumPy reference: a kernel would
@@ -299,7 +307,7 @@ class Plan:
 
     def _repr_svg_(self):
         """Jupyter draws the plan, kernels as clusters (gf.viz); None without Graphviz's dot."""
-        from .. import viz
+        from ... import viz
 
         return viz.repr_svg(self)
 
@@ -313,62 +321,10 @@ class _Live(dict):
         self.pool, self.traced = pool, traced
 
 
-def reduction_layout(op, shape):
-    """For a Fused op ending in a reduction, over a loop of ``shape``: the kernel's sizes
-    ``(outer, count, k)`` and the result's shape; None if the kernel cannot run it."""
-    reduction = op._attrs["body"][-1]
-    rank = len(shape)
-    if rank != reduction.inputs[0].shape.ndims:
-        return None
-    axis = reduction._attrs["axis"]
-    axes = range(rank) if axis is None else axis
-    a = len(axes)
-    if reduce_layout(reduction) == "rows":
-        outer, count = math.prod(shape[:rank - a]), math.prod(shape[rank - a:])
-        k = count
-    else:
-        count, outer = math.prod(shape[:a]), math.prod(shape[a:])
-        k = outer
-    if reduction._attrs["keepdims"]:
-        out_shape = [1 if i in axes else d for i, d in enumerate(shape)]
-    else:
-        out_shape = [d for i, d in enumerate(shape) if i not in axes]
-    return (outer, count, k), out_shape
-
-
 def recipe_key(op, args):
     """What a kernel's launch recipe depends on: the op and its operands' shapes and
     contiguity (None: an inlined constant)."""
     return (op, *[None if a is None else (a.shape, a.flags.c_contiguous) for a in args])
-
-
-def pipeline_lines(report):
-    """``explain``'s first part: each pass with the op counts by kind before and after."""
-    return ["pipeline:"] + [f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}"
-                            for name, before, after in report]
-
-
-def dying_after(program):
-    """Per op of the program: the tensors whose last reader it is (fetches never die)."""
-    last = {}
-    for i, op in enumerate(program.ops):
-        for t in op.inputs:
-            last[t] = i
-    for t in program.outputs:
-        last[t] = len(program.ops)
-    dying = [[] for _ in program.ops]
-    for t, i in last.items():
-        if i < len(program.ops):
-            dying[i].append(t)
-    return dying
-
-
-def read_tensors(op):
-    """The op's inputs as a run reads them: None in place of an assignment's target."""
-    reads = [None] * len(op.inputs)
-    for j, t in base.read_inputs(op):
-        reads[j] = t
-    return tuple(reads)
 
 
 def _in_place(op):
@@ -385,17 +341,6 @@ def _common_columns(reads, n):
         if mode in ("suffix", "prefix"):
             columns.add(values[1])
     return columns.pop() if len(columns) == 1 and 0 not in columns else None
-
-
-def inlined_constant(op, program):
-    if op.opdef is not CONST or op._attrs["value"].size != 1:
-        return False
-    readers = [c for c in program.ops if op.outputs[0] in c.inputs]
-    return all(c.opdef is FUSED for c in readers) and op.outputs[0] not in program.outputs
-
-
-def op_counts(counts):
-    return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
 _FALLBACK, _REDUCTION = "fallback", "reduction"

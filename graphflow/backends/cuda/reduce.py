@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 
-from ..shapes import run_axis
-from .cuda_grid import (
+from ...shapes import run_axis
+from .grid import (
     c_strides,
     cuda_module,
     element_grid,

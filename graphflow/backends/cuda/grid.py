@@ -28,7 +28,7 @@ def _bind():
 def cuda_module():
     """numba.cuda, imported through cuda_env (its NumPy 2.5 shim); no device check, so
     kernels also compile to PTX on a machine without a GPU."""
-    from .cuda_env import _import_cuda
+    from .env import _import_cuda
 
     return _import_cuda()
 

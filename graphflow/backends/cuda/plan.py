@@ -17,23 +17,25 @@ import threading
 
 import numpy as np
 
-from .. import errors
-from ..compiler import compile_subgraph
-from ..compiler.fuse import FUSED, reduce_layout
-from ..ops import base
-from ..ops.sources import CONST
-from ..ops.state import ASSIGN_OP
-from . import cuda_env, cuda_replay, kernel_cache
-from .buffer_pool import KEEP_RUNS, BufferPool
-from .numba_cpu import (
+from ... import errors
+from ...compiler import compile_subgraph
+from ...compiler.fuse import FUSED, reduce_layout
+from ...ops import base
+from ...ops.sources import CONST
+from ...ops.state import ASSIGN_OP
+from .. import kernel_cache
+from ..buffer_pool import KEEP_RUNS, BufferPool
+from ..numpy_ref import evaluate, runtime_error
+from ..plan import (
     dying_after,
     inlined_constant,
     pipeline_lines,
     read_tensors,
     reduction_layout,
 )
-from .numpy_ref import evaluate, runtime_error
-from .recent import Recent
+from ..recent import Recent
+from . import env as cuda_env
+from . import graphs as cuda_replay
 
 MAX_BLOCKS = 8192  # grid-stride loops cover the rest
 PART = 1 << 14  # a reduction splits an output's elements into parts of about this many ...
@@ -43,7 +45,7 @@ WIDE = 1024  # ... when fewer than this many outputs would keep the GPU busy
 def _launchers():
     """Device launchers of non-elementwise ops and the inputs each reads on the host."""
     try:
-        module = importlib.import_module(".cuda_kernels", __package__)
+        module = importlib.import_module(".kernels", __package__)
     except ImportError:
         return {}, {}
     return module.LAUNCHERS, getattr(module, "HOST_INPUTS", {})
@@ -67,7 +69,7 @@ class CudaPlan:
     fresh = None
 
     def __init__(self, program, report, cuda):
-        from . import cuda_codegen
+        from . import codegen as cuda_codegen
 
         self.program, self.report, self.cuda, self._codegen = program, report, cuda, cuda_codegen
         self.simulator = cuda_env.is_simulator()
@@ -439,9 +441,9 @@ class CudaPlan:
 
 
 def _accumulator_dtype(reduction):
-    from .codegen import _accumulator
+    from ..scalar_code import accumulator
 
-    return _accumulator(reduction.inputs[0].dtype, reduction.opdef.combine[1])[0]
+    return accumulator(reduction.inputs[0].dtype, reduction.opdef.combine[1])[0]
 
 
 def _operand(leaf, a, shape, n):

@@ -1,0 +1,83 @@
+"""Fused elementwise group -> readable Numba CPU kernel source (one line per original op).
+
+The kernel loops once over the flattened output, reading each operand by its mode
+(``scalar_code``). When every suffix operand spans the same trailing block and every
+prefix operand the rows before it, the loop becomes a (rows, columns) nest and they read
+``row``/``col`` (``a[c]``, ``a[r]``): no integer division per element, so it vectorizes.
+"""
+
+import hashlib
+import os
+
+from ...ops.base import REDUCE
+from ..scalar_code import accumulator, element_code
+
+_SCALARS = os.path.join(os.path.dirname(__file__), "numba_scalar.py")
+with open(_SCALARS, "rb") as _f:
+    _SCALARS_VERSION = hashlib.sha256(_f.read()).hexdigest()[:12]
+
+
+def _module(title, header, decorator, signature, body_lines):
+    return (
+        f'"""graphflow {title}.\n' + "\n".join(header) + '\n"""\n'
+        "import math  # noqa: F401\n\n"
+        "import numpy as np  # noqa: F401\n"
+        "from numba import njit, prange  # noqa: F401\n\n"
+        f"NUMBA_SCALARS = {_SCALARS_VERSION!r}  # the cache key covers numba_scalar.py\n"
+        "from graphflow.backends.cpu.numba_scalar import *  # noqa: F401, F403\n\n"
+        "# contraction into FMAs and reassociation, but no assumptions about NaN or inf, and\n"
+        "# no 'arcp': it turns 1/sqrt(x) into x86's rsqrt estimate (NaN at 0 and inf)\n"
+        "FASTMATH = {'contract', 'reassoc'}\n\n\n"
+        f"{decorator}\ndef kernel({signature}):\n" + "\n".join(body_lines) + "\n"
+    )
+
+
+def kernel_source(fused, modes, parallel):
+    """Python source of the Numba kernel for a Fused op with these operand modes: a loop
+    over the flattened output, or for a group ending in a reduction (a prologue), a loop
+    nest that folds each element into an accumulator."""
+    body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
+    decorator = f'@njit(cache=True, error_model="numpy", parallel={parallel}, fastmath=FASTMATH)'
+    loop = "prange" if parallel else "range"
+    if body[-1].kind == REDUCE:
+        return _reduce_source(body, leaves, modes, decorator, loop)
+    params, code, names, header = element_code(body, leaves, modes)
+    outs = [f"out{r}" for r in range(len(results))]
+    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
+    title = f"fused kernel: {len(body)} ops, operand modes {list(modes)}"
+    if any(m in ("row", "col") for m in modes):
+        lines = [f"    for r in {loop}(rows):", "        for c in range(columns):",
+                 "            i = r * columns + c"]
+        lines += ["            " + c for c in code + stores]
+        sizes = ["rows", "columns"]
+    else:
+        lines = [f"    for i in {loop}(n):"] + ["        " + c for c in code + stores]
+        sizes = ["n"]
+    return _module(title, header, decorator, ", ".join(sizes + params + outs), lines)
+
+
+def _reduce_source(body, leaves, modes, decorator, loop):
+    """``layout`` rows: out[r] folds i = r*k + j over j; cols: out[c] folds i = r*k + c."""
+    from ...compiler.fuse import reduce_layout
+
+    reduction = body[-1]
+    step, identity, finish = reduction.opdef.combine
+    params, code, names, header = element_code(body[:-1], leaves, modes)
+    x = names[reduction.inputs[0]]
+    acc_dtype, start = accumulator(reduction.inputs[0].dtype, identity)
+    fold = step.format("acc", f"np.{acc_dtype.name}({x})")
+    rows = reduce_layout(reduction) == "rows"
+    index = "i = r * k + j" if rows else "i = j * k + r"
+    done = "acc"
+    if finish == "mean":
+        done = "acc / count" if acc_dtype.kind == "f" else "int(acc / count)"
+    lines = [f"    for r in {loop}(outer):", f"        acc = {start}",
+             "        for j in range(count):", f"            {index}"]
+    lines += ["            " + c for c in code]
+    lines += [f"            acc = {fold}  # {reduction.type} '{reduction.name}'",
+              f"        out0[r] = {done}"]
+    header.append(f"  then {reduction.type} '{reduction.name}' over "
+                  f"{'trailing' if rows else 'leading'} axes")
+    title = f"fused reduction: {len(body)} ops, operand modes {list(modes)}"
+    signature = ", ".join(["outer", "count", "k"] + params + ["out0"])
+    return _module(title, header, decorator, signature, lines)

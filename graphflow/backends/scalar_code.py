@@ -1,0 +1,94 @@
+"""Scalar element code shared by the CPU and CUDA kernel generators.
+
+A fused group's kernel reads each operand by *mode*, decided from the run-time shapes
+(never the sizes, so a new batch size reuses the kernel):
+
+- ``full``: same shape as the loop, ``a[i]``
+- ``scalar``: one element, passed as a number
+- ``first``: one element left in a one-element array, ``a[0]`` (CUDA: it stays on device)
+- ``suffix``: broadcast along leading dims (a bias row), ``a[i % k]``
+- ``prefix``: broadcast along trailing dims (a keepdims column), ``a[i // k]``
+- ``row``/``col``: suffix and prefix inside a (rows, columns) loop nest, ``a[c]``/``a[r]``
+- ``const``: a one-element constant, written into the source as a literal
+
+``element_code`` turns the group's members into one line per op for the element at index
+``i``; each backend wraps those lines in its own loops.
+"""
+
+import re
+
+import numpy as np
+
+_LITERAL = re.compile(r"(?<![\w.])(\d+\.\d*|\d+)(?![\w.])")
+READ = {
+    "full": "{a}[i]",
+    "suffix": "{a}[i % {k}]",
+    "prefix": "{a}[i // {k}]",
+    "row": "{a}[c]",  # suffix and prefix in a (rows, columns) loop nest: no division
+    "col": "{a}[r]",
+    "first": "{a}[0]",  # a one-element array (the CUDA backend: its scalars stay on device)
+}
+
+
+_FLOAT32_FUNCTIONS = re.compile(r"\b(exp|tanh|sigmoid)\(")
+
+
+def float32_expression(expr, dtype):
+    """In a float32 expression numbers become float32 (else NumPy promotes to float64) and
+    exp/tanh/sigmoid become the vectorizable approximations of ``numba_scalar``."""
+    if dtype.name != "float32":
+        return expr
+    expr = _LITERAL.sub(lambda m: f"np.float32({m.group(1)})", expr)
+    return _FLOAT32_FUNCTIONS.sub(lambda m: f"{m.group(1)}32(", expr)
+
+
+def literal(value):
+    value = np.asarray(value).reshape(())
+    if value.dtype.kind == "b":
+        return repr(bool(value))
+    if value.dtype.kind == "f" and not np.isfinite(value):
+        text = "np.nan" if np.isnan(value) else ("np.inf" if value > 0 else "-np.inf")
+        return f"np.{value.dtype.name}({text})"
+    return f"np.{value.dtype.name}({value.item()!r})"
+
+
+def element_code(body, leaves, modes):
+    """Parameters, operand reads and one line per op, for the element at index ``i``."""
+    params, reads, names, lines, header = [], [], {}, [], []
+    for j, (t, mode) in enumerate(zip(leaves, modes)):
+        if mode == "const":
+            names[t] = literal(t.op._attrs["value"])
+        elif mode == "scalar":
+            names[t] = f"s{j}"
+            params.append(f"s{j}")
+        else:
+            names[t] = f"x{j}"
+            params += [f"a{j}"] + ([f"k{j}"] if mode in ("suffix", "prefix") else [])
+            reads.append(f"x{j} = " + READ[mode].format(a=f"a{j}", k=f"k{j}"))
+    for m, op in enumerate(body):
+        holes = [f"_A{j}_" for j in range(len(op.inputs))]  # literals are typed before
+        dtype = op.inputs[0].dtype if op.inputs else op.outputs[0].dtype  # the args go in
+        expr = float32_expression(op.opdef.scalar_expr(holes, op._attrs), dtype)
+        for hole, t in zip(holes, op.inputs):
+            expr = expr.replace(hole, names[t])
+        names[op.outputs[0]] = f"t{m}"
+        where = f" at {op.source}" if op.source else ""
+        lines.append(f"t{m} = {expr}  # {op.type} '{op.name}'{where}")
+        header.append(f"  t{m}: {op.type} '{op.name}'{where}")
+    return params, reads + lines, names, header
+
+
+_IDENTITY = {"zero": 0, "one": 1, "false": False, "true": True}
+
+
+def accumulator(dtype, identity):
+    """(accumulator dtype, literal of the identity): floats sum in float64, ints in int64."""
+    acc = np.dtype("float64" if dtype.is_floating else "bool" if dtype.is_bool else "int64")
+    if identity in _IDENTITY:
+        return acc, literal(np.asarray(_IDENTITY[identity], acc))
+    if acc.kind == "f":
+        value = -np.inf if identity == "lowest" else np.inf
+    else:
+        info = np.iinfo(dtype.np)
+        value = info.min if identity == "lowest" else info.max
+    return acc, literal(np.asarray(value, acc))
