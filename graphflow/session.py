@@ -235,10 +235,7 @@ class _Call:
         self.feed_specs = [(t, None if t.dtype.is_string else t.dtype.np,
                             tuple(t.shape.dims) if t.shape.is_fully_defined() else None)
                            for t in feed_tensors]
-        if hasattr(executable, "runner") and len(set(feed_tensors)) == len(feed_tensors):
-            self.runner = executable.runner(feed_tensors)
-        else:
-            self.runner = _DictRunner(executable, feed_tensors)
+        self.runner = executable.runner(feed_tensors)
         self.stateful, self.warns = self.runner.stateful, self.runner.warns
         self.fetch_positions = [fetch_tensors.index(e) if isinstance(e, Tensor) else None
                                 for e in elements]
@@ -283,19 +280,6 @@ class _Call:
             return self.rebuild(values)
         except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
             raise e.with_traceback(errors.without_own_frames(e.__traceback__)) from None
-
-
-class _DictRunner:
-    """A backend executable that takes feeds as a dict, behind the positional interface."""
-
-    stateful = warns = True
-
-    def __init__(self, executable, feed_tensors):
-        self.executable, self.feed_tensors = executable, feed_tensors
-
-    def __call__(self, values, state):
-        """(fetched values, None: none is known to be fresh)."""
-        return self.executable.run(dict(zip(self.feed_tensors, values)), state), None
 
 
 def _handout_all(values, fresh, borrowed):

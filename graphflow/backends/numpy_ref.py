@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import errors
 from ..ops import base, checks
+from .runner import Runner
 
 SCALAR_NUMPY = {
     "exp": np.exp, "log": np.log, "log1p": np.log1p, "expm1": np.expm1, "sqrt": np.sqrt,
@@ -35,6 +36,10 @@ class Interpreter:
 
     def __init__(self, subgraph):
         self.subgraph = subgraph
+
+    def runner(self, feed_tensors):
+        """The session's interface (see ``runner.py``): every run interprets the ops."""
+        return Runner(self, feed_tensors)
 
     def run(self, feeds, state):
         """Evaluate the subgraph; returns the fetch values (state writes stay pending)."""

@@ -29,6 +29,7 @@ from ..plan import (
     reduction_layout,
 )
 from ..recent import Recent
+from ..runner import Runner
 from . import codegen, replay
 from .recycler import RECYCLER, root
 
@@ -138,6 +139,8 @@ class Plan:
         """``run(values, state) -> (fetched values, fresh flags)`` for feeds given in the
         order of ``feed_tensors``: replays a generated straight-line function once a feed
         signature has been seen (see ``replay``)."""
+        if len(set(feed_tensors)) != len(feed_tensors):  # a tensor fed twice (by name too)
+            return Runner(self, feed_tensors)
         return replay.Runner(self, feed_tensors)
 
     def _release(self, tensors, env, refs):

@@ -34,6 +34,7 @@ from ..plan import (
     reduction_layout,
 )
 from ..recent import Recent
+from ..runner import Runner
 from . import env as cuda_env
 from . import graphs as cuda_replay
 
@@ -97,6 +98,10 @@ class CudaPlan:
         self._replays = cuda_replay.Replays(self) if cuda_replay.supported(self) else None
 
     # -- running --------------------------------------------------------------------------
+    def runner(self, feed_tensors):
+        """The session's interface (see ``backends/runner.py``)."""
+        return Runner(self, feed_tensors)
+
     def run(self, feeds, state):
         """Run on the device; returns the fetched values as fresh NumPy arrays."""
         if self._replays is not None:
