@@ -78,6 +78,7 @@ def _graph_picture(ops, title):
 def _plan_picture(plan):
     """Each fused kernel is a cluster of its member ops; other steps are single nodes."""
     from .compiler.fuse import FUSED
+    from .compiler.fuse import group as fused_group
 
     steps = plan.program.ops
     kernels = sum(op.opdef is FUSED for op in steps)
@@ -100,7 +101,8 @@ def _plan_picture(plan):
             picture.edges.extend((source(t), node, _tensor_label(t), False) for t in op.inputs)
             producer.update((t, node) for t in op.outputs)
             continue
-        body, leaves, results = (op.attrs[k] for k in ("body", "leaves", "results"))
+        group = fused_group(op)
+        body, leaves, results = group.body, group.leaves, group.results
         key = f"kernel{i}"
         picture.clusters[key] = (f"kernel {op.name}",
                                  f"fused kernel {op.name}: " + ", ".join(m.name for m in body),
@@ -177,8 +179,8 @@ def _picture_of(target):
             raise errors.at_user_line(errors.InvalidArgumentError,
                                       "gf.viz draws tensors of one graph at a time")
         return _graph_picture(_ancestors(target), "")
-    numba = sys.modules.get("graphflow.backends.cpu.plan")
-    if numba is not None and isinstance(target, numba.Plan):
+    compiled = sys.modules.get("graphflow.backends.plan")  # (imported with any compiled plan)
+    if compiled is not None and isinstance(target, compiled.Plan):
         return _plan_picture(target)
     if hasattr(target, "program") or type(target).__name__ == "Interpreter":
         raise errors.at_user_line(

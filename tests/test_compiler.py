@@ -277,8 +277,8 @@ def test_a_variable_update_is_one_kernel_that_writes_the_variable():
         program = sess.plan(step, {x: xv}).program
         got = sess.run(w)
     update = [op for op in program.ops if op.type == "Fused"
-              and any(m.name.endswith("update_Variable/AssignSub") for m in op.attrs["body"])]
-    assert len(update) == 1 and [m.type for m in update[0].attrs["body"]] == ["Mul", "Sub"]
+              and any(m.name.endswith("update_Variable/AssignSub") for m in op.attrs["group"].body)]
+    assert len(update) == 1 and [m.type for m in update[0].attrs["group"].body] == ["Mul", "Sub"]
     assert "Square" not in types(program)  # only its shape is needed for the gradient
     xw = xv @ np.ones((3, 2), np.float32)
     np.testing.assert_allclose(got, 1 - 0.1 * xv.T @ (2 * xw), rtol=1e-5)
@@ -312,7 +312,7 @@ def test_each_optimizers_update_of_a_variable_is_one_kernel(make):
         sess.run(step, {x: xv})
         program = sess.plan(step, {x: xv}).program
     kernels = [op for op in program.ops if op.type == "Fused"
-               and any("/update_w/" in m.name for m in op.attrs["body"])
+               and any("/update_w/" in m.name for m in op.attrs["group"].body)
                and op.outputs[0].shape.as_list() == [3, 2]]
     stores = [op for op in program.ops if op.type == "Assign" and "/update_w/" in op.name]
     assert len(kernels) == 1

@@ -78,23 +78,22 @@ def _name(dtype):
 def test_every_kernel_kind_compiles_to_ptx(cuda):
     from graphflow.backends import kernel_cache, scalar_code
     from graphflow.backends.cuda import codegen as cuda_codegen
-    from graphflow.ops.base import REDUCE
 
     compiled = 0
     for build in _programs():
         for op in _fused_ops(build):
             modes = tuple("first" if not leaf.shape.dims else "suffix" if len(
                 leaf.shape.dims) == 1 else "prefix" if leaf.shape.dims[-1] == 1 else "full"
-                for leaf in op._attrs["leaves"])
+                for leaf in op._attrs["group"].leaves)
             _, kernel = kernel_cache.load_kernel(cuda_codegen.kernel_source(op, modes))
             args = cuda_codegen.argument_types(op, modes)
-            results = [f"{_name(t.dtype.np)}[::1]" for t in op._attrs["results"]]
-            reduction = op._attrs["body"][-1]
-            sizes = ["int64"] * (5 if reduction.kind == REDUCE else 1)
+            results = [f"{_name(t.dtype.np)}[::1]" for t in op._attrs["group"].results]
+            reduction = op._attrs["group"].reduction
+            sizes = ["int64"] * (5 if reduction is not None else 1)
             cuda.compile_ptx(kernel.py_func, f"void({', '.join(sizes + args + results)})",
                              cc=(8, 0))
             compiled += 1
-            if reduction.kind == REDUCE:
+            if reduction is not None:
                 acc, _ = scalar_code.accumulator(reduction.inputs[0].dtype,
                                               reduction.opdef.combine[1])
                 module = __import__(kernel.py_func.__module__)

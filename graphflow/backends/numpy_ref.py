@@ -8,7 +8,7 @@ every op's scalar template against its reference.
 
 import numpy as np
 
-from .. import errors
+from .. import errors, subgraph
 from ..ops import base, checks
 from .runner import Runner
 
@@ -84,6 +84,8 @@ def evaluate(op, args, state):
         result = op.opdef.reference(state.rng(op.origin), *args, **attrs)
     elif kind == base.CONTROL:
         return ()
+    elif kind == base.NESTED:
+        result = op.opdef.drive(_body_runner(op, state), *args, **attrs)
     else:
         result = op.opdef.reference(*args, **attrs)
     if isinstance(result, (tuple, list)):
@@ -91,10 +93,23 @@ def evaluate(op, args, state):
     return (np.asarray(result),)
 
 
+def _body_runner(op, state):
+    """``run_body(i, values)`` for a nested op: body ``i`` interpreted op by op."""
+    bodies = [(feeds, Interpreter(subgraph.extract(tuple(fetches), (), frozenset(feeds))))
+              for feeds, fetches in op.opdef.bodies(op)]
+
+    def run_body(i, values):
+        feeds, interpreter = bodies[i]
+        return interpreter.run(dict(zip(feeds, values)), state)
+
+    return run_body
+
+
 def runtime_error(op, args, cause):
     """An InvalidArgumentError naming the op (every op of a fused kernel), its line and
     the shapes it got, for an exception raised while running it."""
-    members = op._attrs.get("body") or [op]
+    group = op._attrs.get("group")  # a Fused op: name each member
+    members = group.body if group is not None else [op]
     lines = [f"{op.type} op {op.name!r} failed at run time: {cause}"]
     for m in members:
         if m.source is not None:

@@ -1,28 +1,299 @@
-"""The execution skeleton shared by the compiled backends (CPU and CUDA plans).
+"""The execution skeleton of the compiled backends: steps, the step loop, buffers, operands.
 
-A Plan is a compiled Program run step by step; what a step needs to know about the
-program (what it reads, what dies after it, which constants are inlined into kernels)
-is worked out here once, the same for every backend.
+A Plan runs a compiled Program as a list of ``Step``s. Everything that does not depend on
+where the numbers live is here, once: which tensors a step reads and which die after it,
+the step loop with its run-time error reporting, the reference-counted pool buffers of a
+run (``Live``), how a fused kernel reads each operand (``operand_mode``), the launch
+description of a fused step (``Launch``), ``explain()``/``kernels()``, and steps that own
+sub-plans (``Step.subplans``: a body run many times, one of two branches).
+
+A backend subclasses ``Plan`` and supplies:
+
+- ``enter(feeds)`` / ``leave(values)``: feed values into its memory, results out of it;
+- ``run_step(step, args, live, env, state)``: one step's outputs;
+- ``owner(value)``: the pool buffer ``value`` is (a view of), or None;
+- ``where(step)``: the word ``explain()`` shows for a step; ``variants(op)``: the compiled
+  variants of a fused op (``kernels()``).
+
+Backends never import each other: what two of them need lives here.
 """
 
 import math
 
-from ..compiler.fuse import FUSED, reduce_layout
+import numpy as np
+
+from .. import errors, subgraph
+from ..compiler.fuse import FUSED, group
 from ..ops import base
 from ..ops.sources import CONST
+from .buffer_pool import BufferPool
+from .numpy_ref import runtime_error
+from .runner import Runner
 
 
-def reduction_layout(op, shape):
-    """For a Fused op ending in a reduction, over a loop of ``shape``: the kernel's sizes
+class Step:
+    """One op of a plan: ``reads`` (None in place of an inlined constant or an assign
+    target), ``dying`` (tensors whose last reader it is), ``group`` (a fused op's
+    FusedGroup, else None), ``in_place`` (an elementwise kernel: its output may take a dying
+    input's buffer), ``subplans`` ([(fed tensors, plan)] of a nested op's bodies)."""
+
+    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans")
+
+    def __init__(self, op, dying):
+        self.op, self.reads, self.dying = op, read_tensors(op), dying
+        self.group = group(op) if op.opdef is FUSED else None
+        # a kernel reads a[i] before it writes out[i]; a reduction reads after writing
+        self.in_place = self.group is not None and self.group.reduction is None
+        self.subplans = ()
+
+
+class Live(dict):
+    """One run's pool buffers: id(buffer) -> [buffer, live tensors reading it].
+
+    ``owner(value)`` finds the buffer a value is (a view of); buffers go back to ``pool``
+    when their last reader is done; ``taken``, if given, collects every buffer the run
+    took (a traced run's buffers become the replay's own)."""
+
+    def __init__(self, pool, owner, taken=None):
+        super().__init__()
+        self.pool, self.owner, self.taken = pool, owner, taken
+
+    def register(self, buf):
+        """``buf`` was taken for this run (from the pool or new)."""
+        self[id(buf)] = [buf, 0]
+        if self.taken is not None:
+            self.taken[id(buf)] = buf
+
+    def hold(self, value):
+        entry = self.get(id(self.owner(value))) if self else None
+        if entry is not None:
+            entry[1] += 1
+
+    def release(self, tensors, env):
+        """The tensors are dead: their buffers go back once nothing else reads them."""
+        for t in tensors:
+            value = env.pop(t, None)
+            entry = self.get(id(self.owner(value))) if self and value is not None else None
+            if entry is not None:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self[id(entry[0])]
+                    self.pool.give(entry[0])
+
+    def drop(self, buf):
+        """A buffer the run took and no tensor holds (scratch): back to the pool now."""
+        if self.pop(id(buf), None) is not None:
+            self.pool.give(buf)
+
+    def give_back(self, keep=()):
+        """At the end of a run: every buffer not holding one of ``keep`` goes back."""
+        kept = {id(self.owner(v)) for v in keep if v is not None}
+        for key, (buf, _) in list(self.items()):
+            if key not in kept:
+                del self[key]
+                self.pool.give(buf)
+
+
+class Plan:
+    """An executable Program: its steps, pool and sub-plans (see the module docstring)."""
+
+    warns = True  # NumPy steps may warn: the session silences them
+
+    def __init__(self, program, report, prepare):
+        self.program, self.report = program, report
+        self.pool = BufferPool(self.forget)  # free buffers for the next runs
+        self.allocations = 0  # pool buffers allocated (not reused), over all runs
+        dying = dying_after(program)
+        inlined = {op for op in program.ops if inlined_constant(op, program)}
+        self.steps = [Step(op, dying[i]) for i, op in enumerate(program.ops)
+                      if op not in inlined]
+        for step in self.steps:
+            if step.op.kind == base.NESTED:  # each body is a plan of this backend
+                step.subplans = [
+                    (feeds, prepare(subgraph.extract(tuple(fetches), (), frozenset(feeds))))
+                    for feeds, fetches in step.op.opdef.bodies(step.op)]
+        self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM, base.NESTED)
+                            for op in program.ops)
+        self.random_ops = [op.origin for op in program.ops if op.kind == base.RANDOM]
+
+    # -- running --------------------------------------------------------------------------
+    def runner(self, feed_tensors):
+        """The session's interface (``backends/runner.py``); backends add their strategy."""
+        return Runner(self, feed_tensors)
+
+    def run(self, feeds, state):
+        """The program's outputs for ``feeds`` ({graph tensor: value})."""
+        env = self.enter({self.program.feeds[t]: v for t, v in feeds.items()})
+        live = Live(self.pool, self.owner)
+        values = ()
+        try:
+            values = self.run_steps(env, live, state)
+            return self.leave(values)
+        finally:
+            live.give_back(keep=() if self.copies_out else values)
+            self.pool.end_run()
+
+    copies_out = False  # True: leave() copies results out, so their buffers go back too
+
+    def run_steps(self, env, live, state, trace=None):
+        """Every step on ``env`` (the program's feed tensors -> values); the outputs.
+        ``trace``, if given, is told of each step (``trace.record(op, reads, outputs)``)."""
+        for step in self.steps:
+            args = [env.get(t) for t in step.reads]  # None: an inlined constant, a target
+            try:
+                outputs = self.run_step(step, args, live, env, state)
+            except errors.GraphflowError:
+                raise
+            except Exception as e:
+                raise runtime_error(step.op, args, e) from None
+            for t, value in zip(step.op.outputs, outputs):
+                env[t] = value
+                live.hold(value)
+            if trace is not None:
+                trace.record(step.op, step.reads, outputs)
+            if step.dying:
+                live.release(step.dying, env)  # what the step did not already release
+        return [env[t] for t in self.program.outputs]
+
+    def run_nested(self, step, args, state):
+        """A nested op's outputs: its OpDef drives the bodies, each run as a sub-plan on
+        values already in this backend's memory, with buffers of its own."""
+        def run_body(i, values):
+            feeds, sub = step.subplans[i]
+            env = {sub.program.feeds[t]: v for t, v in zip(feeds, values)}
+            live = Live(sub.pool, sub.owner)
+            outputs = ()
+            try:
+                outputs = sub.run_steps(env, live, state)
+                return outputs
+            finally:  # the body's results outlive its run: their buffers stay out
+                live.give_back(keep=outputs)
+                sub.pool.end_run()
+
+        return step.op.opdef.drive(run_body, *args, **step.op._attrs)
+
+    def enter(self, env):
+        return env
+
+    def leave(self, values):
+        return values
+
+    def forget(self, buf):
+        """A pool buffer the pool let go of (the CUDA plan forgets its address)."""
+
+    # -- introspection --------------------------------------------------------------------
+    def explain(self):
+        """The pipeline (op counts per kind before and after each pass) and the steps."""
+        lines = pipeline_lines(self.report)
+        lines.append(f"steps ({len(self.program.ops)}):")
+        for op in self.program.ops:
+            if op.opdef is FUSED:
+                members = ", ".join(group(op).names())
+                lines.append(f"  {self.fused_word(op)} {op.name}: {len(group(op).body)} ops "
+                             f"({members})")
+            else:
+                lines.append(f"  {self.where(op)}{op.kind:<12} {op.type} '{op.name}'")
+        return "\n".join(lines + self.explain_more())
+
+    def fused_word(self, op):
+        return "kernel"
+
+    def where(self, op):
+        return ""
+
+    def explain_more(self):
+        return []
+
+    def kernels(self):
+        """One entry per fused kernel: its original op names, and for each operand-mode
+        variant compiled so far its cache key and generated source."""
+        return [{"name": op.name, "ops": group(op).names(), "variants": self.variants(op)}
+                for op in self.program.ops if op.opdef is FUSED]
+
+    def variants(self, op):
+        return []
+
+    def _repr_svg_(self):
+        """Jupyter draws the plan, kernels as clusters (gf.viz); None without Graphviz's dot."""
+        from .. import viz
+
+        return viz.repr_svg(self)
+
+
+class Launch:
+    """How a fused step runs for operands of given shapes: ``how`` is "kernel" (an
+    elementwise kernel), "reduction" (a reduction prologue) or "reference" (the group's
+    NumPy reference, where no kernel fits); ``shape`` the loop's shape and ``n`` its size;
+    ``modes`` [(mode, k)] per operand (``operand_mode``); ``sizes`` the kernel's size
+    arguments; ``out_shape`` the reduction's result shape; ``kernel`` and ``key`` the
+    compiled kernel (the backend's) and its cache key; ``dtypes`` the results' dtypes;
+    ``extra`` what else a backend needs per operand (CUDA: a broadcast's dims and strides)."""
+
+    __slots__ = ("how", "shape", "n", "modes", "sizes", "out_shape", "kernel", "key",
+                 "dtypes", "extra")
+
+    def __init__(self, how, shape=(), n=0, modes=(), sizes=(), out_shape=None, kernel=None,
+                 key=None, dtypes=()):
+        self.how, self.shape, self.n, self.modes, self.sizes = how, shape, n, modes, sizes
+        self.out_shape, self.kernel, self.key, self.dtypes = out_shape, kernel, key, dtypes
+        self.extra = ()
+
+
+REFERENCE = Launch("reference")
+
+
+def operand_mode(leaf, a_shape, shape, n):
+    """``(mode, k)``: how a fused kernel reads an operand of ``a_shape`` in a loop of
+    ``shape`` (``n`` elements): "const" (a one-element constant, in the source), "scalar"
+    (one element), "full", "suffix" (a[i % k]), "prefix" (a[i // k]) or "broadcast" (a
+    general broadcast: the backend makes a full copy first)."""
+    size = math.prod(a_shape)
+    if size == 1:
+        return ("const", None) if leaf.op.opdef is CONST else ("scalar", None)
+    if a_shape == shape:
+        return "full", None
+    padded = (1,) * (len(shape) - len(a_shape)) + tuple(a_shape)
+    core = [i for i, d in enumerate(padded) if d != 1]
+    lo, hi = core[0], core[-1] + 1
+    if padded[lo:] == shape[lo:]:
+        return "suffix", size
+    if padded[:hi] == shape[:hi]:
+        return "prefix", n // size
+    return "broadcast", None
+
+
+def loop_shape(args):
+    """The shape a fused kernel loops over: the broadcast of its operands' shapes."""
+    shapes = {a.shape for a in args if a is not None}
+    if len(shapes) == 1:
+        return tuple(shapes.pop())
+    return tuple(np.broadcast_shapes(*(a.shape for a in args if a is not None)))
+
+
+def results_fit(fused, args, shape):
+    """Whether every result's run-time shape (the broadcast of the leaves it reads) is the
+    loop's; if not, the group runs its NumPy reference."""
+    for t in fused.results:
+        if tuple(t.shape.dims or ()) == shape:
+            continue
+        own = np.broadcast_shapes(*(() if args[i] is None else args[i].shape
+                                    for i in fused.leaf_positions(t)))
+        if tuple(own) != shape:
+            return False
+    return True
+
+
+def reduction_layout(fused, shape):
+    """For a FusedGroup ending in a reduction, over a loop of ``shape``: the kernel's sizes
     ``(outer, count, k)`` and the result's shape; None if the kernel cannot run it."""
-    reduction = op._attrs["body"][-1]
+    reduction = fused.reduction
     rank = len(shape)
     if rank != reduction.inputs[0].shape.ndims:
-        return None
+        return None  # broadcasting grew the rank
     axis = reduction._attrs["axis"]
     axes = range(rank) if axis is None else axis
     a = len(axes)
-    if reduce_layout(reduction) == "rows":
+    if fused.layout == "rows":
         outer, count = math.prod(shape[:rank - a]), math.prod(shape[rank - a:])
         k = count
     else:
@@ -35,11 +306,21 @@ def reduction_layout(op, shape):
     return (outer, count, k), out_shape
 
 
+def fallback(fused_op, args):
+    """A fused op's outputs from its NumPy reference (inlined constants read from attrs)."""
+    values = [leaf.op._attrs["value"] if a is None else a
+              for leaf, a in zip(group(fused_op).leaves, args)]
+    return [np.asarray(r) for r in fused_op.opdef.reference(*values, **fused_op._attrs)]
+
 
 def pipeline_lines(report):
     """``explain``'s first part: each pass with the op counts by kind before and after."""
     return ["pipeline:"] + [f"  {name:<20} {op_counts(before):<40} -> {op_counts(after)}"
                             for name, before, after in report]
+
+
+def op_counts(counts):
+    return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
 def dying_after(program):
@@ -65,15 +346,9 @@ def read_tensors(op):
     return tuple(reads)
 
 
-
 def inlined_constant(op, program):
+    """A one-element constant read only by kernels: written into their source instead."""
     if op.opdef is not CONST or op._attrs["value"].size != 1:
         return False
     readers = [c for c in program.ops if op.outputs[0] in c.inputs]
     return all(c.opdef is FUSED for c in readers) and op.outputs[0] not in program.outputs
-
-
-def op_counts(counts):
-    return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-
-

@@ -1,10 +1,10 @@
 """Elementwise fusion: maximal convex groups of elementwise ops become one Fused op.
 
-A Fused op *contains* its group: ``attrs["body"]`` is the list of member ops (in the
-previous program's graph), ``attrs["leaves"]`` the tensors it reads, ``attrs["results"]``
-the member outputs it produces. Its NumPy reference evaluates the body op by op, so
-every backend can run a fused program; the Numba backend generates one kernel from the
-members' scalar expressions instead.
+A Fused op *contains* its group, a ``FusedGroup`` (``group(op)``): the member ops (in the
+previous program's graph), the tensors it reads and the member outputs it produces, and
+for a group that ends in a reduction (a prologue), that reduction and its layout. Its
+NumPy reference evaluates the body op by op, so every backend can run a fused program;
+the compiled backends generate one kernel from the members' scalar expressions instead.
 """
 
 import numpy as np
@@ -16,16 +16,64 @@ from .program import Program, clone
 MAX_OPERANDS = 16  # leaves + results per kernel: keeps generated signatures small
 
 
-def _fused_infer(inputs, *, body, leaves, results):
-    return [Spec(t.shape, t.dtype) for t in results]
+class FusedGroup:
+    """What one Fused op computes, read by codegen, plans and replays through its fields.
+
+    ``body``: the member ops in order; ``leaves``: the tensors the group reads (the Fused
+    op's inputs, position for position); ``results``: the member outputs it produces (its
+    outputs); ``reduction``: the REDUCE member that ends a reduction prologue, or None;
+    ``layout``: that reduction's ``reduce_layout`` ("rows" or "cols"), or None;
+    ``elementwise``: the members before the reduction (all of them without one)."""
+
+    __slots__ = ("body", "leaves", "results", "reduction", "layout", "elementwise",
+                 "_positions")
+
+    def __init__(self, body, leaves, results):
+        self.body, self.leaves, self.results = tuple(body), tuple(leaves), tuple(results)
+        last = self.body[-1]
+        self.reduction = last if last.kind == base.REDUCE else None
+        self.layout = None if self.reduction is None else reduce_layout(last)
+        self.elementwise = self.body if self.reduction is None else self.body[:-1]
+        self._positions = {}
+
+    def leaf_positions(self, t):
+        """Positions in ``leaves`` of the leaves member output ``t`` depends on."""
+        found = self._positions.get(t)
+        if found is None:
+            found, stack, seen = set(), [t], set()
+            while stack:
+                x = stack.pop()
+                if x in self.leaves:
+                    found.add(self.leaves.index(x))
+                elif x not in seen:
+                    seen.add(x)
+                    stack.extend(x.op.inputs)
+            found = self._positions[t] = sorted(found)
+        return found
+
+    def names(self):
+        """The members' names, for explanations."""
+        return [m.name for m in self.body]
+
+    def __repr__(self):
+        return f"<FusedGroup of {len(self.body)} ops: {', '.join(self.names())}>"
 
 
-def _fused_reference(*values, body, leaves, results):
-    env = dict(zip(leaves, values))
-    for op in body:
+def group(op):
+    """The FusedGroup a Fused op contains."""
+    return op._attrs["group"]
+
+
+def _fused_infer(inputs, *, group):
+    return [Spec(t.shape, t.dtype) for t in group.results]
+
+
+def _fused_reference(*values, group):
+    env = dict(zip(group.leaves, values))
+    for op in group.body:
         outs = op.opdef.reference(*[env[t] for t in op.inputs], **op._attrs)
         env[op.outputs[0]] = np.asarray(outs)
-    return tuple(env[t] for t in results)
+    return tuple(env[t] for t in group.results)
 
 
 FUSED = OpDef("Fused", base.FUSED, _fused_infer, _fused_reference, differentiable=False)
@@ -204,7 +252,7 @@ def _rewrite(program, group_of, members, deferred, consumers, fetched):
             results = [t for m in body for t in m.outputs
                        if t in fetched or any(c not in inside for c in consumers.get(t, ()))]
             op = clone(graph, body[-1], [mapping.get(t, t) for t in leaves], opdef=FUSED,
-                       attrs={"body": body, "leaves": leaves, "results": results},
+                       attrs={"group": FusedGroup(body, leaves, results)},
                        specs=[(t.shape, t.dtype) for t in results])
             mapping.update(zip(results, op.outputs))
             ops.append(op)

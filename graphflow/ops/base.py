@@ -35,6 +35,7 @@ ASSIGN = "assign"  # writes session state: new = reference(old, value)
 RANDOM = "random"  # draws from the session's per-op generator
 CONTROL = "control"  # no value (NoOp)
 FUSED = "fused"  # a group of elementwise ops made by the compiler (one kernel)
+NESTED = "nested"  # owns bodies (pieces of graph) that its OpDef's drive runs: control flow
 
 Spec = namedtuple("Spec", "shape dtype")
 
@@ -55,10 +56,15 @@ class OpDef:
     update: for ASSIGN ops that combine the old value with the new one (AssignAdd), the
         ELEMENTWISE OpDef computing ``new = update(old, value)``: the compiler rewrites
         them as a plain Assign of that expression, so it fuses with what computes value.
+    bodies, drive: for NESTED ops. ``bodies(op) -> [(fed tensors, fetched tensors)]``: the
+        pieces of graph the op runs (each backend prepares them as plans of its own);
+        ``drive(run_body, *values, **attrs) -> outputs``: the op's semantics, calling
+        ``run_body(i, values) -> outputs`` to run body ``i`` (any number of times).
     """
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
-                 update=None, differentiable=True, tensor_class=Tensor, doc=None):
+                 update=None, bodies=None, drive=None, differentiable=True, tensor_class=Tensor,
+                 doc=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -68,6 +74,7 @@ class OpDef:
         self.scalar = scalar
         self.combine = combine
         self.update = update
+        self.bodies, self.drive = bodies, drive
         self.differentiable = differentiable
         self.tensor_class = tensor_class
         self.grad = None

@@ -237,7 +237,7 @@ def test_graph_replay_with_a_recording_stand_in_for_cuda_graphs(monkeypatch):
                 results[backend].append(sess.run([w, y]))
                 if backend == "cuda":
                     plan = sess.plan(step, {x: feeds[0]})
-                    (captured,) = plan._replays.graphs.values()
+                    (captured,) = plan.captures.graphs.values()
                     assert captured is not None
                     assert [g.runs for g in captured.graphs] == [2, 2]  # runs 2-5 replayed
     for run, (got, want) in enumerate(zip(results["cuda"], results["numpy"])):
@@ -323,11 +323,11 @@ def test_changing_batch_sizes_hold_bounded_device_memory():
             plan = sess.plan([loss, step], {x: np.ones((1, 4), np.float32)})
             for n in range(20, 50):
                 sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
-            buffers = len(plan._buffers)
+            buffers = len(plan.addresses.buffers)
             for n in range(50, 80):
                 sess.run([loss, step], {x: rng.normal(size=(n, 4)).astype(np.float32)})
-            assert len(plan._buffers) <= buffers  # nothing accumulates
-            assert len(plan._pool.buffers()) <= len(plan._buffers)
+            assert len(plan.addresses.buffers) <= buffers  # nothing accumulates
+            assert len(plan.pool.buffers()) <= len(plan.addresses.buffers)
 
 
 def test_a_shape_set_with_set_shape_is_checked_when_run():
@@ -380,8 +380,8 @@ def test_concurrent_runs_keep_the_pool_address_table_whole():
             for i in range(1500):
                 held.append(plan._alloc((k * 64 + i % 40 + 1,), np.float32))
                 if len(held) > 12:
-                    plan._pool.give(plan._owner(held.pop(0)))
-                plan._pool.end_run()
+                    plan.pool.give(plan.owner(held.pop(0)))
+                plan.pool.end_run()
         except Exception as e:  # noqa: BLE001
             failures.append(e)
 
@@ -394,5 +394,5 @@ def test_concurrent_runs_keep_the_pool_address_table_whole():
     finally:
         sys.setswitchinterval(switch)
     assert failures == []
-    assert plan._starts == sorted(plan._starts) == [cuda_env.address(b)
-                                                    for b in plan._buffers]
+    assert plan.addresses.starts == sorted(plan.addresses.starts) == [cuda_env.address(b)
+                                                    for b in plan.addresses.buffers]

@@ -9,7 +9,7 @@ prefix operand the rows before it, the loop becomes a (rows, columns) nest and t
 import hashlib
 import os
 
-from ...ops.base import REDUCE
+from ...compiler.fuse import group as fused_group
 from ..scalar_code import accumulator, element_code
 
 _SCALARS = os.path.join(os.path.dirname(__file__), "numba_scalar.py")
@@ -36,15 +36,15 @@ def kernel_source(fused, modes, parallel):
     """Python source of the Numba kernel for a Fused op with these operand modes: a loop
     over the flattened output, or for a group ending in a reduction (a prologue), a loop
     nest that folds each element into an accumulator."""
-    body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
+    group = fused_group(fused)
     decorator = f'@njit(cache=True, error_model="numpy", parallel={parallel}, fastmath=FASTMATH)'
     loop = "prange" if parallel else "range"
-    if body[-1].kind == REDUCE:
-        return _reduce_source(body, leaves, modes, decorator, loop)
-    params, code, names, header = element_code(body, leaves, modes)
-    outs = [f"out{r}" for r in range(len(results))]
-    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
-    title = f"fused kernel: {len(body)} ops, operand modes {list(modes)}"
+    if group.reduction is not None:
+        return _reduce_source(group, modes, decorator, loop)
+    params, code, names, header = element_code(group.body, group.leaves, modes)
+    outs = [f"out{r}" for r in range(len(group.results))]
+    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, group.results)]
+    title = f"fused kernel: {len(group.body)} ops, operand modes {list(modes)}"
     if any(m in ("row", "col") for m in modes):
         lines = [f"    for r in {loop}(rows):", "        for c in range(columns):",
                  "            i = r * columns + c"]
@@ -56,17 +56,15 @@ def kernel_source(fused, modes, parallel):
     return _module(title, header, decorator, ", ".join(sizes + params + outs), lines)
 
 
-def _reduce_source(body, leaves, modes, decorator, loop):
+def _reduce_source(group, modes, decorator, loop):
     """``layout`` rows: out[r] folds i = r*k + j over j; cols: out[c] folds i = r*k + c."""
-    from ...compiler.fuse import reduce_layout
-
-    reduction = body[-1]
+    reduction = group.reduction
     step, identity, finish = reduction.opdef.combine
-    params, code, names, header = element_code(body[:-1], leaves, modes)
+    params, code, names, header = element_code(group.elementwise, group.leaves, modes)
     x = names[reduction.inputs[0]]
     acc_dtype, start = accumulator(reduction.inputs[0].dtype, identity)
     fold = step.format("acc", f"np.{acc_dtype.name}({x})")
-    rows = reduce_layout(reduction) == "rows"
+    rows = group.layout == "rows"
     index = "i = r * k + j" if rows else "i = j * k + r"
     done = "acc"
     if finish == "mean":
@@ -78,6 +76,6 @@ def _reduce_source(body, leaves, modes, decorator, loop):
               f"        out0[r] = {done}"]
     header.append(f"  then {reduction.type} '{reduction.name}' over "
                   f"{'trailing' if rows else 'leading'} axes")
-    title = f"fused reduction: {len(body)} ops, operand modes {list(modes)}"
+    title = f"fused reduction: {len(group.body)} ops, operand modes {list(modes)}"
     signature = ", ".join(["outer", "count", "k"] + params + ["out0"])
     return _module(title, header, decorator, signature, lines)

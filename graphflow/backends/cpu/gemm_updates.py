@@ -16,6 +16,7 @@ import weakref
 import numpy as np
 
 from ...compiler.fuse import FUSED
+from ...compiler.fuse import group as fused_group
 from ...ops import base
 from . import blas
 from .recycler import root
@@ -42,7 +43,7 @@ def find(plan, trace):
     ``w -/+ [scale *] product`` and that may write the variable in place: every step after
     the GEMM cannot fail, and nothing after it reads the variable's array (or a view of it)
     but the update."""
-    steps = plan._steps
+    steps = [(step.op, step.reads) for step in plan.steps]
     last_unsafe = max((i for i, (op, *_) in enumerate(steps) if op.kind not in CANNOT_FAIL
                        or any(t in trace.varying for t in op.outputs)), default=-1)
     producer = {t: i for i, (op, *_) in enumerate(steps) for t in op.outputs}
@@ -57,7 +58,7 @@ def find(plan, trace):
         form = _sgd_form(op) if var is not None and op.opdef is FUSED else None
         if form is None:
             continue
-        outer = dict(zip(op._attrs["leaves"], reads))  # the body's inputs -> the step's
+        outer = dict(zip(fused_group(op).leaves, reads))  # the body's inputs -> the step's
         w, g, sign = outer[form[0]], outer[form[1]], form[3]
         scale = None if form[2] is None else outer[form[2]]
         m = producer.get(g)
@@ -86,7 +87,7 @@ def find(plan, trace):
 def _sgd_form(op):
     """``(w, g, scale or None, sign)`` when a fused group computes ``w + sign * scale * g``
     (``Sub``/``Add`` of a ``Mul`` by a scalar, or of ``g`` itself), else None."""
-    body = op._attrs["body"]
+    body = fused_group(op).body
     last = body[-1]
     if last.type not in ("Sub", "Add") or len(body) > 2:
         return None

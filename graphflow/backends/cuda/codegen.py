@@ -18,7 +18,7 @@ Operands of one element are read as ``a[0]`` (mode ``first``): they stay on the 
 import hashlib
 import os
 
-from ...ops.base import REDUCE
+from ...compiler.fuse import group as fused_group
 from ..scalar_code import accumulator, element_code
 from .env import is_simulator
 
@@ -46,12 +46,12 @@ def _module(title, header, body):
 def kernel_source(fused, modes):
     """Source of a module whose ``kernel`` runs a Fused op with these operand modes (and,
     for a group ending in a reduction, whose ``combine`` folds partial results)."""
-    body, leaves, results = (fused._attrs[k] for k in ("body", "leaves", "results"))
-    if body[-1].kind == REDUCE:
-        return _reduce_source(body, leaves, modes)
-    params, code, names, header = element_code(body, leaves, modes)
-    outs = [f"out{r}" for r in range(len(results))]
-    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, results)]
+    group = fused_group(fused)
+    if group.reduction is not None:
+        return _reduce_source(group, modes)
+    params, code, names, header = element_code(group.body, group.leaves, modes)
+    outs = [f"out{r}" for r in range(len(group.results))]
+    stores = [f"{o}[i] = {names[t]}" for o, t in zip(outs, group.results)]
     # fastmath: flush-to-zero, approximate division, sqrt and exp (the W1 kernel measured
     # on an H200 ran 0.248 ms instead of 0.335 with it, max relative error 2e-6)
     lines = [
@@ -63,16 +63,14 @@ def kernel_source(fused, modes):
         "            i = start + u * THREADS",
         "            if i < n:",
     ] + ["                " + c for c in code + stores]
-    title = f"fused kernel: {len(body)} ops, operand modes {list(modes)}"
+    title = f"fused kernel: {len(group.body)} ops, operand modes {list(modes)}"
     return _module(title, header, "\n".join(lines) + "\n")
 
 
-def _reduce_source(body, leaves, modes):
-    from ...compiler.fuse import reduce_layout
-
-    reduction = body[-1]
+def _reduce_source(group, modes):
+    reduction = group.reduction
     step, identity, finish = reduction.opdef.combine
-    params, code, names, header = element_code(body[:-1], leaves, modes)
+    params, code, names, header = element_code(group.elementwise, group.leaves, modes)
     x = names[reduction.inputs[0]]
     acc_dtype, start = accumulator(reduction.inputs[0].dtype, identity)
     acc = f"np.{acc_dtype.name}"
@@ -80,7 +78,7 @@ def _reduce_source(body, leaves, modes):
     done = "acc"
     if finish == "mean":
         done = "acc / count" if acc_dtype.kind == "f" else "int(acc / count)"
-    rows = reduce_layout(reduction) == "rows"
+    rows = group.layout == "rows"
     what = f"{reduction.type} '{reduction.name}'"
     signature = ", ".join(["outer", "count", "k", "parts", "chunk"] + params + ["out0"])
     store = ["if parts == 1:", f"    out0[r] = {done}", "else:", "    out0[slot] = acc"]
@@ -115,7 +113,7 @@ def _reduce_source(body, leaves, modes):
     header.append(f"  then {what} over {'trailing' if rows else 'leading'} axes")
     source = "\n".join(["@cuda.jit(cache=True)", f"def kernel({signature}):"] + lines) + "\n"
     source += "\n\n" + _combine_source(step, start, acc, done)
-    title = f"fused reduction: {len(body)} ops, operand modes {list(modes)}"
+    title = f"fused reduction: {len(group.body)} ops, operand modes {list(modes)}"
     return _module(title, header, source)
 
 
@@ -156,7 +154,7 @@ def _combine_source(step, start, acc, done):
 def argument_types(fused, modes):
     """numba type names of the kernel's arguments after the sizes (for ahead-of-time PTX)."""
     types = []
-    for leaf, mode in zip(fused._attrs["leaves"], modes):
+    for leaf, mode in zip(fused_group(fused).leaves, modes):
         if mode != "const":
             types.append(f"{_numba_name(leaf.dtype.np)}[::1]")
             if mode in ("suffix", "prefix"):

@@ -1,4 +1,4 @@
-"""CUDA-graph replay of a CudaPlan: one graph launch per run instead of one launch per kernel.
+"""The CUDA plan's runner strategy: one CUDA-graph launch per run instead of one per kernel.
 
 Only on a real GPU (the simulator has no graphs) and only for plans whose every step is
 a generated kernel, a variable read, a plain Assign of a kernel's result or a constant:
@@ -22,6 +22,8 @@ from ...compiler.fuse import FUSED
 from ...ops import base
 from ...ops.state import ASSIGN_OP
 from ..buffer_pool import BufferPool
+from ..plan import Live
+from ..runner import Runner as PlainRunner
 
 CAPTURE_AFTER = 1  # dynamic runs of a signature before it is captured (the first compiles)
 
@@ -35,7 +37,7 @@ def replayable(plan):
     """Whether every step of ``plan`` may go into a graph (see the module docstring)."""
     producers = {t: op for op in plan.program.ops for t in op.outputs}
     assigns = [op for op in plan.program.ops if op.kind == base.ASSIGN]
-    if not len(assigns) == len(plan._stored) == len(set(plan._stored.values())):
+    if not len(assigns) == len(plan.stored) == len(set(plan.stored.values())):
         return False  # a tensor stored twice, or a variable written twice: no A/B pairs
     for op in plan.program.ops:
         if op.opdef is FUSED or op.kind in (base.VARIABLE, base.CONTROL):
@@ -60,7 +62,18 @@ def _graph_api():
     return Device
 
 
-class Replays:
+class Runner(PlainRunner):
+    """Runs a CudaPlan, launching its captured graph for a feed signature seen before."""
+
+    def __call__(self, values, state):
+        feeds = dict(zip(self.feed_tensors, values))
+        fetched = self.executable.captures.run(feeds, state)
+        if fetched is None:
+            fetched = self.executable.run(feeds, state)
+        return fetched, None
+
+
+class Captures:
     """The captured graphs of one plan, per feed signature."""
 
     def __init__(self, plan):
@@ -99,7 +112,7 @@ class _Captured:
     def __init__(self, plan, feeds, state, device):
         cuda = plan.cuda
         self.plan = plan
-        written = sorted(set(plan._stored.values()), key=lambda v: v.name)
+        written = sorted(set(plan.stored.values()), key=lambda v: v.name)
         read = {op.origin for op in plan.program.ops if op.kind == base.VARIABLE}
         current = {v: state.current_or_none(v) for v in read | set(written)}
         if any(value is None or not hasattr(value, "copy_to_host") for value in current.values()):
@@ -112,27 +125,29 @@ class _Captured:
                        for v in written}
         self.feeds = {t: cuda.device_array(v.shape, v.dtype) for t, v in feeds.items()}
         env = {plan.program.feeds[t]: buf for t, buf in self.feeds.items()}
-        saved_pool, plan._pool = plan._pool, BufferPool()
+        pool = BufferPool()  # the graphs' own buffers: both sides share them
         self.graphs, self.outputs = [], []
         try:
             with cuda.defer_cleanup():
                 for side in (0, 1):  # side 0 reads A and writes B; side 1 the other way
                     inputs = {v: pair[side] for v, pair in self.arrays.items()}
-                    plan._targets = {v: pair[1 - side] for v, pair in self.arrays.items()}
+                    plan.targets = {v: pair[1 - side] for v, pair in self.arrays.items()}
                     builder = device.create_graph_builder()
                     builder.begin_building()
-                    plan._stream = builder
+                    plan.stream = builder
+                    live = Live(pool, plan.owner)
                     try:
-                        outputs = plan.execute(dict(env), _CaptureState(inputs,
-                                                                        self.read_only))
+                        outputs = plan.run_steps(dict(env), live,
+                                                 _CaptureState(inputs, self.read_only))
                     finally:
-                        plan._stream = 0
+                        plan.stream = 0
                         builder.end_building()
+                        live.give_back()
                     self.graphs.append(builder.complete())
                     self.outputs.append(outputs)
         finally:
-            plan._targets = None
-            self.buffers, plan._pool = plan._pool, saved_pool  # the graphs own these now
+            plan.targets = None
+            self.buffers = pool  # the graphs own these now
 
     def run(self, feeds, state, stream):
         side = self._side(state)

@@ -1,46 +1,40 @@
-"""The numba.cuda backend: the CPU compiler's Program run as CUDA kernels.
+"""The numba.cuda backend: the compiler's Program run as CUDA kernels.
 
-``prepare`` compiles like the Numba CPU backend; the Plan runs each Fused op as a
-generated kernel (``cuda_codegen``) and every other op through a device launcher
-(``cuda_kernels.LAUNCHERS``) when there is one. Data stays on the device: feeds are
-copied in once, variables keep device arrays in the session between runs, fetches are
-copied out once. Ops without a launcher run their NumPy reference on host copies and
-``explain()`` shows them as ``host``; sources (constants, once per plan), shape queries
-and random draws are computed on the host and uploaded, by design.
+``prepare`` compiles as the CPU backend does; the CudaPlan (a ``backends.plan.Plan``) runs
+each fused step as a generated kernel (``codegen``) and every other op through a device
+launcher (``kernels.LAUNCHERS``, keyed by OpDef) when there is one. Data stays on the
+device: feeds are copied in once, variables keep device arrays in the session between
+runs, fetches are copied out once. Ops without a launcher run their NumPy reference on
+host copies and ``explain()`` shows them as ``host``; sources (constants, once per plan),
+shape queries and random draws are computed on the host and uploaded, by design. Its
+runner launches a captured CUDA graph for feed signatures it has seen (``graphs``).
 """
 
-import bisect
 import importlib
 import math
 import sys
-import threading
 
 import numpy as np
 
-from ... import errors
 from ...compiler import compile_subgraph
-from ...compiler.fuse import FUSED, reduce_layout
 from ...ops import base
-from ...ops.sources import CONST
 from ...ops.state import ASSIGN_OP
 from .. import kernel_cache
-from ..buffer_pool import KEEP_RUNS, BufferPool
-from ..numpy_ref import evaluate, runtime_error
-from ..plan import (
-    dying_after,
-    inlined_constant,
-    pipeline_lines,
-    read_tensors,
-    reduction_layout,
-)
+from ..buffer_pool import KEEP_RUNS
+from ..numpy_ref import evaluate
+from ..plan import REFERENCE, Launch, Plan, loop_shape, operand_mode, reduction_layout
 from ..recent import Recent
 from ..runner import Runner
 from . import env as cuda_env
-from . import graphs as cuda_replay
+from . import graphs
+from .buffers import AddressTable
 
 MAX_BLOCKS = 8192  # grid-stride loops cover the rest
 PART = 1 << 14  # a reduction splits an output's elements into parts of about this many ...
 WIDE = 1024  # ... when fewer than this many outputs would keep the GPU busy
+# how a kernel reads an operand mode: one element stays on the device (a[0]); a general
+# broadcast is read from a full copy made first
+_KERNEL_MODE = {"scalar": "first", "broadcast": "full"}
 
 
 def _launchers():
@@ -60,89 +54,61 @@ class CudaBackend:
 
     def prepare(self, subgraph):
         program, report = compile_subgraph(subgraph)
-        return CudaPlan(program, report, self.cuda)
+        return CudaPlan(program, report, self.cuda, self.prepare)
 
 
-class CudaPlan:
+class CudaPlan(Plan):
     """An executable Program on the GPU (see ``explain`` and ``kernels``)."""
 
-    warns = True  # host steps run NumPy references: the session silences their warnings
-    fresh = None
+    copies_out = True  # results are copied to the host before the run's buffers go back
 
-    def __init__(self, program, report, cuda):
-        from . import codegen as cuda_codegen
+    def __init__(self, program, report, cuda, prepare):
+        from . import codegen
 
-        self.program, self.report, self.cuda, self._codegen = program, report, cuda, cuda_codegen
+        self.addresses = AddressTable()  # (the pool, made by Plan, tells it what it drops)
+        super().__init__(program, report, prepare)
+        self.cuda, self._codegen = cuda, codegen
         self.simulator = cuda_env.is_simulator()
         self._launchers, self._host_inputs = _launchers()
         self._mirrors = {}  # id(device array) -> (it, its host value): constants, shapes
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
-        # (fused op, operand shapes) -> launch recipe, for the sizes of recent runs
-        self._recipes = Recent(KEEP_RUNS * max(1, sum(op.opdef is FUSED for op in program.ops)))
+        # (fused op, operand shapes) -> Launch, for the sizes of recent runs
+        self._launches = Recent(KEEP_RUNS * max(1, sum(s.group is not None for s in self.steps)))
         self._constants = {}  # source op -> its device outputs
-        self._pool = BufferPool(self._forget)  # free device buffers for the next runs
-        self._starts, self._buffers = [], []  # every pool buffer, sorted by address
-        self._table_lock = threading.Lock()  # concurrent runs change the two lists
-        self.allocations = 0
         self.host_runs = set()  # names of ops that ran on the host at least once
-        dying = dying_after(program)
-        inlined = {op for op in program.ops if inlined_constant(op, program)}
-        self._steps = [(op, read_tensors(op), dying[i])
-                       for i, op in enumerate(program.ops) if op not in inlined]
         # stored tensor -> the variable its Assign writes: kernels write those into arrays
-        # of their own (which the variable keeps), or into a replay's fixed buffers
-        self._stored = {op.inputs[1]: op.inputs[0].op.origin
-                        for op in program.ops if op.kind == base.ASSIGN}
-        self._stream = 0  # where kernels launch: the default stream, or a graph under capture
-        self._targets = None  # while capturing: variable -> the buffer its new value goes to
-        self._replays = cuda_replay.Replays(self) if cuda_replay.supported(self) else None
+        # of their own (which the variable keeps), or into a captured graph's fixed buffers
+        self.stored = {op.inputs[1]: op.inputs[0].op.origin
+                       for op in program.ops if op.kind == base.ASSIGN}
+        self.stream = 0  # where kernels launch: the default stream, or a graph under capture
+        self.targets = None  # while capturing: variable -> the buffer its new value goes to
+        self.captures = graphs.Captures(self) if graphs.supported(self) else None
 
     # -- running --------------------------------------------------------------------------
     def runner(self, feed_tensors):
-        """The session's interface (see ``backends/runner.py``)."""
-        return Runner(self, feed_tensors)
+        """The session's interface: captured CUDA graphs where the plan allows them."""
+        if self.captures is None:
+            return Runner(self, feed_tensors)
+        return graphs.Runner(self, feed_tensors)
 
-    def run(self, feeds, state):
-        """Run on the device; returns the fetched values as fresh NumPy arrays."""
-        if self._replays is not None:
-            values = self._replays.run(feeds, state)
-            if values is not None:
-                return values
-        env = {self.program.feeds[t]: self.cuda.to_device(_contiguous(v))
-               for t, v in feeds.items()}
-        try:
-            return [np.array(v.copy_to_host()) for v in self.execute(env, state)]
-        finally:
-            self._pool.end_run()
+    def enter(self, env):
+        return {t: self.cuda.to_device(_contiguous(v)) for t, v in env.items()}
 
-    def execute(self, env, state):
-        """The steps on device values ``env`` (feeds); returns the fetched device arrays."""
-        live = {}  # id(pool buffer) -> [buffer, live tensors reading it]
-        try:
-            for op, reads, dying in self._steps:
-                args = [env.get(t) for t in reads]  # None: an inlined constant, a target
-                try:
-                    outputs = self._step(op, args, state)
-                except errors.GraphflowError:
-                    raise
-                except Exception as e:
-                    raise runtime_error(op, args, e) from None
-                for t, value in zip(op.outputs, outputs):
-                    env[t] = value
-                    buf = self._owner(value)
-                    if buf is not None:
-                        live.setdefault(id(buf), [buf, 0])[1] += 1
-                for t in dying:
-                    self._release(env.pop(t, None), live)
-            return [env[t] for t in self.program.outputs]
-        finally:
-            for buf, _ in live.values():
-                self._pool.give(buf)
+    def leave(self, values):
+        return [np.array(v.copy_to_host()) for v in values]
 
-    def _step(self, op, args, state):
-        kind = op.kind
-        if op.opdef is FUSED:
-            return self._fused(op, args)
+    def owner(self, value):
+        return self.addresses.owner(value)
+
+    def forget(self, buf):
+        self.addresses.forget(buf)
+
+    def run_step(self, step, args, live, env, state):
+        op, kind = step.op, step.op.kind
+        if step.group is not None:
+            return self._fused(step, args, live)
+        if step.subplans:
+            return self.run_nested(step, args, state)
         if kind == base.VARIABLE:
             read = state.current if op._attrs.get("fresh") else state.snapshot
             return (self._on_device(state, op.origin, read(op.origin)),)
@@ -163,25 +129,25 @@ class CudaPlan:
             for i in self._host_inputs.get(op.type, ()):
                 if i < len(args) and args[i] is not None:  # (an optional input may be absent)
                     args[i] = self._host(args[i])
-            return self._launch(launcher, op, args)
+            return self._launch(launcher, op, args, live)
         return self._on_host(op, args, state)
 
-    def _launch(self, launcher, op, args):
+    def _launch(self, launcher, op, args, live):
         """A launcher's outputs; the scratch buffers it took go back to the pool (the
         stream orders the kernels that use them before any later reuse)."""
         taken = []
 
         def alloc(shape, dtype):
-            taken.append(self._alloc(shape, dtype))
+            taken.append(self._alloc(shape, dtype, live))
             return taken[-1]
 
         outputs = launcher(op, args, alloc)
-        kept = {id(self._owner(o)) for o in outputs}
+        kept = {id(self.owner(o)) for o in outputs}
         for a in taken:
-            buf = self._owner(a)
+            buf = self.owner(a)
             if buf is not None and id(buf) not in kept:
                 kept.add(id(buf))
-                self._pool.give(buf)
+                live.drop(buf)
         return outputs
 
     def _upload(self, value):
@@ -225,61 +191,33 @@ class CudaPlan:
             except base.Uninitialized:
                 state.snapshot(var)  # raises the uninitialized-variable error
             value = self.cuda.to_device(_contiguous(new))
-        elif self._owner(value) is not None or not value.is_c_contiguous():
+        elif self.owner(value) is not None or not value.is_c_contiguous():
             value = self._copy(value, var)  # a pool buffer is written again by later runs
         state.write_device(var, value, op)
         return (value,)
 
     # -- device buffers -------------------------------------------------------------------
-    def _alloc(self, shape, dtype):
-        """A pool buffer of this shape (launchers get their outputs from here)."""
+    def _alloc(self, shape, dtype, live=None):
+        """A pool buffer of this shape (launchers get their outputs from here), taken for
+        ``live``'s run (else from the plan's pool, unregistered)."""
         dtype = np.dtype(dtype)
         n = math.prod(shape)
         if not n:
             return self.cuda.device_array(tuple(shape), dtype)
-        buf = self._pool.take(dtype.str, n)
+        pool = self.pool if live is None else live.pool
+        buf = pool.take(dtype.str, n)
         if buf is None:
             buf = self.cuda.device_array(n, dtype)
             self.allocations += 1
-            with self._table_lock:
-                at = bisect.bisect(self._starts, cuda_env.address(buf))
-                self._starts.insert(at, cuda_env.address(buf))
-                self._buffers.insert(at, buf)
+            self.addresses.add(buf)
+        if live is not None:
+            live.register(buf)
         return buf.reshape(tuple(shape))
-
-    def _forget(self, buf):
-        """A pool buffer let go (the pool's sizes moved on): its memory goes back to the
-        device once nothing refers to it."""
-        with self._table_lock:
-            at = bisect.bisect_left(self._starts, cuda_env.address(buf))
-            if at < len(self._buffers) and self._buffers[at] is buf:
-                del self._starts[at], self._buffers[at]
-
-    def _owner(self, value):
-        """The pool buffer ``value`` is (a view of), or None."""
-        if value is None or not value.size or not self._starts:
-            return None
-        where = cuda_env.address(value)
-        with self._table_lock:
-            at = bisect.bisect(self._starts, where) - 1
-            if at < 0:
-                return None
-            buf, start = self._buffers[at], self._starts[at]
-        return buf if where < start + buf.nbytes else None
-
-    def _release(self, value, live):
-        buf = self._owner(value)
-        entry = None if buf is None else live.get(id(buf))
-        if entry is not None:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del live[id(buf)]
-                self._pool.give(buf)
 
     def _stored_array(self, var, shape, dtype):
         """The array a variable's new value is written to: new, or a replay's own."""
-        if self._targets is not None:
-            return self._targets[var].reshape(tuple(shape))
+        if self.targets is not None:
+            return self.targets[var].reshape(tuple(shape))
         return self.cuda.device_array(tuple(shape), dtype)
 
     def _copy(self, value, var=None):
@@ -299,57 +237,62 @@ class CudaPlan:
         return a.reshape(a.size)
 
     # -- fused kernels --------------------------------------------------------------------
-    def _fused(self, op, args):
-        layout = (op, *[None if a is None else a.shape for a in args])
-        try:
-            recipe = self._recipes[layout]
-        except KeyError:  # (None: the group runs on the host)
-            recipe = self._recipes[layout] = self._recipe(op, args)
-        if recipe is None:
-            return self._fused_on_host(op, args)
-        shape, n, modes, reads, module = recipe
+    def _fused(self, step, args, live):
+        launch = self.launch_for(step, args)
+        if launch.how == "reference":
+            return self._fused_on_host(step, args)
         operands = []
-        for (mode, k, broadcast), a in zip(reads, args):
+        for (mode, k), broadcast, a in zip(launch.modes, launch.extra, args):
             if mode == "const":
                 continue
             flat = self._flat(a)
             if broadcast is not None:
-                flat = self._broadcast(flat, n, *broadcast)
+                flat = self._broadcast(flat, launch.n, *broadcast, live)
             operands.append(flat)
             if k is not None:
                 operands.append(k)
-        if op._attrs["body"][-1].kind == base.REDUCE:
-            return self._reduce(op, shape, operands, module)
-        outs = [self._stored_array(self._stored[t], shape, t.dtype.np) if t in self._stored
-                else self._alloc(shape, t.dtype.np) for t in op.outputs]
+        if launch.how == "reduction":
+            return self._reduce(step, launch, operands, live)
+        shape, n = launch.shape, launch.n
+        outs = [self._stored_array(self.stored[t], shape, t.dtype.np) if t in self.stored
+                else self._alloc(shape, t.dtype.np, live) for t in step.op.outputs]
         if n:
             blocks = self._blocks(n, self._codegen.THREADS * self._codegen.UNROLL)
-            module.kernel[blocks, self._codegen.THREADS, self._stream](
+            launch.kernel.kernel[blocks, self._codegen.THREADS, self.stream](
                 n, *operands, *[o.reshape(n) for o in outs])
         return outs
 
-    def _recipe(self, op, args):
-        """Loop shape, operand modes and the kernel for operands of these shapes; None
-        where the kernel cannot run them (the op then runs on the host)."""
-        shape = tuple(np.broadcast_shapes(*(a.shape for a in args if a is not None)))
-        body = op._attrs["body"]
-        leaves = op._attrs["leaves"]
-        if body[-1].kind == base.REDUCE:
-            if len(shape) != body[-1].inputs[0].shape.ndims:
-                return None  # broadcasting grew the rank
-        else:
-            for t in op._attrs["results"]:
-                own = np.broadcast_shapes(*[() if a is None else a.shape
-                                            for leaf, a in zip(leaves, args)
-                                            if leaf in _leaves_of(t, leaves)])
-                if tuple(own) != shape:
-                    return None
+    def launch_for(self, step, args):
+        """The Launch of a fused step for operands of these shapes (its ``kernel`` the
+        module), worked out once per recent shape."""
+        layout = (step.op, *[None if a is None else a.shape for a in args])
+        try:
+            return self._launches[layout]
+        except KeyError:
+            launch = self._launches[layout] = self._describe(step, args)
+            return launch
+
+    def _describe(self, step, args):
+        fused, shape = step.group, loop_shape(args)
+        sizes = out_shape = None
+        if fused.reduction is not None:
+            layout = reduction_layout(fused, shape)
+            if layout is None:
+                return REFERENCE
+            sizes, out_shape = layout
+        elif not all(tuple(np.broadcast_shapes(*[() if args[i] is None else args[i].shape
+                                                 for i in fused.leaf_positions(t)])) == shape
+                     for t in fused.results):
+            return REFERENCE
         n = math.prod(shape)
-        reads = [("const", None, None) if a is None else _operand(leaf, a, shape, n)
-                 for leaf, a in zip(leaves, args)]
-        reads = [(m, k, b and tuple(self.cuda.to_device(x) for x in b)) for m, k, b in reads]
-        modes = tuple(m for m, _, _ in reads)
-        return shape, n, modes, reads, self._module(op, modes)
+        modes = [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
+                 for leaf, a in zip(fused.leaves, args)]
+        kernel_modes = tuple(_KERNEL_MODE.get(m, m) for m, _ in modes)
+        launch = Launch("reduction" if sizes else "kernel", shape, n, modes, sizes, out_shape,
+                        self._module(step.op, kernel_modes), (step.op, kernel_modes))
+        launch.extra = [_broadcast_strides(a.shape, shape, self.cuda) if m == "broadcast"
+                        else None for (m, _), a in zip(modes, args)]
+        return launch
 
     def _module(self, op, modes):
         found = self._kernels.get((op, modes))
@@ -363,21 +306,21 @@ class CudaPlan:
     def _blocks(self, n, per_block):
         return max(1, min(-(-n // per_block), 4 if self.simulator else MAX_BLOCKS))
 
-    def _broadcast(self, flat, n, dims, strides):
+    def _broadcast(self, flat, n, dims, strides, live):
         module = self._module("broadcast", ())
-        out = self._alloc((n,), flat.dtype)
+        out = self._alloc((n,), flat.dtype, live)
         module.kernel[self._blocks(n, self._codegen.THREADS), self._codegen.THREADS,
-                      self._stream](
+                      self.stream](
             n, len(dims), dims, strides, flat, out)
         return out
 
-    def _reduce(self, op, shape, operands, module):
-        reduction = op._attrs["body"][-1]
-        rows = reduce_layout(reduction) == "rows"
-        (outer, count, k), kept = reduction_layout(op, shape)
+    def _reduce(self, step, launch, operands, live):
+        reduction = step.group.reduction
+        rows = step.group.layout == "rows"
+        outer, count, k = launch.sizes
         dtype = reduction.outputs[0].dtype.np
-        var = self._stored.get(op.outputs[0])
-        out = self._alloc((outer,), dtype) if var is None else self._stored_array(
+        var = self.stored.get(step.op.outputs[0])
+        out = self._alloc((outer,), dtype, live) if var is None else self._stored_array(
             var, (outer,), dtype)
         if outer:
             parts = 1 if count <= PART else max(1, min(-(-count // PART), WIDE // outer))
@@ -386,102 +329,65 @@ class CudaPlan:
             blocks = self._blocks(outer * parts, 1 if rows else threads)
             target = out
             if parts > 1:
-                target = self._alloc((outer * parts,), _accumulator_dtype(reduction))
-            module.kernel[blocks, threads, self._stream](outer, count, k, parts, chunk,
-                                                        *operands, target)
+                target = self._alloc((outer * parts,), _accumulator_dtype(reduction), live)
+            launch.kernel.kernel[blocks, threads, self.stream](outer, count, k, parts, chunk,
+                                                              *operands, target)
             if parts > 1:
-                module.combine[self._blocks(outer, 1), threads, self._stream](
+                launch.kernel.combine[self._blocks(outer, 1), threads, self.stream](
                     outer, parts, count, target, out)
-                self._pool.give(target)
-        return [out.reshape(tuple(kept))]
+                live.drop(self.owner(target))
+        return [out.reshape(tuple(launch.out_shape))]
 
-    def _fused_on_host(self, op, args):
-        self.host_runs.add(op.name)
+    def _fused_on_host(self, step, args):
+        self.host_runs.add(step.op.name)
         values = [leaf.op._attrs["value"] if a is None else a.copy_to_host()
-                  for leaf, a in zip(op._attrs["leaves"], args)]
+                  for leaf, a in zip(step.group.leaves, args)]
         return [self.cuda.to_device(_contiguous(r))
-                for r in op.opdef.reference(*values, **op._attrs)]
+                for r in step.op.opdef.reference(*values, **step.op._attrs)]
 
     # -- introspection --------------------------------------------------------------------
-    def kernels(self):
-        """One entry per fused kernel: its original ops, and per operand-mode variant
-        generated so far its cache key and source."""
-        out = []
-        for op in self.program.ops:
-            if op.opdef is FUSED:
-                variants = [{"modes": modes, "cache_key": key,
-                             "source": open(module.__file__).read()}
-                            for (k_op, modes), (key, module) in self._kernels.items()
-                            if k_op is op]
-                out.append({"name": op.name, "ops": [m.name for m in op._attrs["body"]],
-                            "variants": variants})
-        return out
+    def variants(self, op):
+        return [{"modes": modes, "cache_key": key, "source": open(module.__file__).read()}
+                for (k_op, modes), (key, module) in self._kernels.items() if k_op is op]
 
-    def explain(self):
-        """The pipeline (op counts per kind before and after each pass) and the steps,
-        each marked where it runs: kernel, device (a launcher), host, or upload."""
-        lines = pipeline_lines(self.report)
-        lines.append(f"steps ({len(self.program.ops)}):")
-        for op in self.program.ops:
-            if op.opdef is FUSED:
-                members = ", ".join(m.name for m in op._attrs["body"])
-                where = "host" if op.name in self.host_runs else "kernel"
-                lines.append(f"  {where} {op.name}: {len(op._attrs['body'])} ops ({members})")
-            else:
-                lines.append(f"  {self._where(op):<7} {op.kind:<12} {op.type} '{op.name}'")
-        if self._replays is not None:
-            captured = sum(g is not None for g in self._replays.graphs.values())
-            lines.append(f"cuda graphs: replayed from the second run ({captured} captured)")
-        return "\n".join(lines)
+    def fused_word(self, op):
+        return "host" if op.name in self.host_runs else "kernel"
 
-    def _where(self, op):
+    def where(self, op):
         if op.kind in (base.SOURCE, base.SHAPE, base.RANDOM):
-            return "upload"
-        if op.kind in (base.VARIABLE, base.CONTROL, base.PLACEHOLDER) or (
+            word = "upload"
+        elif op.kind in (base.VARIABLE, base.CONTROL, base.PLACEHOLDER) or (
                 op.kind == base.ASSIGN and op.opdef is ASSIGN_OP):
-            return "device"
-        if op.name in self.host_runs or op.type not in self._launchers:
-            return "host"
-        return "device"
+            word = "device"
+        elif op.name in self.host_runs or op.type not in self._launchers:
+            word = "host"
+        else:
+            word = "device"
+        return f"{word:<7} "
+
+    def explain_more(self):
+        if self.captures is None:
+            return []
+        captured = sum(g is not None for g in self.captures.graphs.values())
+        return [f"cuda graphs: replayed from the second run ({captured} captured)"]
+
+
+def _broadcast_strides(a_shape, shape, cuda):
+    """The device (dims, strides) a broadcast copy of an operand of ``a_shape`` reads with:
+    strides are 0 along broadcast dimensions."""
+    padded = (1,) * (len(shape) - len(a_shape)) + tuple(a_shape)
+    strides, step = [], 1
+    for size in reversed(padded):
+        strides.append(0 if size == 1 else step)
+        step *= size
+    return (cuda.to_device(np.array(shape, np.int64)),
+            cuda.to_device(np.array(strides[::-1], np.int64)))
 
 
 def _accumulator_dtype(reduction):
     from ..scalar_code import accumulator
 
     return accumulator(reduction.inputs[0].dtype, reduction.opdef.combine[1])[0]
-
-
-def _operand(leaf, a, shape, n):
-    """(mode, k, broadcast) of one operand: how the kernel reads it, the k it needs, and
-    for a general broadcast the (dims, strides) of the copy made first."""
-    if a.size == 1:
-        return ("const", None, None) if leaf.op.opdef is CONST else ("first", None, None)
-    if a.shape == shape:
-        return "full", None, None
-    padded = (1,) * (len(shape) - a.ndim) + tuple(a.shape)
-    core = [i for i, d in enumerate(padded) if d != 1]
-    lo, hi = core[0], core[-1] + 1
-    if padded[lo:] == shape[lo:]:
-        return "suffix", a.size, None
-    if padded[:hi] == shape[:hi]:
-        return "prefix", n // a.size, None
-    strides, step = [], 1
-    for size in reversed(padded):
-        strides.append(0 if size == 1 else step)
-        step *= size
-    return "full", None, (np.array(shape, np.int64), np.array(strides[::-1], np.int64))
-
-
-def _leaves_of(t, leaves):
-    found, stack, seen = set(), [t], set()
-    while stack:
-        x = stack.pop()
-        if x in leaves:
-            found.add(x)
-        elif x not in seen:
-            seen.add(x)
-            stack.extend(x.op.inputs)
-    return found
 
 
 def _contiguous(value):
