@@ -12,8 +12,10 @@ A backend subclasses ``Plan`` and supplies:
 - ``enter(feeds)`` / ``leave(values)``: feed values into its memory, results out of it;
 - ``run_step(step, args, live, env, state)``: one step's outputs;
 - ``owner(value)``: the pool buffer ``value`` is (a view of), or None;
-- ``where(step)``: the word ``explain()`` shows for a step; ``variants(op)``: the compiled
-  variants of a fused op (``kernels()``).
+- ``launch_key(step, args)`` / ``describe(step, args)``: what a fused step's Launch depends
+  on, and the Launch itself (``launch_for`` caches it for recent shapes);
+- ``where(op)``, ``fused_word(op)``, ``explain_more()``: its words in ``explain()``;
+  ``variants(op)``: the compiled variants of a fused op (``kernels()``).
 
 Backends never import each other: what two of them need lives here.
 """
@@ -26,8 +28,9 @@ from .. import errors, subgraph
 from ..compiler.fuse import FUSED, group
 from ..ops import base
 from ..ops.sources import CONST
-from .buffer_pool import BufferPool
+from .buffer_pool import KEEP_RUNS, BufferPool
 from .numpy_ref import runtime_error
+from .recent import Recent
 from .runner import Runner
 
 
@@ -112,6 +115,8 @@ class Plan:
                 step.subplans = [
                     (feeds, prepare(subgraph.extract(tuple(fetches), (), frozenset(feeds))))
                     for feeds, fetches in step.op.opdef.bodies(step.op)]
+        # (fused op, what its launch depends on) -> Launch, for the shapes of recent runs
+        self._launches = Recent(KEEP_RUNS * max(1, sum(s.group is not None for s in self.steps)))
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM, base.NESTED)
                             for op in program.ops)
         self.random_ops = [op.origin for op in program.ops if op.kind == base.RANDOM]
@@ -171,6 +176,16 @@ class Plan:
                 sub.pool.end_run()
 
         return step.op.opdef.drive(run_body, *args, **step.op._attrs)
+
+    def launch_for(self, step, args):
+        """The Launch of a fused step for these operands, worked out (and its kernel
+        compiled) once per recent ``launch_key``: the backend's ``describe``."""
+        key = self.launch_key(step, args)
+        try:
+            return self._launches[key]
+        except KeyError:
+            launch = self._launches[key] = self.describe(step, args)
+            return launch
 
     def enter(self, env):
         return env

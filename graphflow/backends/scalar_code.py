@@ -19,6 +19,15 @@ import re
 
 import numpy as np
 
+from ..ops.elementwise import SCALAR_FUNCTIONS
+
+CAST_DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")
+# every name a generated kernel may call: the scalar language of elementwise ops, each cast
+# spelled out, and the float32 approximations ``float32_expression`` switches to
+SCALAR_NAMES = ("exp32", "tanh32", "sigmoid32",
+                *[f for f in SCALAR_FUNCTIONS if f != "cast_<dtype>"],
+                *[f"cast_{d}" for d in CAST_DTYPES])
+
 _LITERAL = re.compile(r"(?<![\w.])(\d+\.\d*|\d+)(?![\w.])")
 READ = {
     "full": "{a}[i]",

@@ -12,6 +12,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from ..scalar_code import SCALAR_NAMES
+
 exp, log, log1p, expm1 = math.exp, math.log, math.log1p, math.expm1
 sqrt, tanh, sin, cos = math.sqrt, math.tanh, math.sin, math.cos
 floor, ceil, rint, sign = np.floor, np.ceil, np.rint, np.sign
@@ -106,10 +108,4 @@ def sigmoid32(x):
     return np.float32(0.5) + np.float32(0.5) * tanh32(np.float32(0.5) * x)
 
 
-__all__ = [
-    "exp32", "tanh32", "sigmoid32",
-    "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sin", "cos", "floor", "ceil", "rint",
-    "sign", "maximum", "minimum", "floordiv", "floormod", "fabs", "select", "logical_not",
-    "sigmoid", "cast_float16", "cast_float32", "cast_float64", "cast_int8", "cast_int16",
-    "cast_int32", "cast_int64", "cast_uint8",
-]
+__all__ = list(SCALAR_NAMES)

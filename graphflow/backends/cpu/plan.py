@@ -17,7 +17,7 @@ import numpy as np
 from ...compiler import compile_subgraph
 from ...ops import base
 from .. import kernel_cache
-from ..buffer_pool import KEEP_RUNS, BufferPool
+from ..buffer_pool import BufferPool
 from ..numpy_ref import evaluate
 from ..plan import (
     REFERENCE,
@@ -30,7 +30,6 @@ from ..plan import (
     reduction_layout,
     results_fit,
 )
-from ..recent import Recent
 from ..runner import Runner
 from . import codegen, replay
 from .recycler import RECYCLER, root
@@ -65,9 +64,7 @@ class CpuPlan(Plan):
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
         self.trace_lock = threading.Lock()
-        # (fused op, operand shapes and layouts) -> Launch, for the sizes of recent runs
         fused = [step for step in self.steps if step.group is not None]
-        self._launches = Recent(KEEP_RUNS * max(1, len(fused)))
         self.parallel_from = math.inf if any(op.kind == base.CONTRACTION
                                              for op in program.ops) else PARALLEL_FROM
         # kernels never warn; NumPy steps need np.errstate around the run
@@ -139,18 +136,11 @@ class CpuPlan(Plan):
         if self._unlogged:
             self._log_first_call(launch.key, launch.kernel)
 
-    def launch_for(self, step, args):
-        """The Launch of a fused step for operands of these shapes and layouts, worked out
-        (and its kernel compiled) once per recent shape."""
-        layout = (step.op, *[None if a is None else (a.shape, a.flags.c_contiguous)
-                             for a in args])
-        try:
-            return self._launches[layout]
-        except KeyError:
-            launch = self._launches[layout] = self._describe(step, args)
-            return launch
+    def launch_key(self, step, args):
+        return (step.op, *[None if a is None else (a.shape, a.flags.c_contiguous)
+                           for a in args])
 
-    def _describe(self, step, args):
+    def describe(self, step, args):
         fused, shape = step.group, loop_shape(args)
         if fused.reduction is not None:
             layout = reduction_layout(fused, shape)

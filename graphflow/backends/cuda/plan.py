@@ -20,10 +20,8 @@ from ...compiler import compile_subgraph
 from ...ops import base
 from ...ops.state import ASSIGN_OP
 from .. import kernel_cache
-from ..buffer_pool import KEEP_RUNS
 from ..numpy_ref import evaluate
 from ..plan import REFERENCE, Launch, Plan, loop_shape, operand_mode, reduction_layout
-from ..recent import Recent
 from ..runner import Runner
 from . import env as cuda_env
 from . import graphs
@@ -72,8 +70,6 @@ class CudaPlan(Plan):
         self._launchers, self._host_inputs = _launchers()
         self._mirrors = {}  # id(device array) -> (it, its host value): constants, shapes
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
-        # (fused op, operand shapes) -> Launch, for the sizes of recent runs
-        self._launches = Recent(KEEP_RUNS * max(1, sum(s.group is not None for s in self.steps)))
         self._constants = {}  # source op -> its device outputs
         self.host_runs = set()  # names of ops that ran on the host at least once
         # stored tensor -> the variable its Assign writes: kernels write those into arrays
@@ -262,17 +258,10 @@ class CudaPlan(Plan):
                 n, *operands, *[o.reshape(n) for o in outs])
         return outs
 
-    def launch_for(self, step, args):
-        """The Launch of a fused step for operands of these shapes (its ``kernel`` the
-        module), worked out once per recent shape."""
-        layout = (step.op, *[None if a is None else a.shape for a in args])
-        try:
-            return self._launches[layout]
-        except KeyError:
-            launch = self._launches[layout] = self._describe(step, args)
-            return launch
+    def launch_key(self, step, args):
+        return (step.op, *[None if a is None else a.shape for a in args])
 
-    def _describe(self, step, args):
+    def describe(self, step, args):
         fused, shape = step.group, loop_shape(args)
         sizes = out_shape = None
         if fused.reduction is not None:

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..scalar_code import SCALAR_NAMES
 from .env import _import_cuda, is_simulator
 
 cuda = _import_cuda()
@@ -100,10 +101,4 @@ def floormod(a, b):
     return a % b
 
 
-__all__ = [
-    "exp32", "tanh32", "sigmoid32",
-    "exp", "log", "log1p", "expm1", "sqrt", "tanh", "sin", "cos", "floor", "ceil", "rint",
-    "sign", "maximum", "minimum", "floordiv", "floormod", "fabs", "select", "logical_not",
-    "sigmoid", "cast_float16", "cast_float32", "cast_float64", "cast_int8", "cast_int16",
-    "cast_int32", "cast_int64", "cast_uint8",
-]
+__all__ = list(SCALAR_NAMES)
