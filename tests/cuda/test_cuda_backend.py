@@ -396,3 +396,20 @@ def test_concurrent_runs_keep_the_pool_address_table_whole():
     assert failures == []
     assert plan.addresses.starts == sorted(plan.addresses.starts) == [cuda_env.address(b)
                                                     for b in plan.addresses.buffers]
+
+
+def test_a_nested_body_runs_as_a_cuda_sub_plan():
+    """A step that owns a sub-plan (backends/plan.py) runs its body as a CUDA plan of its
+    own, on device values, as many times as the op's drive asks."""
+    from test_nested_plans import _body, _unrolled, repeat
+
+    x = gf.placeholder(gf.float32, [None, 3])
+    y = repeat(x, 3, _body)
+    want = _unrolled(x, 3)
+    v = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
+    with gf.Session(backend="cuda") as sess:
+        for _ in range(3):
+            got, expected = sess.run([y, want], {x: v})
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+        (step,) = [s for s in sess.plan(y, {x: v}).steps if s.subplans]
+        assert "kernel " in step.subplans[0][1].explain()
