@@ -239,15 +239,17 @@ def _split_infer(inputs, *, sizes, axis):
         return [Spec(TensorShape(None), x.dtype)] * len(sizes)
     dim = x.shape.dims[axis]
     out = []
-    for s in _resolve_split(sizes, dim):
+    for s in resolve_split(sizes, dim):
         dims = list(x.shape.dims)
         dims[axis] = s
         out.append(Spec(TensorShape(dims), x.dtype))
     return out
 
 
-def _resolve_split(sizes, dim):
-    """Split sizes with -1 (the rest) and 0 (an equal share, from num) resolved if possible."""
+def resolve_split(sizes, dim):
+    """The shape rule of Split and SplitV: ``sizes`` along a dimension of ``dim``, with -1
+    (the rest) and 0 (an equal share, from num) resolved if possible (None where unknown).
+    Raises ValueError for sizes that do not add up to ``dim``."""
     if dim is None:
         return [None if s <= 0 else s for s in sizes]
     if all(s == 0 for s in sizes):
@@ -262,7 +264,7 @@ def _resolve_split(sizes, dim):
 
 
 def _split_reference(x, *, sizes, axis):
-    sizes = _resolve_split(sizes, x.shape[run_axis(axis, x.ndim, "split's axis")])
+    sizes = resolve_split(sizes, x.shape[run_axis(axis, x.ndim, "split's axis")])
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
 
 

@@ -177,8 +177,8 @@ def _run(name, size, *args):
 
 def _conv_geometry(op, in_hw, k_hw):
     a = op._attrs
-    geo = conv._geometry(tuple(in_hw), tuple(k_hw), a["strides"], a["dilations"], a["padding"])
-    (oh, top, _), (ow, left, _) = geo
+    (oh, top, _), (ow, left, _) = conv.conv_geometry(
+        tuple(in_hw), tuple(k_hw), a["strides"], a["dilations"], a["padding"])
     return oh, ow, (*k_hw, *a["strides"], *a["dilations"], top, left)
 
 
@@ -244,8 +244,8 @@ def launch_conv2d_backprop_filter(op, args, alloc):
 
 def _pool_params(op, x_shape):
     a = op._attrs
-    (oh, top, _), (ow, left, _) = conv._pool_geometry(tuple(x_shape), a["ksize"], a["strides"],
-                                                      a["padding"])
+    (oh, top, _), (ow, left, _) = conv.pool_geometry(tuple(x_shape), a["ksize"], a["strides"],
+                                                     a["padding"])
     return oh, ow, (*a["ksize"], *a["strides"], top, left)
 
 

@@ -183,7 +183,7 @@ def launch_transpose(op, args, alloc):
 def _slice_view(shape, spec):
     """(offset, shape, strides) of ``x[spec]`` for a C-contiguous x of ``shape``."""
     strides, offset, dims, steps, axis = c_strides(shape), 0, [], [], 0
-    for item in indexing._expand_spec(spec, len(shape)):
+    for item in indexing.expand_spec(spec, len(shape)):
         if item[0] == "newaxis":
             dims.append(1)
             steps.append(0)
@@ -259,7 +259,7 @@ def launch_unpack(op, args, alloc):
 
 def _split(x, axis, sizes, alloc):
     shape, strides, at, outs = tuple(x.shape), c_strides(tuple(x.shape)), 0, []
-    for size in movement._resolve_split(sizes, shape[axis]):
+    for size in movement.resolve_split(sizes, shape[axis]):
         part = shape[:axis] + (size,) + shape[axis + 1:]
         outs.append(_copy_all(x, alloc, part, at * strides[axis], strides))
         at += size
