@@ -55,10 +55,15 @@ class OpDef:
     update: for ASSIGN ops that combine the old value with the new one (AssignAdd), the
         ELEMENTWISE OpDef computing ``new = update(old, value)``: the compiler rewrites
         them as a plain Assign of that expression, so it fuses with what computes value.
+    shape_inputs: the positions of the inputs that are shapes, not data: small int vectors
+        read as dimensions (the shape to make, as Reshape's; the sizes to split into; the
+        extents indices must stay under, as CheckIndices' limit), never computed with. A
+        device backend reads them on the host.
     """
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
-                 update=None, differentiable=True, tensor_class=Tensor, doc=None):
+                 update=None, shape_inputs=(), differentiable=True, tensor_class=Tensor,
+                 doc=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -68,6 +73,7 @@ class OpDef:
         self.scalar = scalar
         self.combine = combine
         self.update = update
+        self.shape_inputs = tuple(shape_inputs)
         self.differentiable = differentiable
         self.tensor_class = tensor_class
         self.grad = None

@@ -304,10 +304,10 @@ CONV2D = OpDef("Conv2D", CONTRACTION, _conv2d_infer, _conv2d_reference,
                doc="Cross-correlation of an NHWC input with an [h, w, in, out] filter.")
 CONV2D_BACKPROP_INPUT = OpDef(
     "Conv2DBackpropInput", CONTRACTION, _backprop_input_infer, _backprop_input_reference,
-    doc="The gradient of Conv2D w.r.t. its input (the transposed convolution).")
+    shape_inputs=(0,), doc="The gradient of Conv2D w.r.t. its input (the transposed convolution).")
 CONV2D_BACKPROP_FILTER = OpDef(
     "Conv2DBackpropFilter", CONTRACTION, _backprop_filter_infer, _backprop_filter_reference,
-    doc="The gradient of Conv2D w.r.t. its filter.")
+    shape_inputs=(1,), doc="The gradient of Conv2D w.r.t. its filter.")
 
 
 # All three are bilinear, and each one's adjoints are the other two.
@@ -465,7 +465,7 @@ MAX_POOL_GRAD_GRAD = OpDef("MaxPoolGradGrad", WINDOW,
 AVG_POOL = OpDef("AvgPool", WINDOW, _pool_infer(FLOAT, "AvgPool"), _avg_pool_reference,
                  doc="The mean of each window's non-pad elements.")
 AVG_POOL_GRAD = OpDef("AvgPoolGrad", WINDOW, _avg_pool_grad_infer, _avg_pool_grad_reference,
-                      doc="AvgPool's input gradient: (orig_input_shape, grad).")
+                      shape_inputs=(0,), doc="AvgPool's input gradient: (orig_input_shape, grad).")
 
 MAX_POOL.gradient(lambda op, g: [MAX_POOL_GRAD(op.inputs[0], op.outputs[0], g, **op.attrs)])
 # The routing is piecewise constant in orig_input/orig_output: their gradients are zero.

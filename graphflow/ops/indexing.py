@@ -72,7 +72,7 @@ def _strided_slice_grad_reference(g, shape, *, spec):
 STRIDED_SLICE_GRAD = OpDef(
     "StridedSliceGrad", MOVEMENT,
     lambda inputs, *, spec: Spec(static_shape_of(inputs[1]), inputs[0].dtype),
-    _strided_slice_grad_reference)
+    _strided_slice_grad_reference, shape_inputs=(1,))
 
 STRIDED_SLICE.gradient(lambda op, g: [STRIDED_SLICE_GRAD(g, shape(op.inputs[0]),
                                                          spec=op.attrs["spec"])])

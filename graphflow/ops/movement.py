@@ -46,7 +46,7 @@ def _reshape_infer(inputs):
 
 
 RESHAPE = OpDef("Reshape", MOVEMENT, _reshape_infer,
-                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)))
+                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)), shape_inputs=(1,))
 
 
 def reshape(tensor, shape, name=None):
@@ -295,7 +295,8 @@ def _split_v_infer(inputs, *, num, axis):
 
 
 SPLIT_V = OpDef("SplitV", MOVEMENT, _split_v_infer,
-                lambda x, sizes, *, num, axis: _split_reference(x, sizes=tuple(sizes), axis=axis))
+                lambda x, sizes, *, num, axis: _split_reference(x, sizes=tuple(sizes), axis=axis),
+                shape_inputs=(1,))
 
 
 def split_v(value, sizes, axis, name="split"):

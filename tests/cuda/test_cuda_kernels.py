@@ -108,7 +108,7 @@ def run(build, *arrays):
     values = [feeds[t] if t in feeds else base.static_value(t) for t in op.inputs]
     expected = op.opdef.reference(*values, **op._attrs)
     expected = list(expected) if isinstance(expected, (tuple, list)) else [expected]
-    host = cuda_kernels.HOST_INPUTS.get(op.type, ())
+    host = op.opdef.shape_inputs
     args = [np.asarray(v) if i in host else cuda.to_device(np.array(v, order="C"))
             for i, v in enumerate(values)]
     got = [d.copy_to_host() for d in cuda_kernels.LAUNCHERS[op.type](op, args, alloc)]

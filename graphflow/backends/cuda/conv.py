@@ -307,4 +307,3 @@ LAUNCHERS = {
     "MaxPoolGrad": launch_max_pool_grad, "MaxPoolGradGrad": launch_max_pool_grad_grad,
     "AvgPool": launch_avg_pool, "AvgPoolGrad": launch_avg_pool_grad,
 }
-HOST_INPUTS = {"Conv2DBackpropInput": (0,), "Conv2DBackpropFilter": (1,), "AvgPoolGrad": (0,)}

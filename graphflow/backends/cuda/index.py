@@ -199,4 +199,3 @@ def launch_where(op, args, alloc):
 LAUNCHERS = {"GatherV2": launch_gather, "ScatterAddNd": launch_scatter_add,
              "OneHot": launch_one_hot, "CheckIndices": launch_check_indices,
              "Where": launch_where}
-HOST_INPUTS = {"ScatterAddNd": (2,), "CheckIndices": (1,)}

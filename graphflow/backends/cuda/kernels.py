@@ -2,8 +2,8 @@
 
 ``LAUNCHERS[op_type](op, args, alloc) -> [device array per output]``: ``args`` are
 C-contiguous device arrays (None for an input the plan does not read), except the inputs
-listed in ``HOST_INPUTS[op_type]`` (small "shape-like" int inputs: target shapes, split
-sizes, a limit), which the plan passes as host NumPy arrays. Launchers allocate outputs
+the op's OpDef lists in ``shape_inputs`` (small int vectors: target shapes, split sizes, a
+limit), which the plan passes as host NumPy arrays. Launchers allocate outputs
 and scratch only through ``alloc(shape, dtype)``, compute run-time shapes from the inputs'
 concrete shapes, and never copy to the host, except two documented cases that must:
 CheckIndices reads back one flag (to raise the reference's error) and Where reads back the
@@ -18,9 +18,7 @@ from . import conv, index, matmul, movement, reduce
 _FAMILIES = (matmul, reduce, conv, index, movement)
 
 LAUNCHERS = {}
-HOST_INPUTS = {}
 for _family in _FAMILIES:
     LAUNCHERS.update(_family.LAUNCHERS)
-    HOST_INPUTS.update(_family.HOST_INPUTS)
 # CheckIndices passes its input through; the reshapes are views
 ALIASES = movement.ALIASES | {"CheckIndices"}

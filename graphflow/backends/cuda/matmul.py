@@ -226,4 +226,3 @@ def launch_matmul(op, args, alloc):
 
 
 LAUNCHERS = {"MatMul": launch_matmul}
-HOST_INPUTS = {}

@@ -339,6 +339,4 @@ LAUNCHERS = {
     "SplitV": launch_split_v, "Tile": launch_tile, "Pad": launch_pad,
     "BroadcastTo": launch_broadcast_to, "CheckShape": launch_check_shape,
 }
-HOST_INPUTS = {"Reshape": (1,), "StridedSliceGrad": (1,), "SplitV": (1,), "BroadcastTo": (1,),
-               "CheckShape": (1,)}
 ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze", "CheckShape"})

@@ -44,12 +44,13 @@ WIDE = 1024  # ... when fewer than this many outputs would keep the GPU busy
 
 
 def _launchers():
-    """Device launchers of non-elementwise ops and the inputs each reads on the host."""
+    """Device launchers of non-elementwise ops (their OpDef's ``shape_inputs`` are read on
+    the host)."""
     try:
         module = importlib.import_module(".kernels", __package__)
     except ImportError:
-        return {}, {}
-    return module.LAUNCHERS, getattr(module, "HOST_INPUTS", {})
+        return {}
+    return module.LAUNCHERS
 
 
 class CudaBackend:
@@ -74,7 +75,7 @@ class CudaPlan:
 
         self.program, self.report, self.cuda, self._codegen = program, report, cuda, cuda_codegen
         self.simulator = cuda_env.is_simulator()
-        self._launchers, self._host_inputs = _launchers()
+        self._launchers = _launchers()
         self._mirrors = {}  # id(device array) -> (it, its host value): constants, shapes
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
         # (fused op, operand shapes) -> launch recipe, for the sizes of recent runs
@@ -160,7 +161,7 @@ class CudaPlan:
             return [self._upload(v) for v in evaluate(op, stand_ins, state)]
         launcher = self._launchers.get(op.type)
         if launcher is not None and kind != base.RANDOM:
-            for i in self._host_inputs.get(op.type, ()):
+            for i in op.opdef.shape_inputs:
                 if i < len(args) and args[i] is not None:  # (an optional input may be absent)
                     args[i] = self._host(args[i])
             return self._launch(launcher, op, args)
