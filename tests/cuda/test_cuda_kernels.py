@@ -111,7 +111,7 @@ def run(build, *arrays):
     host = op.opdef.shape_inputs
     args = [np.asarray(v) if i in host else cuda.to_device(np.array(v, order="C"))
             for i, v in enumerate(values)]
-    got = [d.copy_to_host() for d in cuda_kernels.LAUNCHERS[op.type](op, args, alloc)]
+    got = [d.copy_to_host() for d in cuda_kernels.LAUNCHERS[op.opdef](op, args, alloc)]
     return got, [np.asarray(e) for e in expected]
 
 

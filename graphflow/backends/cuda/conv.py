@@ -302,8 +302,8 @@ def launch_avg_pool_grad(op, args, alloc):
 
 
 LAUNCHERS = {
-    "Conv2D": launch_conv2d, "Conv2DBackpropInput": launch_conv2d_backprop_input,
-    "Conv2DBackpropFilter": launch_conv2d_backprop_filter, "MaxPool": launch_max_pool,
-    "MaxPoolGrad": launch_max_pool_grad, "MaxPoolGradGrad": launch_max_pool_grad_grad,
-    "AvgPool": launch_avg_pool, "AvgPoolGrad": launch_avg_pool_grad,
+    conv.CONV2D: launch_conv2d, conv.CONV2D_BACKPROP_INPUT: launch_conv2d_backprop_input,
+    conv.CONV2D_BACKPROP_FILTER: launch_conv2d_backprop_filter, conv.MAX_POOL: launch_max_pool,
+    conv.MAX_POOL_GRAD: launch_max_pool_grad, conv.MAX_POOL_GRAD_GRAD: launch_max_pool_grad_grad,
+    conv.AVG_POOL: launch_avg_pool, conv.AVG_POOL_GRAD: launch_avg_pool_grad,
 }

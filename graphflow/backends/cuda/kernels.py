@@ -1,6 +1,6 @@
 """Device kernels of the numba.cuda backend for every op that is not elementwise.
 
-``LAUNCHERS[op_type](op, args, alloc) -> [device array per output]``: ``args`` are
+``LAUNCHERS[opdef](op, args, alloc) -> [device array per output]``: ``args`` are
 C-contiguous device arrays (None for an input the plan does not read), except the inputs
 the op's OpDef lists in ``shape_inputs`` (small int vectors: target shapes, split sizes, a
 limit), which the plan passes as host NumPy arrays. Launchers allocate outputs

@@ -159,7 +159,7 @@ class CudaPlan:
             stand_ins = [None if a is None else np.broadcast_to(np.zeros((), a.dtype), a.shape)
                          for a in args]
             return [self._upload(v) for v in evaluate(op, stand_ins, state)]
-        launcher = self._launchers.get(op.type)
+        launcher = self._launchers.get(op.opdef)
         if launcher is not None and kind != base.RANDOM:
             for i in op.opdef.shape_inputs:
                 if i < len(args) and args[i] is not None:  # (an optional input may be absent)
@@ -441,7 +441,7 @@ class CudaPlan:
         if op.kind in (base.VARIABLE, base.CONTROL, base.PLACEHOLDER) or (
                 op.kind == base.ASSIGN and op.opdef is ASSIGN_OP):
             return "device"
-        if op.name in self.host_runs or op.type not in self._launchers:
+        if op.name in self.host_runs or op.opdef not in self._launchers:
             return "host"
         return "device"
 

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from ...ops import base, broadcast, reduce
 from ...shapes import run_axis
 from .grid import (
     c_strides,
@@ -319,6 +320,6 @@ def launch_sum_to_shape(op, args, alloc):
     return [reduce_into(g, alloc(target, g.dtype), axes, "sum")]
 
 
-LAUNCHERS = {op_type: _reduction(op_type) for op_type in _SPECS}
-LAUNCHERS.update(ArgMax=_arg_reduction(True), ArgMin=_arg_reduction(False),
-                 SumToShape=launch_sum_to_shape)
+LAUNCHERS = {base.REGISTRY[op_type]: _reduction(op_type) for op_type in _SPECS}
+LAUNCHERS.update({reduce.ARGMAX: _arg_reduction(True), reduce.ARGMIN: _arg_reduction(False),
+                  broadcast.SUM_TO: launch_sum_to_shape})
