@@ -59,11 +59,14 @@ class OpDef:
         read as dimensions (the shape to make, as Reshape's; the sizes to split into; the
         extents indices must stay under, as CheckIndices' limit), never computed with. A
         device backend reads them on the host.
+    same_elements: True when output 0 is input 0's elements, unchanged and in the same
+        (row-major) order, only perhaps shaped otherwise (Reshape, Squeeze; the checks
+        that pass their input through): a backend may hand out a view of input 0.
     """
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
-                 update=None, shape_inputs=(), differentiable=True, tensor_class=Tensor,
-                 doc=None):
+                 update=None, shape_inputs=(), same_elements=False, differentiable=True,
+                 tensor_class=Tensor, doc=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -74,6 +77,7 @@ class OpDef:
         self.combine = combine
         self.update = update
         self.shape_inputs = tuple(shape_inputs)
+        self.same_elements = same_elements
         self.differentiable = differentiable
         self.tensor_class = tensor_class
         self.grad = None

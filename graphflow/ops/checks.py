@@ -55,7 +55,7 @@ def _check_shape_reference(x, *dims, min_rank, what, pattern=None):
 
 
 CHECK_SHAPE = OpDef("CheckShape", MOVEMENT, _check_shape_infer, _check_shape_reference,
-                    shape_inputs=(1,))
+                    shape_inputs=(1,), same_elements=True)
 
 
 @CHECK_SHAPE.gradient

@@ -288,7 +288,7 @@ def _check_indices_reference(indices, limit, *, what):
 
 # passes its indices through unchanged, or fails the run naming the first bad one
 CHECK_INDICES = OpDef("CheckIndices", MOVEMENT, _check_indices_infer, _check_indices_reference,
-                      shape_inputs=(1,), differentiable=False)
+                      shape_inputs=(1,), same_elements=True, differentiable=False)
 
 
 def check_indices(indices, limit, what="index", name=None):

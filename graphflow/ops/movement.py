@@ -46,7 +46,8 @@ def _reshape_infer(inputs):
 
 
 RESHAPE = OpDef("Reshape", MOVEMENT, _reshape_infer,
-                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)), shape_inputs=(1,))
+                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)), shape_inputs=(1,),
+                same_elements=True)
 
 
 def reshape(tensor, shape, name=None):
@@ -91,7 +92,7 @@ def _expand_dims_infer(inputs, *, axis):
 
 
 EXPAND_DIMS = OpDef("ExpandDims", MOVEMENT, _expand_dims_infer,
-                    lambda x, *, axis: np.expand_dims(x, axis))
+                    lambda x, *, axis: np.expand_dims(x, axis), same_elements=True)
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002 (TF1 name)
@@ -118,7 +119,7 @@ def _squeeze_infer(inputs, *, axis):
 
 
 SQUEEZE = OpDef("Squeeze", MOVEMENT, _squeeze_infer,
-                lambda x, *, axis: np.squeeze(x, axis))
+                lambda x, *, axis: np.squeeze(x, axis), same_elements=True)
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002 (TF1 name)

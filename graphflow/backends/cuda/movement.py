@@ -340,4 +340,3 @@ LAUNCHERS = {
     movement.SPLIT_V: launch_split_v, movement.TILE: launch_tile, movement.PAD: launch_pad,
     broadcast.BROADCAST_TO: launch_broadcast_to, checks.CHECK_SHAPE: launch_check_shape,
 }
-ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze", "CheckShape"})
