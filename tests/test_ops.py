@@ -67,6 +67,21 @@ def test_case_ids_unique_and_well_formed():
                                np.bool_, np.uint8), (c.id, a.dtype)
 
 
+def test_shape_inputs_are_int_vectors():
+    """``OpDef.shape_inputs`` name the inputs a backend may read as dimensions: in every
+    case's graph they are int scalars or vectors."""
+    seen = set()
+    for c in CASES:
+        with gf.Graph().as_default() as graph:
+            c.build(*[gf.placeholder(gf.as_dtype(a.dtype), a.shape) for a in c.inputs])
+        for op in graph.get_operations():
+            for i in op.opdef.shape_inputs:
+                t = op.inputs[i]
+                assert t.dtype.is_integer and t.shape.ndims in (0, 1, None), (c.id, op, t)
+                seen.add(op.type)
+    assert {"Reshape", "BroadcastTo", "ScatterAddNd", "CheckIndices", "Fill"} <= seen, seen
+
+
 def test_every_op_has_a_case():
     covered = {c.op for c in CASES} | set(EXTRA_COVERAGE)
     missing = [name for name in REQUIRED_COVERAGE if name not in covered]

@@ -90,14 +90,18 @@ def element_code(body, leaves, modes):
 _IDENTITY = {"zero": 0, "one": 1, "false": False, "true": True}
 
 
+def identity_value(identity, dtype):
+    """The value of a combine's identity ("zero", "lowest"...) for elements of NumPy
+    ``dtype``: "lowest" and "highest" are -inf and inf for floats, else dtype's limits."""
+    if identity in _IDENTITY:
+        return _IDENTITY[identity]
+    if dtype.kind == "f":
+        return -np.inf if identity == "lowest" else np.inf
+    info = np.iinfo(dtype)
+    return info.min if identity == "lowest" else info.max
+
+
 def accumulator(dtype, identity):
     """(accumulator dtype, literal of the identity): floats sum in float64, ints in int64."""
     acc = np.dtype("float64" if dtype.is_floating else "bool" if dtype.is_bool else "int64")
-    if identity in _IDENTITY:
-        return acc, literal(np.asarray(_IDENTITY[identity], acc))
-    if acc.kind == "f":
-        value = -np.inf if identity == "lowest" else np.inf
-    else:
-        info = np.iinfo(dtype.np)
-        value = info.min if identity == "lowest" else info.max
-    return acc, literal(np.asarray(value, acc))
+    return acc, literal(np.asarray(identity_value(identity, dtype.np), acc))

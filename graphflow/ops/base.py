@@ -56,6 +56,13 @@ class OpDef:
     update: for ASSIGN ops that combine the old value with the new one (AssignAdd), the
         ELEMENTWISE OpDef computing ``new = update(old, value)``: the compiler rewrites
         them as a plain Assign of that expression, so it fuses with what computes value.
+    shape_inputs: the positions of the inputs that are shapes, not data: small int vectors
+        read as dimensions (the shape to make, as Reshape's; the sizes to split into; the
+        extents indices must stay under, as CheckIndices' limit), never computed with. A
+        device backend reads them on the host.
+    same_elements: True when output 0 is input 0's elements, unchanged and in the same
+        (row-major) order, only perhaps shaped otherwise (Reshape, Squeeze; the checks
+        that pass their input through): a backend may hand out a view of input 0.
     bodies, drive: for NESTED ops. ``bodies(op) -> [(fed tensors, fetched tensors)]``: the
         pieces of graph the op runs (each backend prepares them as plans of its own);
         ``drive(run_body, *values, **attrs) -> outputs``: the op's semantics, calling
@@ -63,8 +70,8 @@ class OpDef:
     """
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
-                 update=None, bodies=None, drive=None, differentiable=True, tensor_class=Tensor,
-                 doc=None):
+                 update=None, shape_inputs=(), same_elements=False, bodies=None, drive=None,
+                 differentiable=True, tensor_class=Tensor, doc=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -74,6 +81,8 @@ class OpDef:
         self.scalar = scalar
         self.combine = combine
         self.update = update
+        self.shape_inputs = tuple(shape_inputs)
+        self.same_elements = same_elements
         self.bodies, self.drive = bodies, drive
         self.differentiable = differentiable
         self.tensor_class = tensor_class

@@ -24,7 +24,8 @@ def _broadcast_to_infer(inputs):
 
 
 BROADCAST_TO = OpDef("BroadcastTo", MOVEMENT, _broadcast_to_infer,
-                     lambda x, s: np.broadcast_to(x, tuple(int(d) for d in s)))
+                     lambda x, s: np.broadcast_to(x, tuple(int(d) for d in s)),
+                     shape_inputs=(1,))
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002 (TF1 name)
@@ -48,7 +49,7 @@ def _sum_to_reference(g, target):
     return np.sum(g, axis=axes, keepdims=True, dtype=g.dtype).reshape(target)
 
 
-SUM_TO = OpDef("SumToShape", REDUCE, _sum_to_infer, _sum_to_reference)
+SUM_TO = OpDef("SumToShape", REDUCE, _sum_to_infer, _sum_to_reference, shape_inputs=(1,))
 
 
 def sum_to(g, target_shape, name=None):

@@ -54,7 +54,8 @@ def _check_shape_reference(x, *dims, min_rank, what, pattern=None):
     return x
 
 
-CHECK_SHAPE = OpDef("CheckShape", MOVEMENT, _check_shape_infer, _check_shape_reference)
+CHECK_SHAPE = OpDef("CheckShape", MOVEMENT, _check_shape_infer, _check_shape_reference,
+                    shape_inputs=(1,), same_elements=True)
 
 
 @CHECK_SHAPE.gradient

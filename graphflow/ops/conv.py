@@ -58,7 +58,11 @@ def _axis(size, k, stride, dilation, padding, axis):
     return (size + before + after - span) // stride + 1, before, after
 
 
-def _geometry(in_hw, k_hw, strides, dilations, padding):
+def conv_geometry(in_hw, k_hw, strides, dilations, padding):
+    """The shape rule of every op here: ``((out_h, top, bottom), (out_w, left, right))``,
+    the output size and the pads before and after along each spatial axis, for an input
+    of spatial size ``in_hw`` and a window ``k_hw`` (see the module docstring; unknown
+    sizes give None). Raises ValueError for a window that does not fit."""
     return tuple(_axis(*a, padding, i) for i, a in enumerate(zip(in_hw, k_hw, strides,
                                                                  dilations)))
 
@@ -222,14 +226,14 @@ def _conv2d_infer(inputs, *, strides, padding, dilations):
     kh, kw, fc, o = _rank4(f, "Conv2D's filter ([height, width, in_channels, out_channels])")
     _same(c, fc, f"the input has {c} channels but the filter {f.shape} expects {fc} "
                  "(filter shape is [height, width, in_channels, out_channels])")
-    geo = _geometry((h, w), (kh, kw), strides, dilations, padding)
+    geo = conv_geometry((h, w), (kh, kw), strides, dilations, padding)
     return Spec(TensorShape([n, geo[0][0], geo[1][0], o]), dtype)
 
 
 def _conv2d_reference(x, f, *, strides, padding, dilations):
     check_conv_operands(x.shape, f.shape)
     kh, kw, c, o = f.shape
-    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    geo = conv_geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     ct = _compute_dtype(x.dtype)
     xc, f = x.astype(ct, copy=False), f.reshape(kh * kw * c, o).astype(ct, copy=False)
     if _by_rows(c, strides):
@@ -249,7 +253,7 @@ def _backprop_input_infer(inputs, *, strides, padding, dilations):
     gn, gh, gw, go = _rank4(g, "Conv2DBackpropInput's out_backprop")
     _same(c, fc, f"input_sizes has {c} channels but the filter {f.shape} expects {fc}")
     _same(o, go, f"out_backprop has {go} channels but the filter {f.shape} makes {o}")
-    geo = _geometry((h, w), (kh, kw), strides, dilations, padding)
+    geo = conv_geometry((h, w), (kh, kw), strides, dilations, padding)
     out_hw = (geo[0][0], geo[1][0])
     if None not in (gh, gw) + out_hw and (gh, gw) != out_hw:
         raise ValueError(f"out_backprop {g.shape} does not match the convolution's output "
@@ -260,7 +264,7 @@ def _backprop_input_infer(inputs, *, strides, padding, dilations):
 def _backprop_input_reference(sizes, f, g, *, strides, padding, dilations):
     n, h, w, c = (int(d) for d in sizes)
     kh, kw, _, o = f.shape
-    geo = _geometry((h, w), (kh, kw), strides, dilations, padding)
+    geo = conv_geometry((h, w), (kh, kw), strides, dilations, padding)
     _check_out_backprop(g, geo)
     ct = _compute_dtype(g.dtype)
     cols = g.reshape(-1, o).astype(ct, copy=False) @ f.reshape(-1, o).T.astype(ct, copy=False)
@@ -285,7 +289,7 @@ def _backprop_filter_infer(inputs, *, strides, padding, dilations):
 
 def _backprop_filter_reference(x, sizes, g, *, strides, padding, dilations):
     kh, kw, c, o = (int(d) for d in sizes)
-    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    geo = conv_geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     _check_out_backprop(g, geo)
     ct = _compute_dtype(x.dtype)
     xc, g = x.astype(ct, copy=False), g.reshape(-1, o).astype(ct, copy=False)
@@ -300,10 +304,10 @@ CONV2D = OpDef("Conv2D", CONTRACTION, _conv2d_infer, _conv2d_reference,
                doc="Cross-correlation of an NHWC input with an [h, w, in, out] filter.")
 CONV2D_BACKPROP_INPUT = OpDef(
     "Conv2DBackpropInput", CONTRACTION, _backprop_input_infer, _backprop_input_reference,
-    doc="The gradient of Conv2D w.r.t. its input (the transposed convolution).")
+    shape_inputs=(0,), doc="The gradient of Conv2D w.r.t. its input (the transposed convolution).")
 CONV2D_BACKPROP_FILTER = OpDef(
     "Conv2DBackpropFilter", CONTRACTION, _backprop_filter_infer, _backprop_filter_reference,
-    doc="The gradient of Conv2D w.r.t. its filter.")
+    shape_inputs=(1,), doc="The gradient of Conv2D w.r.t. its filter.")
 
 
 # All three are bilinear, and each one's adjoints are the other two.
@@ -331,12 +335,14 @@ def _backprop_filter_grad(op, g):
 # -- pooling --------------------------------------------------------------------------------------
 
 
-def _pool_geometry(x_shape, ksize, strides, padding):
+def pool_geometry(x_shape, ksize, strides, padding):
+    """``conv_geometry`` of a pool over an NHWC input of ``x_shape`` (SAME or VALID pads
+    only, no dilation)."""
     check_rank4(x_shape, "a pool's input")
     _check_padding(padding)
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"pooling padding must be 'SAME' or 'VALID', got {padding!r}")
-    return _geometry(x_shape[1:3], ksize, strides, (1, 1), padding)
+    return conv_geometry(x_shape[1:3], ksize, strides, (1, 1), padding)
 
 
 def _pool_infer(allowed, what):
@@ -344,7 +350,7 @@ def _pool_infer(allowed, what):
         (x,) = inputs
         require_dtype(x, allowed, what)
         n, h, w, c = _rank4(x, f"{what}'s input")
-        geo = _pool_geometry([n, h, w, c], ksize, strides, padding)
+        geo = pool_geometry([n, h, w, c], ksize, strides, padding)
         return Spec(TensorShape([n, geo[0][0], geo[1][0], c]), x.dtype)
     return infer
 
@@ -354,7 +360,7 @@ def _lowest(dtype):
 
 
 def _max_pool_reference(x, *, ksize, strides, padding):
-    geo = _pool_geometry(x.shape, ksize, strides, padding)
+    geo = pool_geometry(x.shape, ksize, strides, padding)
     ct = _compute_dtype(x.dtype)
     out = np.empty(x.shape[:1] + (geo[0][0], geo[1][0]) + x.shape[3:], ct)
     _kernels().max_pool(np.ascontiguousarray(x, ct), out, ksize, strides,
@@ -364,7 +370,7 @@ def _max_pool_reference(x, *, ksize, strides, padding):
 
 def _max_pool_kernel(kernel, result_shape, x, y, g, ksize, strides, padding):
     """Runs a max-pool routing kernel into zeros of ``result_shape`` (float16 as float32)."""
-    geo = _pool_geometry(x.shape, ksize, strides, padding)
+    geo = pool_geometry(x.shape, ksize, strides, padding)
     pooled = x.shape[:1] + (geo[0][0], geo[1][0]) + x.shape[3:]
     if y.shape != pooled or g.shape != (pooled if result_shape == x.shape else x.shape):
         raise ValueError(f"orig_output {y.shape} and grad {g.shape} do not fit orig_input "
@@ -396,7 +402,7 @@ def _max_pool_grad_infer(what, like_input):
         require_dtype(inputs[0], FLOAT, what)
         x, y, g = (TensorShape(_rank4(t, f"{what}'s {label}")) for t, label in
                    zip(inputs, ("orig_input", "orig_output", "grad")))
-        _pool_geometry(x.as_list(), ksize, strides, padding)
+        pool_geometry(x.as_list(), ksize, strides, padding)
         # grad is shaped like the other one of orig_output and orig_input
         if like_input:
             y.merge_with(g)
@@ -416,7 +422,7 @@ def _window_counts(geo, hw, ksize, strides):
 
 
 def _avg_pool_reference(x, *, ksize, strides, padding):
-    geo = _pool_geometry(x.shape, ksize, strides, padding)
+    geo = pool_geometry(x.shape, ksize, strides, padding)
     ct = _compute_dtype(x.dtype)
     xp = _pad(x.astype(ct, copy=False), geo)
     out = None
@@ -431,13 +437,13 @@ def _avg_pool_grad_infer(inputs, *, ksize, strides, padding):
     require_dtype(g, FLOAT, "AvgPoolGrad")
     n, h, w, c = _sizes(sizes, "AvgPoolGrad's orig_input_shape")
     gn, _, _, gc = _rank4(g, "AvgPoolGrad's grad")
-    _pool_geometry([n, h, w, c], ksize, strides, padding)
+    pool_geometry([n, h, w, c], ksize, strides, padding)
     return Spec(TensorShape([_merged(n, gn), h, w, _merged(c, gc)]), g.dtype)
 
 
 def _avg_pool_grad_reference(sizes, g, *, ksize, strides, padding):
     n, h, w, c = (int(d) for d in sizes)
-    geo = _pool_geometry((n, h, w, c), ksize, strides, padding)
+    geo = pool_geometry((n, h, w, c), ksize, strides, padding)
     ct = _compute_dtype(g.dtype)
     share = g.astype(ct) / _window_counts(geo, (h, w), ksize, strides).astype(ct)
     dxp = _zeros_padded(n, (h, w), c, geo, ct)
@@ -459,7 +465,7 @@ MAX_POOL_GRAD_GRAD = OpDef("MaxPoolGradGrad", WINDOW,
 AVG_POOL = OpDef("AvgPool", WINDOW, _pool_infer(FLOAT, "AvgPool"), _avg_pool_reference,
                  doc="The mean of each window's non-pad elements.")
 AVG_POOL_GRAD = OpDef("AvgPoolGrad", WINDOW, _avg_pool_grad_infer, _avg_pool_grad_reference,
-                      doc="AvgPool's input gradient: (orig_input_shape, grad).")
+                      shape_inputs=(0,), doc="AvgPool's input gradient: (orig_input_shape, grad).")
 
 MAX_POOL.gradient(lambda op, g: [MAX_POOL_GRAD(op.inputs[0], op.outputs[0], g, **op.attrs)])
 # The routing is piecewise constant in orig_input/orig_output: their gradients are zero.

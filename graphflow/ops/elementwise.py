@@ -30,7 +30,8 @@ def _sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-def unary(type, reference, scalar, allowed=FLOAT, out_dtype=None, differentiable=True):
+def unary(type, reference, scalar, allowed=FLOAT, out_dtype=None, differentiable=True,
+          same_elements=False):
     """Declare a one-input elementwise op (output dtype = input dtype unless given)."""
 
     def infer(inputs):
@@ -39,7 +40,7 @@ def unary(type, reference, scalar, allowed=FLOAT, out_dtype=None, differentiable
         return Spec(x.shape, out_dtype or x.dtype)
 
     return OpDef(type, ELEMENTWISE, infer, reference, scalar=scalar,
-                 differentiable=differentiable)
+                 differentiable=differentiable, same_elements=same_elements)
 
 
 def binary(type, reference, scalar, allowed=NUMERIC, out_dtype=None, differentiable=True):
@@ -75,8 +76,9 @@ RECIPROCAL = unary("Reciprocal", lambda x: 1 / x, "(1 / {0})")
 LOGICAL_NOT = unary("LogicalNot", np.logical_not, "logical_not({0})", BOOL,
                     differentiable=False)
 RELU = unary("Relu", lambda x: np.maximum(x, 0), "maximum({0}, 0)", NUMERIC)
-IDENTITY = unary("Identity", lambda x: x, "{0}", MOVES)
-STOP_GRADIENT = unary("StopGradient", lambda x: x, "{0}", MOVES, differentiable=False)
+IDENTITY = unary("Identity", lambda x: x, "{0}", MOVES, same_elements=True)
+STOP_GRADIENT = unary("StopGradient", lambda x: x, "{0}", MOVES, differentiable=False,
+                      same_elements=True)
 ZEROS_LIKE = unary("ZerosLike", np.zeros_like, "0", ANY, differentiable=False)
 ONES_LIKE = unary("OnesLike", np.ones_like, "1", ANY, differentiable=False)
 

@@ -156,7 +156,8 @@ def _scatter_add_reference(updates, indices, shape, *, axis):
     return out
 
 
-SCATTER_ADD = OpDef("ScatterAddNd", MOVEMENT, _scatter_add_infer, _scatter_add_reference)
+SCATTER_ADD = OpDef("ScatterAddNd", MOVEMENT, _scatter_add_infer, _scatter_add_reference,
+                    shape_inputs=(2,))
 
 
 def scatter_add(updates, indices, shape, axis=0, name=None):
@@ -287,7 +288,7 @@ def _check_indices_reference(indices, limit, *, what):
 
 # passes its indices through unchanged, or fails the run naming the first bad one
 CHECK_INDICES = OpDef("CheckIndices", MOVEMENT, _check_indices_infer, _check_indices_reference,
-                      differentiable=False)
+                      shape_inputs=(1,), same_elements=True, differentiable=False)
 
 
 def check_indices(indices, limit, what="index", name=None):

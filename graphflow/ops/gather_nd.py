@@ -214,7 +214,7 @@ def _sparse_to_dense_reference(indices, shape, values, default, *, validate_indi
 
 
 SPARSE_TO_DENSE = OpDef("SparseToDense", MOVEMENT, _sparse_to_dense_infer,
-                        _sparse_to_dense_reference)
+                        _sparse_to_dense_reference, shape_inputs=(1,))
 
 
 @SPARSE_TO_DENSE.gradient

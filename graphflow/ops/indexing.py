@@ -15,8 +15,10 @@ from .shape_ops import shape
 from .sources import convert_to_tensor, static_shape_of
 
 
-def _expand_spec(spec, rank):
-    """The spec with the ellipsis (explicit or implied at the end) replaced by full slices."""
+def expand_spec(spec, rank):
+    """The shape rule of indexing: ``spec`` for a value of ``rank``, with the ellipsis
+    (explicit or implied at the end) replaced by full slices, one item per axis read
+    (plus the newaxis items). Raises ValueError for more indices than axes."""
     consumed = sum(item[0] in ("index", "slice") for item in spec)
     if consumed > rank:
         raise ValueError(f"too many indices ({consumed}) for a tensor of rank {rank}")
@@ -34,7 +36,7 @@ def _strided_slice_infer(inputs, *, spec):
     if x.shape.ndims is None:
         return Spec(TensorShape(None), x.dtype)
     dims, axis = [], 0
-    for item in _expand_spec(spec, x.shape.ndims):
+    for item in expand_spec(spec, x.shape.ndims):
         if item[0] == "newaxis":
             dims.append(1)
             continue
@@ -70,7 +72,7 @@ def _strided_slice_grad_reference(g, shape, *, spec):
 STRIDED_SLICE_GRAD = OpDef(
     "StridedSliceGrad", MOVEMENT,
     lambda inputs, *, spec: Spec(static_shape_of(inputs[1]), inputs[0].dtype),
-    _strided_slice_grad_reference)
+    _strided_slice_grad_reference, shape_inputs=(1,))
 
 STRIDED_SLICE.gradient(lambda op, g: [STRIDED_SLICE_GRAD(g, shape(op.inputs[0]),
                                                          spec=op.attrs["spec"])])

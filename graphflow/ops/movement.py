@@ -46,7 +46,8 @@ def _reshape_infer(inputs):
 
 
 RESHAPE = OpDef("Reshape", MOVEMENT, _reshape_infer,
-                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)))
+                lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)), shape_inputs=(1,),
+                same_elements=True)
 
 
 def reshape(tensor, shape, name=None):
@@ -91,7 +92,7 @@ def _expand_dims_infer(inputs, *, axis):
 
 
 EXPAND_DIMS = OpDef("ExpandDims", MOVEMENT, _expand_dims_infer,
-                    lambda x, *, axis: np.expand_dims(x, axis))
+                    lambda x, *, axis: np.expand_dims(x, axis), same_elements=True)
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002 (TF1 name)
@@ -118,7 +119,7 @@ def _squeeze_infer(inputs, *, axis):
 
 
 SQUEEZE = OpDef("Squeeze", MOVEMENT, _squeeze_infer,
-                lambda x, *, axis: np.squeeze(x, axis))
+                lambda x, *, axis: np.squeeze(x, axis), same_elements=True)
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002 (TF1 name)
@@ -239,15 +240,17 @@ def _split_infer(inputs, *, sizes, axis):
         return [Spec(TensorShape(None), x.dtype)] * len(sizes)
     dim = x.shape.dims[axis]
     out = []
-    for s in _resolve_split(sizes, dim):
+    for s in resolve_split(sizes, dim):
         dims = list(x.shape.dims)
         dims[axis] = s
         out.append(Spec(TensorShape(dims), x.dtype))
     return out
 
 
-def _resolve_split(sizes, dim):
-    """Split sizes with -1 (the rest) and 0 (an equal share, from num) resolved if possible."""
+def resolve_split(sizes, dim):
+    """The shape rule of Split and SplitV: ``sizes`` along a dimension of ``dim``, with -1
+    (the rest) and 0 (an equal share, from num) resolved if possible (None where unknown).
+    Raises ValueError for sizes that do not add up to ``dim``."""
     if dim is None:
         return [None if s <= 0 else s for s in sizes]
     if all(s == 0 for s in sizes):
@@ -262,7 +265,7 @@ def _resolve_split(sizes, dim):
 
 
 def _split_reference(x, *, sizes, axis):
-    sizes = _resolve_split(sizes, x.shape[run_axis(axis, x.ndim, "split's axis")])
+    sizes = resolve_split(sizes, x.shape[run_axis(axis, x.ndim, "split's axis")])
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
 
 
@@ -293,7 +296,8 @@ def _split_v_infer(inputs, *, num, axis):
 
 
 SPLIT_V = OpDef("SplitV", MOVEMENT, _split_v_infer,
-                lambda x, sizes, *, num, axis: _split_reference(x, sizes=tuple(sizes), axis=axis))
+                lambda x, sizes, *, num, axis: _split_reference(x, sizes=tuple(sizes), axis=axis),
+                shape_inputs=(1,))
 
 
 def split_v(value, sizes, axis, name="split"):

@@ -72,10 +72,10 @@ def _truncated(rng, shape):
 
 NORMAL = OpDef("RandomStandardNormal", RANDOM, _random_infer,
                lambda rng, s, *, dtype, seed, seed2: rng.standard_normal(_shape(s))
-               .astype(dtype.np), differentiable=False)
+               .astype(dtype.np), shape_inputs=(0,), differentiable=False)
 UNIFORM = OpDef("RandomUniform", RANDOM, _random_infer,
                 lambda rng, s, *, dtype, seed, seed2: rng.random(_shape(s)).astype(dtype.np),
-                differentiable=False)
+                shape_inputs=(0,), differentiable=False)
 def _uniform_int_infer(inputs, *, dtype, seed, seed2):
     shape_t, minval, maxval = inputs
     for bound, what in ((minval, "minval"), (maxval, "maxval")):
@@ -96,10 +96,10 @@ def _uniform_ints(rng, s, minval, maxval, *, dtype, seed, seed2):
 
 # minval and maxval are inputs, as TF1's: they may be tensors known only at run time
 UNIFORM_INT = OpDef("RandomUniformInt", RANDOM, _uniform_int_infer, _uniform_ints,
-                    differentiable=False)
+                    shape_inputs=(0,), differentiable=False)
 TRUNCATED = OpDef("TruncatedNormal", RANDOM, _random_infer,
                   lambda rng, s, *, dtype, seed, seed2: _truncated(rng, _shape(s))
-                  .astype(dtype.np), differentiable=False)
+                  .astype(dtype.np), shape_inputs=(0,), differentiable=False)
 
 
 def _draw(opdef, shape, dtype, seed, name=None, **bounds):

@@ -155,7 +155,8 @@ def _fill_infer(inputs):
 
 
 FILL = OpDef("Fill", SOURCE, _fill_infer,
-             lambda dims, value: np.full(tuple(int(d) for d in dims), value, dtype=value.dtype))
+             lambda dims, value: np.full(tuple(int(d) for d in dims), value, dtype=value.dtype),
+             shape_inputs=(0,))
 
 
 @FILL.gradient

@@ -177,8 +177,8 @@ def _run(name, size, *args):
 
 def _conv_geometry(op, in_hw, k_hw):
     a = op._attrs
-    geo = conv._geometry(tuple(in_hw), tuple(k_hw), a["strides"], a["dilations"], a["padding"])
-    (oh, top, _), (ow, left, _) = geo
+    (oh, top, _), (ow, left, _) = conv.conv_geometry(
+        tuple(in_hw), tuple(k_hw), a["strides"], a["dilations"], a["padding"])
     return oh, ow, (*k_hw, *a["strides"], *a["dilations"], top, left)
 
 
@@ -244,8 +244,8 @@ def launch_conv2d_backprop_filter(op, args, alloc):
 
 def _pool_params(op, x_shape):
     a = op._attrs
-    (oh, top, _), (ow, left, _) = conv._pool_geometry(tuple(x_shape), a["ksize"], a["strides"],
-                                                      a["padding"])
+    (oh, top, _), (ow, left, _) = conv.pool_geometry(tuple(x_shape), a["ksize"], a["strides"],
+                                                     a["padding"])
     return oh, ow, (*a["ksize"], *a["strides"], top, left)
 
 
@@ -302,9 +302,8 @@ def launch_avg_pool_grad(op, args, alloc):
 
 
 LAUNCHERS = {
-    "Conv2D": launch_conv2d, "Conv2DBackpropInput": launch_conv2d_backprop_input,
-    "Conv2DBackpropFilter": launch_conv2d_backprop_filter, "MaxPool": launch_max_pool,
-    "MaxPoolGrad": launch_max_pool_grad, "MaxPoolGradGrad": launch_max_pool_grad_grad,
-    "AvgPool": launch_avg_pool, "AvgPoolGrad": launch_avg_pool_grad,
+    conv.CONV2D: launch_conv2d, conv.CONV2D_BACKPROP_INPUT: launch_conv2d_backprop_input,
+    conv.CONV2D_BACKPROP_FILTER: launch_conv2d_backprop_filter, conv.MAX_POOL: launch_max_pool,
+    conv.MAX_POOL_GRAD: launch_max_pool_grad, conv.MAX_POOL_GRAD_GRAD: launch_max_pool_grad_grad,
+    conv.AVG_POOL: launch_avg_pool, conv.AVG_POOL_GRAD: launch_avg_pool_grad,
 }
-HOST_INPUTS = {"Conv2DBackpropInput": (0,), "Conv2DBackpropFilter": (1,), "AvgPoolGrad": (0,)}

@@ -67,7 +67,7 @@ def flat(array):
 
 
 def host_ints(value):
-    """A host ("shape-like") input as a tuple of Python ints."""
+    """A shape input (``OpDef.shape_inputs``, passed on the host) as a tuple of ints."""
     return tuple(int(v) for v in np.ravel(value))
 
 

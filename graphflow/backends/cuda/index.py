@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ...ops.gather import bad_row_message
+from ...ops import gather as gather_ops
 from ...shapes import run_axis
 from .grid import cuda_module, element_grid, fill, flat, host_ints
 
@@ -171,7 +171,7 @@ def launch_check_indices(op, args, alloc):
                 start = where - where % len(limits)
                 row = flat(indices)[start:start + len(limits)].copy_to_host()
                 position = np.unravel_index(where // len(limits), indices.shape[:-1])
-                raise ValueError(bad_row_message(what, position, row, limits))
+                raise ValueError(gather_ops.bad_row_message(what, position, row, limits))
             value = flat(indices)[where:where + 1].copy_to_host()[0]
             raise ValueError(f"{what} {value} is outside the valid range [0, {limits[0]})")
     return [indices]
@@ -196,7 +196,6 @@ def launch_where(op, args, alloc):
     return [out]
 
 
-LAUNCHERS = {"GatherV2": launch_gather, "ScatterAddNd": launch_scatter_add,
-             "OneHot": launch_one_hot, "CheckIndices": launch_check_indices,
-             "Where": launch_where}
-HOST_INPUTS = {"ScatterAddNd": (2,), "CheckIndices": (1,)}
+LAUNCHERS = {gather_ops.GATHER: launch_gather, gather_ops.SCATTER_ADD: launch_scatter_add,
+             gather_ops.ONE_HOT: launch_one_hot, gather_ops.CHECK_INDICES: launch_check_indices,
+             gather_ops.WHERE_INDICES: launch_where}

@@ -1,16 +1,17 @@
 """Device kernels of the numba.cuda backend for every op that is not elementwise.
 
-``LAUNCHERS[op_type](op, args, alloc) -> [device array per output]``: ``args`` are
+``LAUNCHERS[opdef](op, args, alloc) -> [device array per output]``: ``args`` are
 C-contiguous device arrays (None for an input the plan does not read), except the inputs
-listed in ``HOST_INPUTS[op_type]`` (small "shape-like" int inputs: target shapes, split
-sizes, a limit), which the plan passes as host NumPy arrays. Launchers allocate outputs
-and scratch only through ``alloc(shape, dtype)``, compute run-time shapes from the inputs'
-concrete shapes, and never copy to the host, except two documented cases that must:
-CheckIndices reads back one flag (to raise the reference's error) and Where reads back the
-number of true elements (its output shape). ``ALIASES`` lists the ops whose output is a
-view of their first input (no copy): the plan must not recycle that input's buffer while
-the output lives. The kernels live in one module per family; each op's semantics are its
-NumPy ``reference`` (the tests' oracle).
+the op's OpDef lists in ``shape_inputs`` (small int vectors: target shapes, split sizes, a
+limit), which the plan passes as host NumPy arrays. Launchers allocate outputs and scratch
+only through ``alloc(shape, dtype)``, compute run-time shapes from the inputs' concrete
+shapes, and never copy to the host, except two documented cases that must: CheckIndices
+reads back one flag (to raise the reference's error) and Where reads back the number of
+true elements (its output shape). The launcher of an op whose OpDef says
+``same_elements`` returns a view of its input 0 (no copy): the plan finds the buffer a
+view lives in by its address, and recycles it only when no tensor reads it. The kernels
+live in one module per family; each op's semantics are its NumPy ``reference`` (the
+tests' oracle).
 """
 
 from . import conv, index, matmul, movement, reduce
@@ -18,9 +19,5 @@ from . import conv, index, matmul, movement, reduce
 _FAMILIES = (matmul, reduce, conv, index, movement)
 
 LAUNCHERS = {}
-HOST_INPUTS = {}
 for _family in _FAMILIES:
     LAUNCHERS.update(_family.LAUNCHERS)
-    HOST_INPUTS.update(_family.HOST_INPUTS)
-# CheckIndices passes its input through; the reshapes are views
-ALIASES = movement.ALIASES | {"CheckIndices"}

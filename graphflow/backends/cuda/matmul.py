@@ -225,5 +225,4 @@ def launch_matmul(op, args, alloc):
                  _batch_strides(b_shape, batch_shape))]
 
 
-LAUNCHERS = {"MatMul": launch_matmul}
-HOST_INPUTS = {}
+LAUNCHERS = {linalg.MATMUL: launch_matmul}

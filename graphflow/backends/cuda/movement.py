@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ...ops import checks, indexing, movement
+from ...ops import broadcast, checks, indexing, movement
 from ...shapes import run_axis
 from .grid import (
     c_strides,
@@ -183,7 +183,7 @@ def launch_transpose(op, args, alloc):
 def _slice_view(shape, spec):
     """(offset, shape, strides) of ``x[spec]`` for a C-contiguous x of ``shape``."""
     strides, offset, dims, steps, axis = c_strides(shape), 0, [], [], 0
-    for item in indexing._expand_spec(spec, len(shape)):
+    for item in indexing.expand_spec(spec, len(shape)):
         if item[0] == "newaxis":
             dims.append(1)
             steps.append(0)
@@ -259,7 +259,7 @@ def launch_unpack(op, args, alloc):
 
 def _split(x, axis, sizes, alloc):
     shape, strides, at, outs = tuple(x.shape), c_strides(tuple(x.shape)), 0, []
-    for size in movement._resolve_split(sizes, shape[axis]):
+    for size in movement.resolve_split(sizes, shape[axis]):
         part = shape[:axis] + (size,) + shape[axis + 1:]
         outs.append(_copy_all(x, alloc, part, at * strides[axis], strides))
         at += size
@@ -332,13 +332,11 @@ def launch_check_shape(op, args, alloc):
 
 
 LAUNCHERS = {
-    "Reshape": launch_reshape, "ExpandDims": launch_expand_dims, "Squeeze": launch_squeeze,
-    "Transpose": launch_transpose, "StridedSlice": launch_strided_slice,
-    "StridedSliceGrad": launch_strided_slice_grad, "ConcatV2": launch_concat,
-    "Pack": launch_pack, "Unpack": launch_unpack, "Split": launch_split,
-    "SplitV": launch_split_v, "Tile": launch_tile, "Pad": launch_pad,
-    "BroadcastTo": launch_broadcast_to, "CheckShape": launch_check_shape,
+    movement.RESHAPE: launch_reshape, movement.EXPAND_DIMS: launch_expand_dims,
+    movement.SQUEEZE: launch_squeeze, movement.TRANSPOSE: launch_transpose,
+    indexing.STRIDED_SLICE: launch_strided_slice,
+    indexing.STRIDED_SLICE_GRAD: launch_strided_slice_grad, movement.CONCAT: launch_concat,
+    movement.PACK: launch_pack, movement.UNPACK: launch_unpack, movement.SPLIT: launch_split,
+    movement.SPLIT_V: launch_split_v, movement.TILE: launch_tile, movement.PAD: launch_pad,
+    broadcast.BROADCAST_TO: launch_broadcast_to, checks.CHECK_SHAPE: launch_check_shape,
 }
-HOST_INPUTS = {"Reshape": (1,), "StridedSliceGrad": (1,), "SplitV": (1,), "BroadcastTo": (1,),
-               "CheckShape": (1,)}
-ALIASES = frozenset({"Reshape", "ExpandDims", "Squeeze", "CheckShape"})

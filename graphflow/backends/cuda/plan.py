@@ -36,12 +36,13 @@ _KERNEL_MODE = {"scalar": "first", "broadcast": "full"}
 
 
 def _launchers():
-    """Device launchers of non-elementwise ops and the inputs each reads on the host."""
+    """Device launchers of non-elementwise ops (their OpDef's ``shape_inputs`` are read on
+    the host)."""
     try:
         module = importlib.import_module(".kernels", __package__)
     except ImportError:
-        return {}, {}
-    return module.LAUNCHERS, getattr(module, "HOST_INPUTS", {})
+        return {}
+    return module.LAUNCHERS
 
 
 class CudaBackend:
@@ -67,7 +68,7 @@ class CudaPlan(Plan):
         super().__init__(program, report, prepare)
         self.cuda, self._codegen = cuda, codegen
         self.simulator = cuda_env.is_simulator()
-        self._launchers, self._host_inputs = _launchers()
+        self._launchers = _launchers()
         self._mirrors = {}  # id(device array) -> (it, its host value): constants, shapes
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
         self._constants = {}  # source op -> its device outputs
@@ -120,9 +121,9 @@ class CudaPlan(Plan):
             stand_ins = [None if a is None else np.broadcast_to(np.zeros((), a.dtype), a.shape)
                          for a in args]
             return [self._upload(v) for v in evaluate(op, stand_ins, state)]
-        launcher = self._launchers.get(op.type)
+        launcher = self._launchers.get(op.opdef)
         if launcher is not None and kind != base.RANDOM:
-            for i in self._host_inputs.get(op.type, ()):
+            for i in op.opdef.shape_inputs:
                 if i < len(args) and args[i] is not None:  # (an optional input may be absent)
                     args[i] = self._host(args[i])
             return self._launch(launcher, op, args, live)
@@ -348,7 +349,7 @@ class CudaPlan(Plan):
         elif op.kind in (base.VARIABLE, base.CONTROL, base.PLACEHOLDER) or (
                 op.kind == base.ASSIGN and op.opdef is ASSIGN_OP):
             word = "device"
-        elif op.name in self.host_runs or op.type not in self._launchers:
+        elif op.name in self.host_runs or op.opdef not in self._launchers:
             word = "host"
         else:
             word = "device"

@@ -1,4 +1,10 @@
-"""CUDA reductions: Sum, Mean, Max, Min, Prod, Any, All, ArgMax, ArgMin, SumToShape.
+"""CUDA reductions: every REDUCE op whose OpDef has a ``combine`` (Sum, Mean, Max, Min,
+Prod, Any, All), and ArgMax, ArgMin, SumToShape.
+
+A ``combine`` says all a kernel needs: its step expression, in the scalar language of the
+fused kernels, becomes the device function that folds an element (or a partial result)
+into an accumulator; its identity starts the accumulator; its finish "mean" divides by
+the count.
 
 Floats accumulate in float64 and integers/bools in int64, then round once to the output
 dtype (the CPU kernels do the same). Two layouts:
@@ -19,7 +25,11 @@ import math
 
 import numpy as np
 
+from ...ops.base import REDUCE, REGISTRY
+from ...ops.broadcast import SUM_TO
+from ...ops.reduce import ARGMAX, ARGMIN, SUM
 from ...shapes import run_axis
+from ..scalar_code import identity_value
 from .grid import (
     c_strides,
     cuda_module,
@@ -48,48 +58,24 @@ def _bind():
     global cuda
     cuda = cuda_module()
 
-# combine step, identity
-_SPECS = {
-    "Sum": ("sum", 0), "Mean": ("sum", 0), "Prod": ("prod", 1), "Max": ("max", None),
-    "Min": ("min", None), "Any": ("any", 0), "All": ("all", 1),
-}
+
+@functools.cache
+def _step(expression):
+    """The device function ``step(acc, x)`` of a combine's step expression, such as
+    ``"maximum({0}, {1})"``, whose names the fused kernels' scalar library binds
+    (``maximum``: NaN wins, as np.max)."""
+    _bind()
+    from . import scalar
+
+    namespace = {name: getattr(scalar, name) for name in scalar.__all__}
+    source = f"def step(acc, x):\n    return {expression.format('acc', 'x')}\n"
+    exec(compile(source, f"<combine step {expression}>", "exec"), namespace)
+    return cuda.jit(device=True)(namespace["step"])
 
 
 @functools.cache
-def _combiners():
+def _helpers():
     _bind()
-
-    @cuda.jit(device=True)
-    def add(a, b):
-        return a + b
-
-    @cuda.jit(device=True)
-    def mul(a, b):
-        return a * b
-
-    @cuda.jit(device=True)
-    def bigger(a, b):  # NaN wins, as np.max
-        if a != a:
-            return a
-        if b != b or b > a:
-            return b
-        return a
-
-    @cuda.jit(device=True)
-    def smaller(a, b):
-        if a != a:
-            return a
-        if b != b or b < a:
-            return b
-        return a
-
-    @cuda.jit(device=True)
-    def either(a, b):
-        return 1 if (a != 0 or b != 0) else 0
-
-    @cuda.jit(device=True)
-    def both(a, b):
-        return 1 if (a != 0 and b != 0) else 0
 
     @cuda.jit(device=True)
     def offset(i, shape, strides):
@@ -117,19 +103,17 @@ def _combiners():
             q += 1
         return q
 
-    steps = {"sum": add, "prod": mul, "max": bigger, "min": smaller, "any": either,
-             "all": both}
-    return steps, offset, (keep, float_mean, int_mean)
+    return offset, (keep, float_mean, int_mean)
 
 
 @functools.cache
-def _tree_kernel(step_name, acc_dtype, threads, shuffle, mode):
+def _tree_kernel(step_expression, acc_dtype, threads, shuffle, mode):
     _bind()
     from numba import from_dtype
 
-    steps, offset, finishes = _combiners()
+    offset, finishes = _helpers()
     finish = finishes[mode]
-    step = steps[step_name]
+    step = _step(step_expression)
     acc_type = from_dtype(np.dtype(acc_dtype))
     stop = _WARP // 2 if shuffle else 0
 
@@ -168,11 +152,11 @@ def _tree_kernel(step_name, acc_dtype, threads, shuffle, mode):
 
 
 @functools.cache
-def _column_kernel(step_name, mode):
+def _column_kernel(step_expression, mode):
     _bind()
-    steps, offset, finishes = _combiners()
+    offset, finishes = _helpers()
     finish = finishes[mode]
-    step = steps[step_name]
+    step = _step(step_expression)
 
     @cuda.jit
     def kernel(x, out, n_out, kept_shape, kept_strides, red_shape, red_strides, count,
@@ -190,7 +174,7 @@ def _column_kernel(step_name, mode):
 @functools.cache
 def _arg_kernel(largest):
     _bind()
-    _, offset, _ = _combiners()
+    offset, _ = _helpers()
 
     @cuda.jit
     def kernel(x, out, n_out, kept_shape, kept_strides, stride, count):
@@ -231,23 +215,11 @@ def _split_axes(shape, axes):
             *nonempty([d for d, _ in red], [s for _, s in red]))
 
 
-def _identity(step_name, dtype):
-    if step_name not in ("max", "min"):
-        return _SPECS_IDENTITY[step_name]
-    if dtype.kind == "f":
-        return -math.inf if step_name == "max" else math.inf
-    if dtype.kind == "b":
-        return 0 if step_name == "max" else 1
-    info = np.iinfo(dtype)
-    return int(info.min if step_name == "max" else info.max)
-
-
-_SPECS_IDENTITY = {"sum": 0, "prod": 1, "any": 0, "all": 1}
-
-
-def reduce_into(x, out, axes, step_name, mode=0):
+def reduce_into(x, out, axes, combine):
     """Reduce device array ``x`` over ``axes`` into the C-contiguous ``out`` (whose elements
-    are the kept axes in order, keepdims or not)."""
+    are the kept axes in order, keepdims or not) with ``combine``, an OpDef's
+    ``(step, identity, finish)``."""
+    step, identity, finish = combine
     axes = {a % x.ndim for a in axes} if x.ndim else set()
     kept_shape, kept_strides, red_shape, red_strides = _split_axes(x.shape, axes)
     n_out, count = out.size, math.prod(x.shape[a] for a in axes)
@@ -255,20 +227,23 @@ def reduce_into(x, out, axes, step_name, mode=0):
         return out
     floating = x.dtype.kind == "f"
     acc_dtype = np.float64 if floating else np.int64
-    identity = _identity(step_name, x.dtype)
+    identity = identity_value(identity, np.dtype(x.dtype))
     identity = float(identity) if floating else int(identity)
-    if mode == 1 and not floating:
-        mode = 2
+    mode = _FINISHES[finish][0 if floating else 1]
     args = (x.reshape(x.size), out.reshape(n_out), n_out, kept_shape, kept_strides, red_shape,
             red_strides, count, identity)
     innermost = x.ndim and (x.ndim - 1) in axes
     if count >= TREE_MIN and (innermost or n_out < COLUMN_MIN_OUTPUTS):
         threads = REDUCE_THREADS
-        kernel = _tree_kernel(step_name, acc_dtype, threads, not simulated(), mode)
+        kernel = _tree_kernel(step, acc_dtype, threads, not simulated(), mode)
         kernel[min(n_out, 65535), threads](*args)
     else:
-        _column_kernel(step_name, mode)[element_grid(n_out)](*args)
+        _column_kernel(step, mode)[element_grid(n_out)](*args)
     return out
+
+
+# a combine's finish -> the device finish (of ``_helpers``) for float and integer inputs
+_FINISHES = {None: (0, 0), "mean": (1, 2)}
 
 
 def _reduced_shape(shape, axes, keepdims):
@@ -277,19 +252,13 @@ def _reduced_shape(shape, axes, keepdims):
     return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-def _reduction(op_type):
-    step_name = _SPECS[op_type][0]
-    mode = 1 if op_type == "Mean" else 0
-
-    def launch(op, args, alloc):
-        (x,) = args
-        axis = op._attrs["axis"]
-        axes = set(range(x.ndim)) if axis is None else {run_axis(a, x.ndim) for a in axis}
-        out = alloc(_reduced_shape(x.shape, axes, op._attrs["keepdims"]), x.dtype)
-        return [reduce_into(x, out, axes, step_name, mode)]
-
-    launch.__name__ = f"launch_{op_type.lower()}"
-    return launch
+def launch_reduction(op, args, alloc):
+    """A REDUCE op with a ``combine``, over its ``axis`` (None: all)."""
+    (x,) = args
+    axis = op._attrs["axis"]
+    axes = set(range(x.ndim)) if axis is None else {run_axis(a, x.ndim) for a in axis}
+    out = alloc(_reduced_shape(x.shape, axes, op._attrs["keepdims"]), x.dtype)
+    return [reduce_into(x, out, axes, op.opdef.combine)]
 
 
 def _arg_reduction(largest):
@@ -316,10 +285,12 @@ def launch_sum_to_shape(op, args, alloc):
     lead = g.ndim - len(target)
     axes = set(range(lead)) | {lead + i for i, d in enumerate(target)
                                if d == 1 and g.shape[lead + i] != 1}
-    return [reduce_into(g, alloc(target, g.dtype), axes, "sum")]
+    return [reduce_into(g, alloc(target, g.dtype), axes, SUM.combine)]
 
 
-LAUNCHERS = {op_type: _reduction(op_type) for op_type in _SPECS}
-LAUNCHERS.update(ArgMax=_arg_reduction(True), ArgMin=_arg_reduction(False),
-                 SumToShape=launch_sum_to_shape)
-HOST_INPUTS = {"SumToShape": (1,)}
+# every reduction declared with a combine: graphflow's __init__ imports all op modules, so
+# all are registered before a backend loads
+LAUNCHERS = {opdef: launch_reduction for opdef in REGISTRY.values()
+             if opdef.kind == REDUCE and opdef.combine is not None}
+LAUNCHERS.update({ARGMAX: _arg_reduction(True), ARGMIN: _arg_reduction(False),
+                  SUM_TO: launch_sum_to_shape})
