@@ -139,8 +139,10 @@ class Trace(dict):
             return False
         if op.opdef is FUSED or op.kind in (base.ELEMENTWISE, base.VARIABLE, base.SHAPE):
             return True
-        if op.type in _SHAPED_BY_FIRST_INPUT:  # integer data (labels) pass through these
-            return True
+        if op.opdef.same_elements and all(op.inputs[i] in self.static
+                                          for i in op.opdef.shape_inputs):
+            return True  # input 0's elements, shaped by attrs or static shape inputs: integer
+            # data (labels) pass through CheckIndices, ExpandDims, Identity...
         return all(t in self.static for t in reads if index_like(t))
 
     def _is_static(self, op, reads):
@@ -150,11 +152,6 @@ class Trace(dict):
                 return not any(t in self.varying for t in reads)
             return all(t in self.static for t in reads)
         return False
-
-
-# movement ops whose result shape follows from their first input's shape and their attrs
-_SHAPED_BY_FIRST_INPUT = {"CheckIndices", "CheckShape", "ExpandDims", "Squeeze", "Identity",
-                          "StopGradient"}
 
 
 class _Replayer:
