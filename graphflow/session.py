@@ -14,7 +14,7 @@ from . import errors, placement, subgraph
 from .backends import get_backend
 from .config import ConfigProto
 from .fetches import ELEMENTS, flatten, structure_key
-from .graph import Operation, Tensor, get_default_graph
+from .graph import Operation, Tensor, get_default_graph, set_session_resolver
 from .ops.random import generator
 from .session_run import Call, convert_feed
 
@@ -226,10 +226,6 @@ def get_default_session():
     return _default_sessions.top()
 
 
-def _session_or_default(session, node):
-    session = session or get_default_session()
-    if session is None:
-        raise errors.FailedPreconditionError(
-            f"no session to evaluate {node.name!r}: pass session=, or run it inside "
-            "`with gf.Session() as sess:`")
-    return session
+# Tensor.eval, Operation.run and Variable.load find the default session through this hook:
+# the graph never imports the session (which imports the graph)
+set_session_resolver(get_default_session)
