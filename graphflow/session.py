@@ -23,10 +23,11 @@ class Session:
     """Runs graph fragments: ``sess.run(fetches, feed_dict)``.
 
     ``backend`` picks how ops execute: ``"numba"`` (default: the compiler pipeline and
-    fused Numba kernels) or ``"numpy"`` (the reference interpreter, the oracle). Every op
-    runs on the backend's device whatever ``gf.device`` asked for; with
-    ``config=gf.ConfigProto(log_device_placement=True)`` the session says so (on stderr,
-    once per requested device).
+    fused Numba kernels on the CPU), ``"cuda"`` (the same pipeline as numba.cuda kernels on
+    an NVIDIA GPU; variables stay on the device) or ``"numpy"`` (the reference
+    interpreter, the oracle). Every op runs on the backend's device whatever ``gf.device``
+    asked for; with ``config=gf.ConfigProto(log_device_placement=True)`` the session says
+    so (on stderr, once per requested device).
     """
 
     @errors.api_boundary
@@ -107,7 +108,7 @@ class Session:
     def plan(self, fetches, feed_dict=None):
         """The prepared program ``run(fetches, feed_dict)`` would execute, without running it.
 
-        With the numba backend it is a Plan: ``explain()`` prints each pass with the op
+        With the numba or cuda backend it is a Plan: ``explain()`` prints each pass with the op
         counts before and after and the steps; ``kernels()`` lists the fused kernels with
         their original ops, generated source and cache key (sources appear once a run has
         seen the operand shapes).
