@@ -75,9 +75,7 @@ class Tensor:
     @errors.api_boundary
     def eval(self, feed_dict=None, session=None):
         """Run this tensor in ``session`` (or the default session) and return its value."""
-        from .session import _session_or_default
-
-        return _session_or_default(session, self).run(self, feed_dict)
+        return session_or_default(session, self).run(self, feed_dict)
 
     def __repr__(self):
         return f"<gf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
@@ -168,9 +166,7 @@ class Operation:
     @errors.api_boundary
     def run(self, feed_dict=None, session=None):
         """Run this operation in ``session`` (or the default session)."""
-        from .session import _session_or_default
-
-        _session_or_default(session, self).run(self, feed_dict)
+        session_or_default(session, self).run(self, feed_dict)
 
     def __repr__(self):
         return f"<gf.Operation '{self._name}' type={self.type}>"
@@ -411,6 +407,28 @@ def reset_default_graph():
             "reset_default_graph() cannot be called inside a `with graph.as_default():` block"
         )
     _global_default = Graph()
+
+
+# How eval/run reach the default session: the session module registers its getter here on
+# import, so this module never imports the session module (which imports this one)
+_session_resolver = None
+
+
+def set_session_resolver(resolve):
+    """Register ``resolve()``, which returns the default session or None."""
+    global _session_resolver
+    _session_resolver = resolve
+
+
+def session_or_default(session, node):
+    """``session``, else the default session; an error naming ``node`` if there is none."""
+    if not session:
+        session = _session_resolver() if _session_resolver is not None else None
+    if session is None:
+        raise errors.FailedPreconditionError(
+            f"no session to evaluate {node.name!r}: pass session=, or run it inside "
+            "`with gf.Session() as sess:`")
+    return session
 
 
 def name_scope(name, default_name=None, values=None):

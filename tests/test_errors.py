@@ -211,7 +211,7 @@ def test_traceback_ends_at_the_users_line():
         call([[1.0]])
     frames = traceback.extract_tb(e.value.__traceback__)
     assert [f.filename for f in frames if f.filename.startswith(package)] == [
-        os.path.join(package, "session.py")]
+        os.path.join(package, "session_run.py")]
     assert frames[-2].filename == __file__
 
 

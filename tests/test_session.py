@@ -165,6 +165,24 @@ def test_default_session_eval_and_run():
         v.load(4.0)
         assert v.eval() == 4.0
     assert gf.get_default_session() is None
+    for use in (x.eval, x.op.run, lambda: v.load(1.0)):
+        with pytest.raises(gf.errors.FailedPreconditionError, match="no session to evaluate"):
+            use()
+
+
+def test_eval_finds_the_session_through_the_hook_it_registers(monkeypatch):
+    """graph.py and ops/state.py never import the session: without the hook, only an
+    explicit session= works."""
+    from graphflow import graph
+
+    x, v = gf.constant(3.0), gf.Variable(1.0)
+    monkeypatch.setattr(graph, "_session_resolver", None)
+    with gf.Session() as sess:
+        for use in (x.eval, lambda: v.load(2.0)):
+            with pytest.raises(gf.errors.FailedPreconditionError, match="pass session="):
+                use()
+        v.load(4.0, session=sess)
+        assert x.eval(session=sess) == 3.0 and v.eval(session=sess) == 4.0
 
 
 def test_interactive_session():

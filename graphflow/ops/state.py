@@ -6,7 +6,7 @@ Session decides which reads see values from before or after a run's assignments.
 """
 
 from .. import errors
-from ..graph import GraphKeys, Tensor, get_default_graph, name_scope
+from ..graph import GraphKeys, Tensor, get_default_graph, name_scope, session_or_default
 from .base import ASSIGN, VARIABLE, OpDef, Spec, old_value
 from .control import group
 from .elementwise import ADD, IDENTITY, SUB
@@ -61,9 +61,7 @@ class Variable(Tensor):
     @errors.api_boundary
     def load(self, value, session=None):
         """Write ``value`` into this variable in ``session`` (or the default session)."""
-        from ..session import _session_or_default
-
-        _session_or_default(session, self).load_variable(self, value)
+        session_or_default(session, self).load_variable(self, value)
 
     def __repr__(self):
         return f"<gf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
