@@ -46,7 +46,7 @@ def clone(graph, op, inputs, opdef=None, attrs=None, specs=None):
 
 
 def from_subgraph(sub):
-    """Copy a Subgraph (session.subgraph.extract) into a Program."""
+    """Copy a Subgraph (``graphflow.subgraph.extract``: the ops a run needs) into a Program."""
     graph = Graph()
     mapping, feeds, ops = {}, {}, []
     for t in sub.fed:
