@@ -313,3 +313,15 @@ def test_a_control_dependency_on_a_check_runs_it(backend):
         np.testing.assert_array_equal(sess.run(y, {x: [2, 0]}), [3, 1])
     with pytest.raises(gf.errors.InvalidArgumentError, match="value 5 is outside"):
         sess.run(y, {x: [5, 0]})
+
+
+def test_a_fetched_result_fed_back_and_passed_through_is_handed_out_as_a_copy():
+    """A large result is a recycler's array, made for its hand-out; fed back into a
+    placeholder that a fetch passes through, it is the user's feed, not a fresh result."""
+    x = gf.placeholder(gf.float32, [None])
+    y = gf.identity(x)
+    with gf.Session() as sess:
+        big = sess.run(x * 2.0, {x: np.ones(1 << 19, np.float32)})  # 2 MiB: the recycler's
+        for _ in range(4):  # dynamic runs, the trace, then replays
+            out = sess.run(y, {x: big})
+            assert out is not big and not np.shares_memory(out, big)

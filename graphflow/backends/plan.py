@@ -167,12 +167,13 @@ class Plan:
             feeds, sub = step.subplans[i]
             env = {sub.program.feeds[t]: v for t, v in zip(feeds, values)}
             live = Live(sub.pool, sub.owner)
-            outputs = ()
             try:
                 outputs = sub.run_steps(env, live, state)
-                return outputs
-            finally:  # the body's results outlive its run: their buffers stay out
-                live.give_back(keep=outputs)
+                # the results outlive the body's run (the next iteration reads them): one in
+                # a pool buffer of the body's is copied out, and every buffer goes back
+                return [sub.detach(v) if id(sub.owner(v)) in live else v for v in outputs]
+            finally:
+                live.give_back()
                 sub.pool.end_run()
 
         return step.op.opdef.drive(run_body, *args, **step.op._attrs)
@@ -192,6 +193,10 @@ class Plan:
 
     def leave(self, values):
         return values
+
+    def detach(self, value):
+        """A copy of ``value`` in memory of its own (not a pool buffer)."""
+        return value.copy()
 
     def forget(self, buf):
         """A pool buffer the pool let go of (the CUDA plan forgets its address)."""

@@ -408,8 +408,12 @@ def test_a_nested_body_runs_as_a_cuda_sub_plan():
     want = _unrolled(x, 3)
     v = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
     with gf.Session(backend="cuda") as sess:
-        for _ in range(3):
+        for run in range(4):
             got, expected = sess.run([y, want], {x: v})
             np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
-        (step,) = [s for s in sess.plan(y, {x: v}).steps if s.subplans]
-        assert "kernel " in step.subplans[0][1].explain()
+            (step,) = [s for s in sess.plan(y, {x: v}).steps if s.subplans]
+            sub = step.subplans[0][1]
+            if run == 1:
+                held = sub.allocations, len(sub.addresses.buffers)
+        assert (sub.allocations, len(sub.addresses.buffers)) == held  # no buffer per iteration
+        assert "kernel " in sub.explain()

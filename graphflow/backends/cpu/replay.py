@@ -88,7 +88,7 @@ class Runner:
                     replayer
         finally:
             self.plan.trace_lock.release()
-        return outputs, _issued(outputs)
+        return outputs, _issued(outputs, values)
 
     def _drop(self, shapes):
         self._replays.pop(shapes, None)
@@ -97,13 +97,15 @@ class Runner:
 
     def _dynamic(self, values, state):
         outputs = self.plan.run(dict(zip(self.feed_tensors, values)), state)
-        return outputs, _issued(outputs)
+        return outputs, _issued(outputs, values)
 
 
-def _issued(outputs):
+def _issued(outputs, fed):
     """Freshness flags of a dynamic run's results: the recycler's arrays were made for
-    this hand-out; None when no result is known to be fresh (the session checks each)."""
-    flags = tuple(recycler.RECYCLER.issued(v) for v in outputs)
+    this hand-out, unless one is a fed array passed through (a fetched result fed back);
+    None when no result is known to be fresh (the session checks each)."""
+    fed_ids = {id(v) for v in fed}
+    flags = tuple(recycler.RECYCLER.issued(v) and id(v) not in fed_ids for v in outputs)
     return flags if any(flags) else None
 
 

@@ -193,13 +193,12 @@ def _numpy_step(gen, op, reads, args, outputs):
     _call_step(gen, op, reads, outputs, None)
 
 
-def _call_step(gen, op, reads, outputs, call, reference_of=None):
-    """A step run as a call: ``evaluate`` (or ``call(args)``, or the reference of the op
-    ``reference_of``), its result shapes checked."""
-
+def _call_step(gen, op, reads, outputs, call, reference_of=None, with_state=False):
+    """A step run as a call: ``evaluate`` (or ``call(args[, state])``, or the reference of
+    the op ``reference_of``), its result shapes checked."""
     args = ", ".join("None" if t is None else gen.name(t) for t in reads)
     if call is not None:
-        call_code = f"{gen.constant(call)}([{args}])"
+        call_code = f"{gen.constant(call)}([{args}]{', state' if with_state else ''})"
     elif reference_of is not None or op.kind in STATELESS_KINDS and len(outputs) == 1:
         source = reference_of or op  # the reference, directly
         reference = source.opdef.reference if not source._attrs else functools.partial(

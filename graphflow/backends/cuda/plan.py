@@ -100,6 +100,9 @@ class CudaPlan(Plan):
     def forget(self, buf):
         self.addresses.forget(buf)
 
+    def detach(self, value):
+        return self._copy(value)
+
     def run_step(self, step, args, live, env, state):
         op, kind = step.op, step.op.kind
         if step.group is not None:
