@@ -263,7 +263,8 @@ import time; t = time.perf_counter()
 import sys; sys.path.insert(0, {root!r})
 from benchmarks.jax_mlp import jax_mlp_step  # NumPy only: JAX's import is timed below
 run = jax_mlp_step(64)
-run()
+if run:  # None without JAX
+    run()
 print(time.perf_counter() - t if run else "")
 """
 
