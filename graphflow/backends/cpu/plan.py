@@ -117,8 +117,9 @@ class CpuPlan(Plan):
                 self._call(launch, launch.sizes, args, [out])
             return [out.reshape(launch.out_shape)]
         if step.in_place and step.dying and live:  # an output may take a dying buffer if
-            shared = {id(root(a)) for (mode, _), a in zip(launch.modes, args)  # every read
-                      if a is not None and mode != "full"}  # is a[i]
+            # every read of it is a[i] of the same memory order (a reversed view read a[-i])
+            shared = {id(root(a)) for (mode, _), a in zip(launch.modes, args)
+                      if a is not None and (mode != "full" or not a.flags.c_contiguous)}
             live.release([t for t in step.dying if t in env and id(root(env[t])) not in shared],
                          env)
         # a kept result gets an array of its own shape: handed to the user or the variable
