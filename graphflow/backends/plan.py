@@ -253,10 +253,10 @@ class Launch:
                  "dtypes", "extra")
 
     def __init__(self, how, shape=(), n=0, modes=(), sizes=(), out_shape=None, kernel=None,
-                 key=None, dtypes=()):
+                 key=None, dtypes=(), extra=()):
         self.how, self.shape, self.n, self.modes, self.sizes = how, shape, n, modes, sizes
         self.out_shape, self.kernel, self.key, self.dtypes = out_shape, kernel, key, dtypes
-        self.extra = ()
+        self.extra = extra
 
 
 REFERENCE = Launch("reference")

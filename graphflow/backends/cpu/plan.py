@@ -114,7 +114,7 @@ class CpuPlan(Plan):
         if launch.how == "reduction":
             out = self._buffer(launch.dtypes[0], launch.sizes[0], live)
             if launch.sizes[0]:
-                self._call(launch, launch.sizes, args, [out])
+                self._call(launch, args, [out])
             return [out.reshape(launch.out_shape)]
         if step.in_place and step.dying and live:  # an output may take a dying buffer if
             # every read of it is a[i] of the same memory order (a reversed view read a[-i])
@@ -129,11 +129,11 @@ class CpuPlan(Plan):
         outs = [self._buffer(dtype, launch.n, live) if o is None else o.reshape(-1)
                 for dtype, o in zip(launch.dtypes, owned)]
         if launch.n:
-            self._call(launch, launch.sizes, args, outs)
+            self._call(launch, args, outs)
         return [o.reshape(launch.shape) if own is None else own for o, own in zip(outs, owned)]
 
-    def _call(self, launch, sizes, args, outs):
-        launch.kernel(*sizes, *operand_values(launch, args), *outs)
+    def _call(self, launch, args, outs):
+        launch.kernel(*launch.sizes, *operand_values(launch, args), *outs)
         if self._unlogged:
             self._log_first_call(launch.key, launch.kernel)
 

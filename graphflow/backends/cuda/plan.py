@@ -21,7 +21,16 @@ from ...ops import base
 from ...ops.state import ASSIGN_OP
 from .. import kernel_cache
 from ..numpy_ref import evaluate
-from ..plan import REFERENCE, Launch, Plan, loop_shape, operand_mode, reduction_layout
+from ..plan import (
+    REFERENCE,
+    Launch,
+    Plan,
+    fallback,
+    loop_shape,
+    operand_mode,
+    reduction_layout,
+    results_fit,
+)
 from ..runner import Runner
 from . import env as cuda_env
 from . import graphs
@@ -273,19 +282,17 @@ class CudaPlan(Plan):
             if layout is None:
                 return REFERENCE
             sizes, out_shape = layout
-        elif not all(tuple(np.broadcast_shapes(*[() if args[i] is None else args[i].shape
-                                                 for i in fused.leaf_positions(t)])) == shape
-                     for t in fused.results):
+        elif not results_fit(fused, args, shape):
             return REFERENCE
         n = math.prod(shape)
         modes = [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
                  for leaf, a in zip(fused.leaves, args)]
         kernel_modes = tuple(_KERNEL_MODE.get(m, m) for m, _ in modes)
-        launch = Launch("reduction" if sizes else "kernel", shape, n, modes, sizes, out_shape,
-                        self._module(step.op, kernel_modes), (step.op, kernel_modes))
-        launch.extra = [_broadcast_strides(a.shape, shape, self.cuda) if m == "broadcast"
-                        else None for (m, _), a in zip(modes, args)]
-        return launch
+        broadcasts = [_broadcast_strides(a.shape, shape, self.cuda) if m == "broadcast"
+                      else None for (m, _), a in zip(modes, args)]
+        return Launch("reduction" if sizes else "kernel", shape, n, modes, sizes, out_shape,
+                      self._module(step.op, kernel_modes), (step.op, kernel_modes),
+                      extra=broadcasts)
 
     def _module(self, op, modes):
         found = self._kernels.get((op, modes))
@@ -333,10 +340,8 @@ class CudaPlan(Plan):
 
     def _fused_on_host(self, step, args):
         self.host_runs.add(step.op.name)
-        values = [leaf.op._attrs["value"] if a is None else a.copy_to_host()
-                  for leaf, a in zip(step.group.leaves, args)]
-        return [self.cuda.to_device(_contiguous(r))
-                for r in step.op.opdef.reference(*values, **step.op._attrs)]
+        host = [None if a is None else a.copy_to_host() for a in args]
+        return [self.cuda.to_device(_contiguous(r)) for r in fallback(step.op, host)]
 
     # -- introspection --------------------------------------------------------------------
     def variants(self, op):
