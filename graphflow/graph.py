@@ -315,11 +315,12 @@ class Graph:
     @contextlib.contextmanager
     def as_default(self):
         """Make this the graph that new ops go into, inside the ``with`` block."""
-        _default_stack.append(self)
+        stack = _default_stack()
+        stack.append(self)
         try:
             yield self
         finally:
-            _default_stack.pop()
+            stack.pop()
 
     def finalize(self):
         self._finalized = True
@@ -390,19 +391,34 @@ class Graph:
         return viz.repr_svg(self)
 
 
-_default_stack = []
+class _ThreadStacks(threading.local):
+    """Each thread's own ``as_default()`` graphs, innermost last (TF1's rule: a thread
+    starts with none, so it builds into the global default graph)."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_stacks = _ThreadStacks()
 _global_default = Graph()
 
 
+def _default_stack():
+    """This thread's stack of ``as_default()`` graphs."""
+    return _stacks.stack
+
+
 def get_default_graph():
-    """The graph new ops go into: the innermost ``as_default()`` graph, else the global one."""
-    return _default_stack[-1] if _default_stack else _global_default
+    """The graph new ops go into: this thread's innermost ``as_default()`` graph, else the
+    global one."""
+    stack = _stacks.stack
+    return stack[-1] if stack else _global_default
 
 
 def reset_default_graph():
     """Replace the global default graph with a new, empty one (not inside ``as_default``)."""
     global _global_default
-    if _default_stack:
+    if _stacks.stack:
         raise errors.FailedPreconditionError(
             "reset_default_graph() cannot be called inside a `with graph.as_default():` block"
         )

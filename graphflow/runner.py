@@ -81,10 +81,10 @@ def _as_a_fresh_process(folder):
     holds. Runs in one process (tests, a notebook) then neither see the last run's ops,
     variables and flag values nor keep them alive; what the caller had comes back after,
     once the threads the program started have ended (as Python waits for them)."""
-    saved_graph, saved_stack = graph._global_default, graph._default_stack[:]
+    saved_graph, saved_stack = graph._global_default, graph._default_stack()[:]
     saved_sessions, saved_flags = session._default_sessions.stack[:], dict(flags.FLAGS.__dict__)
     saved_counts, modules = dict(gf_logging._counts), set(sys.modules)
-    graph._global_default, graph._default_stack[:] = graph.Graph(), []
+    graph._global_default, graph._default_stack()[:] = graph.Graph(), []
     session._default_sessions.stack[:] = []
     flags.FlagValues.__init__(flags.FLAGS)
     gf_logging._counts.clear()
@@ -95,7 +95,7 @@ def _as_a_fresh_process(folder):
         try:
             _join_threads_but(threads)
         finally:
-            graph._global_default, graph._default_stack[:] = saved_graph, saved_stack
+            graph._global_default, graph._default_stack()[:] = saved_graph, saved_stack
             session._default_sessions.stack[:] = saved_sessions
             flags.FLAGS.__dict__.clear()
             flags.FLAGS.__dict__.update(saved_flags)

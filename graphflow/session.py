@@ -7,6 +7,7 @@ and how its result is rebuilt, in ``fetches``.
 """
 
 import contextlib
+import threading
 
 import numpy as np
 
@@ -45,6 +46,8 @@ class Session:
         self._rngs = {}  # random op -> np.random.Generator
         self._prepared = {}  # (fetch tensors, target ops, fed tensors) -> backend executable
         self._calls = {}  # (fetches, feed keys) of earlier runs -> session_run.Call
+        self._locks = {}  # variable op -> the RLock runs that assign it hold (Call.run)
+        self._locks_lock = threading.Lock()
         self._closed = False
         self._default_cm = None
 
@@ -86,23 +89,32 @@ class Session:
     def _callable(self, fetches, feed_keys):
         elements, rebuild = flatten(fetches, self.graph)
         feed_tensors = [self._feed_key(k) for k in feed_keys]
-        fetch_tensors, executable = self._executable(elements, dict.fromkeys(feed_tensors))
+        fetch_tensors, (executable, locks) = self._executable(elements,
+                                                              dict.fromkeys(feed_tensors))
         single = isinstance(fetches, (Tensor, str)) and isinstance(elements[0], Tensor)
-        return Call(self, executable, feed_tensors, fetch_tensors, elements, rebuild, single)
+        return Call(self, executable, locks, feed_tensors, fetch_tensors, elements, rebuild,
+                    single)
 
     def _executable(self, elements, feeds):
-        """The backend's prepared program for these fetches and fed tensors (cached)."""
+        """The backend's prepared program for these fetches and fed tensors (cached), and
+        the locks of the variables it assigns to."""
         fetch_tensors = tuple(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
         targets = tuple(dict.fromkeys(e for e in elements if isinstance(e, Operation)))
         key = (fetch_tensors, targets, frozenset(feeds))
-        executable = self._prepared.get(key)
-        if executable is None:
+        prepared = self._prepared.get(key)
+        if prepared is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
-            executable = _remember(self._prepared, key, self.backend.prepare(sub))
+            prepared = _remember(self._prepared, key, (self.backend.prepare(sub), tuple(
+                self._variable_lock(var) for var in sub.written)))
             if self._placements_told is not None:
                 placement.note_placement(sub.ops, getattr(self.backend, "name", "given"),
                                          self._placements_told)
-        return fetch_tensors, executable
+        return fetch_tensors, prepared
+
+    def _variable_lock(self, var_op):
+        """The lock a run holds while it reads and assigns ``var_op`` (see Call.run)."""
+        with self._locks_lock:
+            return self._locks.setdefault(var_op, threading.RLock())
 
     @errors.api_boundary
     def plan(self, fetches, feed_dict=None):
@@ -114,7 +126,7 @@ class Session:
         seen the operand shapes).
         """
         elements, _ = flatten(fetches, self.graph)
-        return self._executable(elements, self._check_feeds(feed_dict))[1]
+        return self._executable(elements, self._check_feeds(feed_dict))[1][0]
 
     def _check_feeds(self, feed_dict):
         feeds = {}
@@ -144,7 +156,9 @@ class Session:
     # -- variables and random state -------------------------------------------------------
     def load_variable(self, var, value):
         """Set ``var`` to ``value`` directly (TF1's ``Variable.load``)."""
-        self._values[var.op] = np.array(convert_feed(var, value))
+        value = np.array(convert_feed(var, value))
+        with self._variable_lock(var.op):
+            self._values[var.op] = value
 
     def _rng(self, op):
         rng = self._rngs.get(op)
@@ -203,7 +217,9 @@ def _remember(cache, key, value):
     return value
 
 
-class _DefaultStack:
+class _DefaultStack(threading.local):
+    """Each thread's own default sessions, innermost last (per thread, as in TF1)."""
+
     def __init__(self):
         self.stack = []
 

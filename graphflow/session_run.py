@@ -16,9 +16,10 @@ from .graph import Operation, Tensor
 class Call:
     """One (fetches, fed tensors) pair of a Session, ready to run: feeds are given in order."""
 
-    def __init__(self, session, executable, feed_tensors, fetch_tensors, elements, rebuild,
-                 single):
+    def __init__(self, session, executable, locks, feed_tensors, fetch_tensors, elements,
+                 rebuild, single):
         self.session, self.feed_tensors = session, feed_tensors
+        self.locks = locks  # of the variables this run assigns, in the variables' order
         # an array of exactly this dtype and static shape needs no check (else convert_feed;
         # always for strings: an object array may hold str or numbers)
         self.feed_specs = [(t, None if t.dtype.is_string else t.dtype.np,
@@ -50,14 +51,10 @@ class Call:
             values = [v if type(v) is np.ndarray and v.dtype is dtype and v.shape == shape
                       else convert_feed(t, v) for (t, dtype, shape), v in
                       zip(self.feed_specs, values)]
-            state = RunState(session, values) if self.stateful else None
-            if self.warns:  # NumPy steps: silence log(0) and friends
-                with np.errstate(all="ignore"):
-                    fetched, fresh = self.runner(values, state)
+            if self.locks:
+                fetched, fresh = self._run_locked(values)
             else:
-                fetched, fresh = self.runner(values, state)
-            if state is not None:
-                state.commit()
+                fetched, fresh = self._run(values)
             if fresh is not True:  # True: every value was made for this hand-out
                 fetched = _handout_all(fetched, fresh, _Borrowed(values, session._values))
             if self.single:
@@ -69,6 +66,33 @@ class Call:
             return self.rebuild(values)
         except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
             raise e.with_traceback(errors.without_own_frames(e.__traceback__)) from None
+
+
+    def _run(self, values):
+        """The runner's results; a stateful run's writes committed once it succeeded."""
+        state = RunState(self.session, values) if self.stateful else None
+        if self.warns:  # NumPy steps: silence log(0) and friends
+            with np.errstate(all="ignore"):
+                results = self.runner(values, state)
+        else:
+            results = self.runner(values, state)
+        if state is not None:
+            state.commit()
+        return results
+
+    def _run_locked(self, values):
+        """``_run`` holding the locks of the variables it assigns, from before its first
+        read to after its commit: concurrent runs that update a variable apply one after
+        the other, so no update is lost (TF1's ``use_locking=True``, for every run). Taken
+        in the variables' creation order, so two runs never wait for each other."""
+        locks = self.locks
+        for lock in locks:
+            lock.acquire()
+        try:
+            return self._run(values)
+        finally:
+            for lock in locks:
+                lock.release()
 
 
 def _handout_all(values, fresh, borrowed):

@@ -12,10 +12,13 @@ from .ops.base import ASSIGN, PLACEHOLDER, VARIABLE, read_inputs
 
 class Subgraph:
     """``ops`` in execution order; ``fresh_reads[op]`` lists the input positions whose
-    variable must be read *after* this run's assignments (the op depends on them)."""
+    variable must be read *after* this run's assignments (the op depends on them);
+    ``written``: the variable ops the run assigns to, in creation order."""
 
     def __init__(self, ops, fetch_tensors, target_ops, fed, fresh_reads):
         self.ops = ops
+        self.written = tuple(sorted({op.inputs[0].op for op in ops if op.kind == ASSIGN},
+                                    key=lambda var: var.id))
         self.fetch_tensors = fetch_tensors
         self.target_ops = target_ops
         self.fed = fed
