@@ -142,3 +142,40 @@ def test_a_threads_default_session_is_its_own():
             t.join()
             assert found == [None]
             assert c.eval() == 3.0
+
+
+FORKED_WORKERS = """
+import multiprocessing, sys
+import numpy as np
+import graphflow as gf
+
+x = gf.placeholder(gf.float32, [None])
+y = gf.exp(x) * 2.0 + 1.0
+sess = gf.Session()
+big = np.zeros(1 << 20, np.float32)  # large enough for a parallel kernel
+sess.run(y, {x: big})
+
+def fresh_graph(i):
+    with gf.Graph().as_default():
+        a = gf.placeholder(gf.float32, [None])
+        return float(gf.Session().run(gf.tanh(a) + float(i), {a: big}).sum())
+
+def parents_session(i):
+    return float(sess.run(y, {x: big}).sum())
+
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    print(pool.map(fresh_graph, [0, 1]), pool.map(parents_session, [0, 1]))
+"""
+
+
+def test_forked_workers_run_graphs_after_the_parent_ran_a_parallel_kernel():
+    """GNU OpenMP kills a forked child's first parallel loop; multiprocessing's fork
+    workers hung the pool. Such a child runs its kernels serially."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", FORKED_WORKERS], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    n = float(1 << 20)
+    assert out.stdout.strip() == f"[0.0, {n}] [{3 * n}, {3 * n}]"

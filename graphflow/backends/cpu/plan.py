@@ -11,6 +11,7 @@ for feed shapes it has seen (``replay``).
 import math
 import os
 import threading
+import weakref
 
 import numpy as np
 
@@ -47,6 +48,26 @@ PARALLEL_FROM = 1 << 19  # elements: below this, threads cost more than they sav
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 
+
+def _after_fork_in_child():
+    """A child forked after this process ran a parallel kernel on Numba's OpenMP layer
+    (GNU OpenMP) is killed by its first parallel loop ("fork() called from a process
+    already using GNU OpenMP, this is unsafe"): multiprocessing's default start method did
+    that to workers that ran a graph. Such a child runs every kernel serially."""
+    global _PARALLEL
+    from numba.np.ufunc import parallel
+
+    if parallel._is_initialized and parallel._threading_layer == "omp":
+        _PARALLEL = False
+        for plan in list(_PLANS):
+            plan.serial()
+
+
+_PARALLEL = True  # parallel kernels may run in this process
+_PLANS = weakref.WeakSet()  # every CpuPlan, to make serial in such a child
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class NumbaBackend:
     name = "numba"
 
@@ -65,8 +86,9 @@ class CpuPlan(Plan):
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
         self.trace_lock = threading.Lock()
         fused = [step for step in self.steps if step.group is not None]
-        self.parallel_from = math.inf if any(op.kind == base.CONTRACTION
-                                             for op in program.ops) else PARALLEL_FROM
+        self.parallel_from = math.inf if not _PARALLEL or any(
+            op.kind == base.CONTRACTION for op in program.ops) else PARALLEL_FROM
+        _PLANS.add(self)
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = len(fused) < len(self.steps)
         # results handed out of the run get arrays of their own, which the session keeps as
@@ -177,6 +199,13 @@ class CpuPlan(Plan):
     def _modes(fused, args, shape, n):
         return [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
                 for leaf, a in zip(fused.leaves, args)]
+
+    def serial(self):
+        """Run every kernel serially from now on (recipes and replays made for parallel
+        kernels are forgotten)."""
+        self.parallel_from = math.inf
+        self._launches = type(self._launches)(self._launches.size)
+        self.replays.clear()
 
     def _buffer(self, dtype, n, live):
         buf = live.pool.take(dtype.str, n)
