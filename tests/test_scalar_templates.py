@@ -30,7 +30,7 @@ def elementwise_values(case):
         case.build(*phs)
         ops = [op for op in g.get_operations() if op.kind == base.ELEMENTWISE
                and op.outputs[0].shape.is_fully_defined()]
-        with gf.Session(graph=g) as sess:
+        with gf.Session(graph=g, backend="numpy") as sess:  # the references' values
             values = sess.run([[list(op.inputs), op.outputs[0]] for op in ops],
                               dict(zip(phs, inputs)))
     return [(op, args, out) for op, (args, out) in zip(ops, values)]
