@@ -16,6 +16,7 @@ Each of these is one warning on the ``graphflow`` logger; none fails a run.
 """
 
 import contextlib
+import getpass
 import glob
 import hashlib
 import io
@@ -57,7 +58,7 @@ def _fallback_dir():
     ``mkdtemp`` per process piled up in the temp folder), or None where that name is taken
     by anything but a directory of ours that only we can open (another user could have
     planted kernels there)."""
-    user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+    user = os.getuid() if hasattr(os, "getuid") else getpass.getuser()
     path = os.path.join(tempfile.gettempdir(), f"graphflow-kernels-{user}")
     try:
         with contextlib.suppress(FileExistsError):
@@ -241,7 +242,8 @@ class _DisposableCache:
 def _remove_machine_code(directory, key):
     """Delete Numba's index and data files of kernel ``key``; how many were deleted."""
     removed = 0
-    for path in glob.glob(os.path.join(glob.escape(directory), f"graphflow_kernel_{key}.*.nb[ic]")):
+    pattern = os.path.join(glob.escape(directory), f"graphflow_kernel_{key}.*.nb[ic]")
+    for path in glob.glob(pattern):
         with contextlib.suppress(OSError):
             os.remove(path)
             removed += 1
