@@ -12,7 +12,6 @@ runner launches a captured CUDA graph for feed signatures it has seen (``graphs`
 
 import importlib
 import math
-import sys
 
 import numpy as np
 
@@ -299,8 +298,7 @@ class CudaPlan(Plan):
         if found is None:
             source = (self._codegen.BROADCAST_SOURCE if op == "broadcast"
                       else self._codegen.kernel_source(op, modes))
-            key, _ = kernel_cache.load_kernel(source)
-            found = self._kernels[(op, modes)] = (key, sys.modules[f"graphflow_kernel_{key}"])
+            found = self._kernels[(op, modes)] = kernel_cache.load_module(source)
         return found[1]
 
     def _blocks(self, n, per_block):
