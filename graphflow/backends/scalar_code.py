@@ -9,7 +9,10 @@ A fused group's kernel reads each operand by *mode*, decided from the run-time s
 - ``suffix``: broadcast along leading dims (a bias row), ``a[i % k]``
 - ``prefix``: broadcast along trailing dims (a keepdims column), ``a[i // k]``
 - ``row``/``col``: suffix and prefix inside a (rows, columns) loop nest, ``a[c]``/``a[r]``
-- ``const``: a one-element constant, written into the source as a literal
+- ``const``: a one-element constant, passed as a number: its value stays out of the source,
+  so ops built with new Python numbers (``x * float(i)``) share one kernel
+- ``literal``: a one-element constant of a few special values (``SPECIAL_VALUES``), written
+  into the source, where LLVM folds it (``x ** 2.0`` becomes ``x * x``)
 
 ``element_code`` turns the group's members into one line per op for the element at index
 ``i``; each backend wraps those lines in its own loops.
@@ -51,6 +54,22 @@ def float32_expression(expr, dtype):
     return _FLOAT32_FUNCTIONS.sub(lambda m: f"{m.group(1)}32(", expr)
 
 
+# the values a constant is written into the source as: a fixed few, so a loop over new
+# numbers still compiles O(1) kernels. A literal exponent is folded: x ** 2.0 ran 22x
+# faster than x ** c with c an argument (0.68 against 15 ms over 2**20 float32); a literal
+# integer divisor becomes a multiplication; x * c runs as fast as x * 0.5.
+SPECIAL_VALUES = (-1, -0.5, 0, 0.5, 1, 2, 3)
+
+
+def constant_mode(value):
+    """How a kernel reads a one-element constant: "literal" (a special value or a bool),
+    else "const" (an argument)."""
+    value = np.asarray(value).reshape(())
+    if value.dtype.kind == "b" or (value.dtype.kind in "iuf" and value in SPECIAL_VALUES):
+        return "literal"
+    return "const"
+
+
 def literal(value):
     value = np.asarray(value).reshape(())
     if value.dtype.kind == "b":
@@ -65,9 +84,9 @@ def element_code(body, leaves, modes):
     """Parameters, operand reads and one line per op, for the element at index ``i``."""
     params, reads, names, lines, header = [], [], {}, [], []
     for j, (t, mode) in enumerate(zip(leaves, modes)):
-        if mode == "const":
+        if mode == "literal":
             names[t] = literal(t.op._attrs["value"])
-        elif mode == "scalar":
+        elif mode in ("scalar", "const"):
             names[t] = f"s{j}"
             params.append(f"s{j}")
         else:

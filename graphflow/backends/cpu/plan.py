@@ -24,6 +24,7 @@ from ..plan import (
     Launch,
     Live,
     Plan,
+    constant_mode,
     fallback,
     loop_shape,
     operand_mode,
@@ -175,7 +176,7 @@ class CpuPlan(Plan):
 
     @staticmethod
     def _modes(fused, args, shape, n):
-        return [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
+        return [constant_mode(leaf) if a is None else operand_mode(leaf, a.shape, shape, n)
                 for leaf, a in zip(fused.leaves, args)]
 
     def _buffer(self, dtype, n, live):
@@ -221,9 +222,11 @@ def operand_values(launch, args):
     """The kernel's operand arguments, in order, as the Launch reads them."""
     values = []
     for (mode, k), a in zip(launch.modes, args):
-        if mode == "const":
+        if mode == "literal":
             continue
-        if mode == "scalar":
+        if mode == "const":
+            values.append(k)
+        elif mode == "scalar":
             values.append(a.reshape(-1)[0])
         elif mode == "broadcast":
             values.append(np.ascontiguousarray(np.broadcast_to(a, launch.shape)).reshape(-1))

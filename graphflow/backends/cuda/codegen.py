@@ -155,7 +155,9 @@ def argument_types(fused, modes):
     """numba type names of the kernel's arguments after the sizes (for ahead-of-time PTX)."""
     types = []
     for leaf, mode in zip(fused_group(fused).leaves, modes):
-        if mode != "const":
+        if mode == "const":
+            types.append(_numba_name(leaf.dtype.np))
+        elif mode != "literal":
             types.append(f"{_numba_name(leaf.dtype.np)}[::1]")
             if mode in ("suffix", "prefix"):
                 types.append("int64")

@@ -25,6 +25,7 @@ from ..plan import (
     REFERENCE,
     Launch,
     Plan,
+    constant_mode,
     fallback,
     loop_shape,
     operand_mode,
@@ -252,7 +253,9 @@ class CudaPlan(Plan):
             return self._fused_on_host(step, args)
         operands = []
         for (mode, k), broadcast, a in zip(launch.modes, launch.extra, args):
-            if mode == "const":
+            if mode in ("literal", "const"):
+                if mode == "const":
+                    operands.append(k)
                 continue
             flat = self._flat(a)
             if broadcast is not None:
@@ -285,7 +288,7 @@ class CudaPlan(Plan):
         elif not results_fit(fused, args, shape):
             return REFERENCE
         n = math.prod(shape)
-        modes = [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
+        modes = [constant_mode(leaf) if a is None else operand_mode(leaf, a.shape, shape, n)
                  for leaf, a in zip(fused.leaves, args)]
         kernel_modes = tuple(_KERNEL_MODE.get(m, m) for m, _ in modes)
         broadcasts = [_broadcast_strides(a.shape, shape, self.cuda) if m == "broadcast"
