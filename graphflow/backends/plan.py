@@ -39,13 +39,15 @@ class Step:
     """One op of a plan: ``reads`` (None in place of an inlined constant or an assign
     target), ``dying`` (tensors whose last reader it is), ``group`` (a fused op's
     FusedGroup, else None), ``in_place`` (an elementwise kernel: its output may take a dying
-    input's buffer), ``subplans`` ([(fed tensors, plan)] of a nested op's bodies)."""
+    input's buffer), ``subplans`` ([(fed tensors, plan)] of a nested op's bodies),
+    ``faults`` ([(m, member)] whose inputs its kernel checks: ``scalar_code.faulting``)."""
 
-    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans")
+    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans", "faults")
 
     def __init__(self, op, dying):
         self.op, self.reads, self.dying = op, read_tensors(op), dying
         self.group = group(op) if op.opdef is FUSED else None
+        self.faults = scalar_code.faulting(self.group.elementwise) if self.group else []
         # a kernel reads a[i] before it writes out[i]; a reduction reads after writing
         self.in_place = self.group is not None and self.group.reduction is None
         self.subplans = ()

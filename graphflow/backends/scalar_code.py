@@ -80,9 +80,19 @@ def literal(value):
     return f"np.{value.dtype.name}({value.item()!r})"
 
 
-def element_code(body, leaves, modes):
-    """Parameters, operand reads and one line per op, for the element at index ``i``."""
+def faulting(body):
+    """``[(m, op)]``: the members of a group whose ``Fault`` applies to their inputs' dtype
+    (integer division): their kernel checks each element, and only theirs."""
+    return [(m, op) for m, op in enumerate(body)
+            if op.opdef.fault is not None and op.opdef.fault.applies(op.inputs[0].dtype)]
+
+
+def element_code(body, leaves, modes, check=None):
+    """Parameters, operand reads and one line per op, for the element at index ``i``.
+    ``check`` formats the line before a ``faulting`` member's: ``{cond}`` its fault's
+    condition for this element, ``{m}`` the member's position."""
     params, reads, names, lines, header = [], [], {}, [], []
+    checked = dict(faulting(body))
     for j, (t, mode) in enumerate(zip(leaves, modes)):
         if mode == "literal":
             names[t] = literal(t.op._attrs["value"])
@@ -94,16 +104,27 @@ def element_code(body, leaves, modes):
             params += [f"a{j}"] + ([f"k{j}"] if mode in ("suffix", "prefix") else [])
             reads.append(f"x{j} = " + READ[mode].format(a=f"a{j}", k=f"k{j}"))
     for m, op in enumerate(body):
-        holes = [f"_A{j}_" for j in range(len(op.inputs))]  # literals are typed before
-        dtype = op.inputs[0].dtype if op.inputs else op.outputs[0].dtype  # the args go in
-        expr = float32_expression(op.opdef.scalar_expr(holes, op._attrs), dtype)
-        for hole, t in zip(holes, op.inputs):
-            expr = expr.replace(hole, names[t])
-        names[op.outputs[0]] = f"t{m}"
         where = f" at {op.source}" if op.source else ""
-        lines.append(f"t{m} = {expr}  # {op.type} '{op.name}'{where}")
+        if m in checked:
+            cond = _expression(op.opdef.fault.condition, op, names)
+            lines.append(check.format(cond=cond, m=m) + f"  # else: {op.opdef.fault.message}")
+        names[op.outputs[0]] = f"t{m}"
+        lines.append(f"t{m} = {_expression(op.opdef.scalar_expr, op, names)}  "
+                     f"# {op.type} '{op.name}'{where}")
         header.append(f"  t{m}: {op.type} '{op.name}'{where}")
     return params, reads + lines, names, header
+
+
+def _expression(template, op, names):
+    """``template`` (an OpDef's ``scalar_expr``, or a format string over the inputs) of
+    ``op``'s inputs as ``names`` has them."""
+    holes = [f"_A{j}_" for j in range(len(op.inputs))]  # literals are typed before
+    dtype = op.inputs[0].dtype if op.inputs else op.outputs[0].dtype  # the args go in
+    text = template(holes, op._attrs) if callable(template) else template.format(*holes)
+    expr = float32_expression(text, dtype)
+    for hole, t in zip(holes, op.inputs):
+        expr = expr.replace(hole, names[t])
+    return expr
 
 
 _IDENTITY = {"zero": 0, "one": 1, "false": False, "true": True}
