@@ -291,7 +291,7 @@ def constant_mode(leaf):
     value written into the kernel, else ("const", its value as a NumPy scalar): an
     argument, so that constants differing only in value share one kernel."""
     value = leaf.op._attrs["value"]
-    if scalar_code.constant_mode(value) == "literal":
+    if scalar_code.is_special(value):
         return "literal", None
     return "const", value.reshape(-1)[0]
 

@@ -61,13 +61,11 @@ def float32_expression(expr, dtype):
 SPECIAL_VALUES = (-1, -0.5, 0, 0.5, 1, 2, 3)
 
 
-def constant_mode(value):
-    """How a kernel reads a one-element constant: "literal" (a special value or a bool),
-    else "const" (an argument)."""
+def is_special(value):
+    """Whether a one-element constant is written into a kernel as a ``literal`` (a special
+    value or a bool), not passed to it as a ``const`` argument."""
     value = np.asarray(value).reshape(())
-    if value.dtype.kind == "b" or (value.dtype.kind in "iuf" and value in SPECIAL_VALUES):
-        return "literal"
-    return "const"
+    return value.dtype.kind == "b" or bool(value.dtype.kind in "iuf" and value in SPECIAL_VALUES)
 
 
 def literal(value):
