@@ -90,8 +90,9 @@ def test_every_kernel_kind_compiles_to_ptx(cuda):
             results = [f"{_name(t.dtype.np)}[::1]" for t in op._attrs["group"].results]
             reduction = op._attrs["group"].reduction
             sizes = ["int64"] * (5 if reduction is not None else 1)
-            cuda.compile_ptx(kernel.py_func, f"void({', '.join(sizes + args + results)})",
-                             cc=(8, 0))
+            flags = cuda_codegen.fault_types(op)
+            cuda.compile_ptx(kernel.py_func,
+                             f"void({', '.join(sizes + args + results + flags)})", cc=(8, 0))
             compiled += 1
             if reduction is not None:
                 acc, _ = scalar_code.accumulator(reduction.inputs[0].dtype,

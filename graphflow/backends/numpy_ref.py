@@ -106,16 +106,26 @@ def _body_runner(op, state):
 
 
 def runtime_error(op, args, cause):
-    """An InvalidArgumentError naming the op (every op of a fused kernel), its line and
-    the shapes it got, for an exception raised while running it."""
+    """An InvalidArgumentError naming the op (every op of a fused kernel, or the one whose
+    ``Fault`` held), its line and the shapes it got, for an exception raised running it."""
     group = op._attrs.get("group")  # a Fused op: name each member
     members = group.body if group is not None else [op]
+    if isinstance(cause, base.Faulted) and group is not None and cause.member is not None:
+        members = [group.body[cause.member]]
+    if isinstance(cause, base.Faulted) and len(members) == 1:  # TF1's message, then the op
+        failed = members[0]
+        lines = [f"{cause.message}: {failed.type} op {failed.name!r}"]
+        if failed.source is not None:
+            lines.append(f"  created at {failed.source}: {failed.source.code}")
+        return errors.InvalidArgumentError("\n".join(lines + _inputs(op, args)), failed)
     lines = [f"{op.type} op {op.name!r} failed at run time: {cause}"]
     for m in members:
         if m.source is not None:
             what = f"{m.type} {m.name!r} " if len(members) > 1 else ""
             lines.append(f"  {what}created at {m.source}: {m.source.code}")
-    for i, (t, a) in enumerate(zip(op.inputs, args)):
-        if a is not None:
-            lines.append(f"  input {i}: {t.name!r} got {a.dtype.name} array of shape {a.shape}")
-    return errors.InvalidArgumentError("\n".join(lines), op)
+    return errors.InvalidArgumentError("\n".join(lines + _inputs(op, args)), op)
+
+
+def _inputs(op, args):
+    return [f"  input {i}: {t.name!r} got {a.dtype.name} array of shape {a.shape}"
+            for i, (t, a) in enumerate(zip(op.inputs, args)) if a is not None]

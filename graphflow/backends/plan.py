@@ -28,6 +28,7 @@ from .. import errors, subgraph
 from ..compiler.fuse import FUSED, group
 from ..ops import base
 from ..ops.sources import CONST
+from . import scalar_code
 from .buffer_pool import KEEP_RUNS, BufferPool
 from .numpy_ref import runtime_error
 from .recent import Recent
@@ -38,13 +39,15 @@ class Step:
     """One op of a plan: ``reads`` (None in place of an inlined constant or an assign
     target), ``dying`` (tensors whose last reader it is), ``group`` (a fused op's
     FusedGroup, else None), ``in_place`` (an elementwise kernel: its output may take a dying
-    input's buffer), ``subplans`` ([(fed tensors, plan)] of a nested op's bodies)."""
+    input's buffer), ``subplans`` ([(fed tensors, plan)] of a nested op's bodies),
+    ``faults`` ([(m, member)] whose inputs its kernel checks: ``scalar_code.faulting``)."""
 
-    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans")
+    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans", "faults")
 
     def __init__(self, op, dying):
         self.op, self.reads, self.dying = op, read_tensors(op), dying
         self.group = group(op) if op.opdef is FUSED else None
+        self.faults = scalar_code.faulting(self.group.elementwise) if self.group else []
         # a kernel reads a[i] before it writes out[i]; a reduction reads after writing
         self.in_place = self.group is not None and self.group.reduction is None
         self.subplans = ()
@@ -244,7 +247,8 @@ class Launch:
     """How a fused step runs for operands of given shapes: ``how`` is "kernel" (an
     elementwise kernel), "reduction" (a reduction prologue) or "reference" (the group's
     NumPy reference, where no kernel fits); ``shape`` the loop's shape and ``n`` its size;
-    ``modes`` [(mode, k)] per operand (``operand_mode``); ``sizes`` the kernel's size
+    ``modes`` [(mode, k)] per operand (``operand_mode``: k is a suffix's or prefix's period,
+    a "const" operand's value); ``sizes`` the kernel's size
     arguments; ``out_shape`` the reduction's result shape; ``kernel`` and ``key`` the
     compiled kernel (the backend's) and its cache key; ``dtypes`` the results' dtypes;
     ``extra`` what else a backend needs per operand (CUDA: a broadcast's dims and strides)."""
@@ -264,12 +268,12 @@ REFERENCE = Launch("reference")
 
 def operand_mode(leaf, a_shape, shape, n):
     """``(mode, k)``: how a fused kernel reads an operand of ``a_shape`` in a loop of
-    ``shape`` (``n`` elements): "const" (a one-element constant, in the source), "scalar"
+    ``shape`` (``n`` elements): a one-element constant as ``constant_mode`` says, "scalar"
     (one element), "full", "suffix" (a[i % k]), "prefix" (a[i // k]) or "broadcast" (a
     general broadcast: the backend makes a full copy first)."""
     size = math.prod(a_shape)
     if size == 1:
-        return ("const", None) if leaf.op.opdef is CONST else ("scalar", None)
+        return constant_mode(leaf) if leaf.op.opdef is CONST else ("scalar", None)
     if a_shape == shape:
         return "full", None
     padded = (1,) * (len(shape) - len(a_shape)) + tuple(a_shape)
@@ -280,6 +284,16 @@ def operand_mode(leaf, a_shape, shape, n):
     if padded[:hi] == shape[:hi]:
         return "prefix", n // size
     return "broadcast", None
+
+
+def constant_mode(leaf):
+    """``(mode, value)`` of a one-element constant leaf: ("literal", None) for a special
+    value written into the kernel, else ("const", its value as a NumPy scalar): an
+    argument, so that constants differing only in value share one kernel."""
+    value = leaf.op._attrs["value"]
+    if scalar_code.is_special(value):
+        return "literal", None
+    return "const", value.reshape(-1)[0]
 
 
 def loop_shape(args):

@@ -70,8 +70,11 @@ def _fused_infer(inputs, *, group):
 
 def _fused_reference(*values, group):
     env = dict(zip(group.leaves, values))
-    for op in group.body:
-        outs = op.opdef.reference(*[env[t] for t in op.inputs], **op._attrs)
+    for m, op in enumerate(group.body):
+        try:
+            outs = op.opdef.reference(*[env[t] for t in op.inputs], **op._attrs)
+        except base.Faulted as e:  # name the member whose inputs were rejected
+            raise base.Faulted(e.message, m) from None
         env[op.outputs[0]] = np.asarray(outs)
     return tuple(env[t] for t in group.results)
 

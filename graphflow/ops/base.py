@@ -16,6 +16,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import errors
+from ..dtypes import as_dtype
 from ..graph import Tensor, get_default_graph
 
 # Kinds: what a backend needs to know to lower an op without looking at its name.
@@ -38,6 +39,46 @@ FUSED = "fused"  # a group of elementwise ops made by the compiler (one kernel)
 NESTED = "nested"  # owns bodies (pieces of graph) that its OpDef's drive runs: control flow
 
 Spec = namedtuple("Spec", "shape dtype")
+
+
+class Fault:
+    """Inputs an ELEMENTWISE op rejects at run time, as TF1 does (integer division by zero).
+
+    For inputs whose dtype passes ``dtypes`` (an ``allowed`` string: "is_integer"), the op
+    fails with ``message`` (TF1's) if ``condition`` holds for some element. ``condition``
+    is a scalar expression over the inputs (as ``scalar``) that compiled kernels evaluate
+    per element; ``test(*arrays)`` is its NumPy form, which guards the op's reference."""
+
+    __slots__ = ("message", "dtypes", "condition", "test")
+
+    def __init__(self, message, dtypes, condition, test):
+        self.message, self.dtypes, self.condition, self.test = message, dtypes, condition, test
+
+    def applies(self, dtype):
+        """Whether inputs of graphflow ``dtype`` are checked."""
+        return any(getattr(dtype, flag) for flag in self.dtypes.split("|"))
+
+    def guard(self, reference):
+        """``reference``, raising ``Faulted`` first where the inputs are rejected."""
+        def checked(*arrays, **attrs):
+            if self.applies(as_dtype(np.asarray(arrays[0]).dtype)) and self.test(*arrays):
+                raise Faulted(self.message)
+            return reference(*arrays, **attrs)
+
+        return checked
+
+
+class Faulted(ArithmeticError):
+    """Raised where an op's ``Fault`` holds (by its guarded reference or a kernel); ``member``:
+    the failing op's position in a fused group's body, when a group's kernel raised it. The
+    backend turns it into an InvalidArgumentError naming the op and its line."""
+
+    def __init__(self, message, member=None):
+        super().__init__(message, member)
+        self.message, self.member = message, member
+
+    def __str__(self):
+        return self.message
 
 REGISTRY = {}
 
@@ -63,6 +104,8 @@ class OpDef:
     same_elements: True when output 0 is input 0's elements, unchanged and in the same
         (row-major) order, only perhaps shaped otherwise (Reshape, Squeeze; the checks
         that pass their input through): a backend may hand out a view of input 0.
+    fault: for ELEMENTWISE ops that reject some inputs at run time, a ``Fault``; the
+        reference then checks it, and kernels evaluate its condition per element.
     bodies, drive: for NESTED ops. ``bodies(op) -> [(fed tensors, fetched tensors)]``: the
         pieces of graph the op runs (each backend prepares them as plans of its own);
         ``drive(run_body, *values, **attrs) -> outputs``: the op's semantics, calling
@@ -71,13 +114,14 @@ class OpDef:
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
                  update=None, shape_inputs=(), same_elements=False, bodies=None, drive=None,
-                 differentiable=True, tensor_class=Tensor, doc=None):
+                 differentiable=True, tensor_class=Tensor, doc=None, fault=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
         self.kind = kind
         self.infer = infer
-        self.reference = reference
+        self.fault = fault
+        self.reference = reference if fault is None else fault.guard(reference)
         self.scalar = scalar
         self.combine = combine
         self.update = update

@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..shapes import broadcast_shapes
-from .base import ELEMENTWISE, OpDef, Spec, require_dtype, require_same_dtype
+from .base import ELEMENTWISE, Fault, OpDef, Spec, require_dtype, require_same_dtype
 from .sources import convert_to_tensor
 
 SCALAR_FUNCTIONS = (
@@ -43,7 +43,8 @@ def unary(type, reference, scalar, allowed=FLOAT, out_dtype=None, differentiable
                  differentiable=differentiable, same_elements=same_elements)
 
 
-def binary(type, reference, scalar, allowed=NUMERIC, out_dtype=None, differentiable=True):
+def binary(type, reference, scalar, allowed=NUMERIC, out_dtype=None, differentiable=True,
+           fault=None):
     """Declare a two-input broadcasting elementwise op; both inputs share one dtype."""
 
     def infer(inputs):
@@ -52,7 +53,7 @@ def binary(type, reference, scalar, allowed=NUMERIC, out_dtype=None, differentia
         return Spec(broadcast_shapes(*(t.shape for t in inputs)), out_dtype or dtype)
 
     return OpDef(type, ELEMENTWISE, infer, reference, scalar=scalar,
-                 differentiable=differentiable)
+                 differentiable=differentiable, fault=fault)
 
 
 NEG = unary("Neg", np.negative, "(-{0})", NUMERIC)
@@ -86,8 +87,13 @@ ADD = binary("Add", np.add, "({0} + {1})")
 SUB = binary("Sub", np.subtract, "({0} - {1})")
 MUL = binary("Mul", np.multiply, "({0} * {1})")
 REALDIV = binary("RealDiv", np.true_divide, "({0} / {1})", FLOAT)
-FLOORDIV = binary("FloorDiv", np.floor_divide, "floordiv({0}, {1})", differentiable=False)
-FLOORMOD = binary("FloorMod", np.mod, "floormod({0}, {1})")
+# TF1 fails an integer division by zero (NumPy and Numba give 0); an empty result divides
+# nothing, so it does not fail
+ZERO_DIVISOR = Fault("Integer division by zero", INT, "({1} == 0)",
+                     lambda x, y: np.broadcast(x, y).size > 0 and not np.all(y))
+FLOORDIV = binary("FloorDiv", np.floor_divide, "floordiv({0}, {1})", differentiable=False,
+                  fault=ZERO_DIVISOR)
+FLOORMOD = binary("FloorMod", np.mod, "floormod({0}, {1})", fault=ZERO_DIVISOR)
 POW = binary("Pow", np.power, "({0} ** {1})")
 MAXIMUM = binary("Maximum", np.maximum, "maximum({0}, {1})")
 MINIMUM = binary("Minimum", np.minimum, "minimum({0}, {1})")

@@ -25,6 +25,7 @@ from ..plan import (
     Launch,
     Live,
     Plan,
+    constant_mode,
     fallback,
     loop_shape,
     operand_mode,
@@ -197,7 +198,7 @@ class CpuPlan(Plan):
 
     @staticmethod
     def _modes(fused, args, shape, n):
-        return [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
+        return [constant_mode(leaf) if a is None else operand_mode(leaf, a.shape, shape, n)
                 for leaf, a in zip(fused.leaves, args)]
 
     def serial(self):
@@ -250,9 +251,11 @@ def operand_values(launch, args):
     """The kernel's operand arguments, in order, as the Launch reads them."""
     values = []
     for (mode, k), a in zip(launch.modes, args):
-        if mode == "const":
+        if mode == "literal":
             continue
-        if mode == "scalar":
+        if mode == "const":
+            values.append(k)
+        elif mode == "scalar":
             values.append(a.reshape(-1)[0])
         elif mode == "broadcast":
             values.append(np.ascontiguousarray(np.broadcast_to(a, launch.shape)).reshape(-1))

@@ -141,11 +141,13 @@ def _operand_codes(gen, launch, reads, args):
     """The kernel's operands as code, as ``plan.operand_values`` passes them."""
     codes = []
     for t, a, (mode, k) in zip(reads, args, launch.modes):
-        if mode == "scalar":
+        if mode == "const":
+            codes.append(gen.constant(k))
+        elif mode == "scalar":
             codes.append(_scalar_code(gen, t, a))
         elif mode == "broadcast":
             codes.append(_broadcast_code(gen, t, launch.shape))
-        elif mode != "const":
+        elif mode != "literal":
             codes.append(_flat_code(gen, t, a))
             if k is not None:
                 codes.append(repr(k))

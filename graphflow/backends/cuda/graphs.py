@@ -1,7 +1,8 @@
 """The CUDA plan's runner strategy: one CUDA-graph launch per run instead of one per kernel.
 
 Only on a real GPU (the simulator has no graphs) and only for plans whose every step is
-a generated kernel, a variable read, a plain Assign of a kernel's result or a constant:
+a generated kernel (not one that checks its inputs: integer division reads a flag back), a
+variable read, a plain Assign of a kernel's result or a constant:
 nothing there reads back to the host or allocates once buffers are fixed. The second run
 of a feed signature (shapes and dtypes) is captured by launching the steps on a
 ``cuda.core`` GraphBuilder; numba kernels accept it as their stream.
@@ -39,8 +40,10 @@ def replayable(plan):
     assigns = [op for op in plan.program.ops if op.kind == base.ASSIGN]
     if not len(assigns) == len(plan.stored) == len(set(plan.stored.values())):
         return False  # a tensor stored twice, or a variable written twice: no A/B pairs
+    checked = {step.op for step in plan.steps if step.faults}  # they read a flag back
     for op in plan.program.ops:
-        if op.opdef is FUSED or op.kind in (base.VARIABLE, base.CONTROL):
+        if (op.opdef is FUSED and op not in checked) or op.kind in (base.VARIABLE,
+                                                                      base.CONTROL):
             continue
         if op.kind == base.SOURCE and not op.inputs:
             continue

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...compiler import compile_subgraph
 from ...ops import base
+from ...ops.base import Faulted
 from ...ops.state import ASSIGN_OP
 from .. import kernel_cache
 from ..numpy_ref import evaluate
@@ -24,6 +25,7 @@ from ..plan import (
     REFERENCE,
     Launch,
     Plan,
+    constant_mode,
     fallback,
     loop_shape,
     operand_mode,
@@ -251,7 +253,9 @@ class CudaPlan(Plan):
             return self._fused_on_host(step, args)
         operands = []
         for (mode, k), broadcast, a in zip(launch.modes, launch.extra, args):
-            if mode == "const":
+            if mode in ("literal", "const"):
+                if mode == "const":
+                    operands.append(k)
                 continue
             flat = self._flat(a)
             if broadcast is not None:
@@ -259,15 +263,22 @@ class CudaPlan(Plan):
             operands.append(flat)
             if k is not None:
                 operands.append(k)
+        # a kernel that checks its inputs (integer division) flags a rejected element here
+        flag = [self.cuda.to_device(np.zeros(1, np.int32))] if step.faults else []
         if launch.how == "reduction":
-            return self._reduce(step, launch, operands, live)
-        shape, n = launch.shape, launch.n
-        outs = [self._stored_array(self.stored[t], shape, t.dtype.np) if t in self.stored
-                else self._alloc(shape, t.dtype.np, live) for t in step.op.outputs]
-        if n:
-            blocks = self._blocks(n, self._codegen.THREADS * self._codegen.UNROLL)
-            launch.kernel.kernel[blocks, self._codegen.THREADS, self.stream](
-                n, *operands, *[o.reshape(n) for o in outs])
+            outs = self._reduce(step, launch, operands, live, flag)
+        else:
+            shape, n = launch.shape, launch.n
+            outs = [self._stored_array(self.stored[t], shape, t.dtype.np) if t in self.stored
+                    else self._alloc(shape, t.dtype.np, live) for t in step.op.outputs]
+            if n:
+                blocks = self._blocks(n, self._codegen.THREADS * self._codegen.UNROLL)
+                launch.kernel.kernel[blocks, self._codegen.THREADS, self.stream](
+                    n, *operands, *[o.reshape(n) for o in outs], *flag)
+        if flag:
+            m = int(flag[0].copy_to_host()[0]) - 1  # waits for the kernel
+            if m >= 0:
+                raise Faulted(step.group.body[m].opdef.fault.message, m)
         return outs
 
     def launch_key(self, step, args):
@@ -284,7 +295,7 @@ class CudaPlan(Plan):
         elif not results_fit(fused, args, shape):
             return REFERENCE
         n = math.prod(shape)
-        modes = [("const", None) if a is None else operand_mode(leaf, a.shape, shape, n)
+        modes = [constant_mode(leaf) if a is None else operand_mode(leaf, a.shape, shape, n)
                  for leaf, a in zip(fused.leaves, args)]
         kernel_modes = tuple(_KERNEL_MODE.get(m, m) for m, _ in modes)
         broadcasts = [_broadcast_strides(a.shape, shape, self.cuda) if m == "broadcast"
@@ -312,7 +323,7 @@ class CudaPlan(Plan):
             n, len(dims), dims, strides, flat, out)
         return out
 
-    def _reduce(self, step, launch, operands, live):
+    def _reduce(self, step, launch, operands, live, flag):
         reduction = step.group.reduction
         rows = step.group.layout == "rows"
         outer, count, k = launch.sizes
@@ -329,7 +340,7 @@ class CudaPlan(Plan):
             if parts > 1:
                 target = self._alloc((outer * parts,), _accumulator_dtype(reduction), live)
             launch.kernel.kernel[blocks, threads, self.stream](outer, count, k, parts, chunk,
-                                                              *operands, target)
+                                                              *operands, target, *flag)
             if parts > 1:
                 launch.kernel.combine[self._blocks(outer, 1), threads, self.stream](
                     outer, parts, count, target, out)
