@@ -136,8 +136,8 @@ def _gather_rows(x, key):
 
     idx = convert_to_tensor(key)
     known = static_value(idx) if idx.dtype.is_integer else None
-    if known is None:
-        return gather(x, _from_end(x, idx) if idx.shape.ndims == 0 else idx)
+    if known is None:  # a scalar (of a rank known, or found when run) counts from the end
+        return gather(x, idx if idx.shape.ndims else _from_end(x, idx, idx.shape.ndims is None))
     n = x.shape.dims[0] if x.shape.ndims else None
     if n is None:
         return gather(x, _from_end(x, idx) if (known < 0).any() else idx)
@@ -151,11 +151,16 @@ def _gather_rows(x, key):
     return gather(x, idx)
 
 
-def _from_end(x, idx):
-    """``idx``, its negative entries counted from the end of x's axis 0 when run."""
-    from .elementwise import add, cast, less, where
+def _from_end(x, idx, if_scalar=False):
+    """``idx``, its negative entries counted from the end of x's axis 0 when run (with
+    ``if_scalar``, only if idx turns out to be a scalar)."""
+    from .elementwise import add, cast, equal, less, logical_and, where
+    from .shape_ops import rank
 
-    return where(less(idx, 0), add(idx, cast(shape(x)[0], idx.dtype)), idx)
+    negative = less(idx, 0)
+    if if_scalar:
+        negative = logical_and(negative, equal(rank(idx), 0))
+    return where(negative, add(idx, cast(shape(x)[0], idx.dtype)), idx)
 
 
 def _is_static_scalar(k):
