@@ -124,3 +124,27 @@ def test_every_index_taking_op_refuses_a_bad_index_its_gradient_alone_too(backen
                 assert "test_bad_inputs.py" in str(e.value), what
         np.testing.assert_array_equal(sess.run(gf.one_hot(i, 3), {i: [-1, 3, 1]}),
                                       [[0, 0, 0], [0, 0, 0], [0, 1, 0]])
+
+
+# -- checkpoints ----------------------------------------------------------------------------
+
+def test_an_empty_save_path_is_refused_and_writes_nothing(tmp_path, monkeypatch):
+    """It wrote '.npz' in the working directory and its index into the parent."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    gf.Variable(np.ones(2, np.float32))
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        for empty in ("", ".npz"):
+            with pytest.raises(gf.errors.InvalidArgumentError, match="empty save_path") as e:
+                gf.train.Saver().save(sess, empty)  # the empty save
+            assert f":{_line_of('# the empty save')}:" in str(e.value)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["work"]
+
+
+def test_a_corrupt_checkpoint_index_is_a_data_loss_error_naming_it(tmp_path):
+    (tmp_path / "checkpoint").write_bytes(b'{"model_checkpoint_path": "m\xd7\xff"}\n')
+    for read in (gf.train.latest_checkpoint, gf.train.get_checkpoint_state):
+        with pytest.raises(gf.errors.DataLossError, match=r"checkpoint index .*checkpoint'"):
+            read(str(tmp_path))
