@@ -118,4 +118,7 @@ def runtime_error(op, args, cause):
     for i, (t, a) in enumerate(zip(op.inputs, args)):
         if a is not None:
             lines.append(f"  input {i}: {t.name!r} got {a.dtype.name} array of shape {a.shape}")
-    return errors.InvalidArgumentError("\n".join(lines), op)
+    # TF1's "OOM when allocating": a result too large for memory is no bad argument
+    cls = errors.ResourceExhaustedError if isinstance(cause, MemoryError) else \
+        errors.InvalidArgumentError
+    return cls("\n".join(lines), op)

@@ -148,3 +148,23 @@ def test_a_corrupt_checkpoint_index_is_a_data_loss_error_naming_it(tmp_path):
     for read in (gf.train.latest_checkpoint, gf.train.get_checkpoint_state):
         with pytest.raises(gf.errors.DataLossError, match=r"checkpoint index .*checkpoint'"):
             read(str(tmp_path))
+
+
+# -- sizes ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_huge_range_builds_without_making_it_and_fails_its_run_as_out_of_memory(backend):
+    """range(2**47) raised a raw MemoryError while building: its length was found by
+    making it (1 PiB), as was any static value asked of it."""
+    r = gf.range(gf.constant(2**47, gf.int64))
+    first = r[:3]  # the huge range's use
+    assert r.shape.as_list() == [2**47] and first.shape.as_list() == [3]
+    assert gf.range(0.5, 2.0**47).shape.as_list() == [2**47]
+    small = np.arange(*np.array([1.0, 0.7, -0.1], np.float32))  # NumPy's rounding, float32
+    assert gf.range(1.0, 0.7, -0.1).shape.as_list() == [len(small)]
+    with pytest.raises(gf.errors.InvalidArgumentError, match="no finite length"):
+        gf.range(0.0, np.inf)
+    with gf.Session(backend=backend) as sess:
+        with pytest.raises(gf.errors.ResourceExhaustedError, match="'range' failed") as e:
+            sess.run(first)
+    assert "test_bad_inputs.py" in str(e.value)
