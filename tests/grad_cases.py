@@ -182,7 +182,8 @@ for key_name, key in [("int", (1,)), ("neg_step", (slice(None, None, -2),)),
                       ("mixed", (slice(1, None), -1))]:
     case(f"strided_slice/{key_name}", lambda x, key=key: x[key], U(3, 4))
 case("strided_slice/none_dims", lambda x: x[:, 1:], U(3, 4), static=False)
-case("getitem/tensor_index", lambda x, i: x[i], U(4, 3), np.array([3, 0, 3, -1]))
+case("getitem/tensor_index", lambda x, i: x[i], U(4, 3), np.array([3, 0, 3, 1]))
+case("getitem/known_negative_index", lambda x: x[[3, 0, 3, -1]], U(4, 3))
 case("gather/axis0_repeats", lambda p, i: gf.gather(p, i), U(4, 3), np.array([[2, 0], [2, 2]]))
 case("gather/axis1", lambda p, i: gf.gather(p, i, axis=1), U(2, 4), np.array([3, 1]))
 case("gather/batch_dims1", lambda p, i: gf.gather(p, i, batch_dims=1), U(2, 4),

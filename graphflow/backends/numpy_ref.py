@@ -106,7 +106,8 @@ def _body_runner(op, state):
 
 
 def runtime_error(op, args, cause):
-    """An InvalidArgumentError naming the op (every op of a fused kernel, or the one whose
+    """An InvalidArgumentError (ResourceExhaustedError: out of memory) naming the op (every
+    op of a fused kernel, or the one whose
     ``Fault`` held), its line and the shapes it got, for an exception raised running it."""
     group = op._attrs.get("group")  # a Fused op: name each member
     members = group.body if group is not None else [op]
@@ -123,7 +124,10 @@ def runtime_error(op, args, cause):
         if m.source is not None:
             what = f"{m.type} {m.name!r} " if len(members) > 1 else ""
             lines.append(f"  {what}created at {m.source}: {m.source.code}")
-    return errors.InvalidArgumentError("\n".join(lines + _inputs(op, args)), op)
+    # TF1's "OOM when allocating": a result too large for memory is no bad argument
+    cls = errors.ResourceExhaustedError if isinstance(cause, MemoryError) else \
+        errors.InvalidArgumentError
+    return cls("\n".join(lines + _inputs(op, args)), op)
 
 
 def _inputs(op, args):

@@ -217,6 +217,7 @@ def require_dtype(t, allowed, what):
 
 PURE_KINDS = {ELEMENTWISE, REDUCE, CONTRACTION, WINDOW, MOVEMENT, SOURCE, SHAPE}  # no effects
 _STATIC_LIMIT = 4096  # evaluate at construction only small things (shape vectors, axes)
+_STATIC_RESULT_LIMIT = 1 << 20  # elements of a result known to be larger: not evaluated
 
 
 def static_value(tensor):
@@ -229,8 +230,8 @@ def static_value(tensor):
     op = tensor.op
     if op.kind == SOURCE and not op.inputs:
         return op.opdef.reference(**op._attrs)
-    if op.kind not in PURE_KINDS:
-        return None
+    if op.kind not in PURE_KINDS or (tensor.shape.num_elements() or 0) > _STATIC_RESULT_LIMIT:
+        return None  # (never made while building: range(2**40) would be 8 TiB)
     if op.kind == SHAPE:
         return shape_query_value(op, op.inputs[0])
     values = [static_value(t) for t in op.inputs]

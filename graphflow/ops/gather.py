@@ -25,11 +25,16 @@ def _gather_infer(inputs, *, axis):
 
 
 def _gather_reference(params, indices, *, axis):
-    n = params.shape[run_axis(axis, params.ndim, "gather's axis")]
+    _refuse_outside(indices, params.shape[run_axis(axis, params.ndim, "gather's axis")],
+                    "gather")
+    return np.take(params, indices, axis=axis)
+
+
+def _refuse_outside(indices, n, what):
+    """TF1's CPU error for the first index outside ``[0, n)``: none wraps, as NumPy would."""
     bad = (indices < 0) | (indices >= n)
     if bad.any():
-        raise ValueError(f"gather index {indices[bad].flat[0]} is not in [0, {n})")
-    return np.take(params, indices, axis=axis)
+        raise ValueError(f"{what} index {indices[bad].flat[0]} is not in [0, {n})")
 
 
 GATHER = OpDef("GatherV2", MOVEMENT, _gather_infer, _gather_reference)
@@ -152,6 +157,7 @@ def _scatter_add_infer(inputs, *, axis):
 def _scatter_add_reference(updates, indices, shape, *, axis):
     out = np.zeros(tuple(int(d) for d in shape), updates.dtype)
     axis = run_axis(axis, out.ndim)  # as given when the rank was unknown while building
+    _refuse_outside(indices, out.shape[axis], "scatter_add")  # (np.add.at wraps -1)
     np.add.at(out, (slice(None),) * axis + (indices,), updates)
     return out
 

@@ -1,8 +1,10 @@
 """NumPy-style indexing: ``tensor[...]`` and ``slice`` lower to one StridedSlice op.
 
 The index is a static attr ``spec``: a tuple of items ``("index", i)``,
-``("slice", start, stop, step)``, ``("ellipsis",)`` and ``("newaxis",)``.
-An int tensor as the first index gathers rows (``x[idx]``).
+``("slice", start, stop, step)``, ``("ellipsis",)`` and ``("newaxis",)``. Indexing clamps
+its slices to the value, as NumPy and TF1's strided_slice do; ``slice`` (TF1's begin and
+size) refuses a block that does not fit, while building where the dims are known, else
+when run (CheckSlice). An int tensor as the first index gathers rows (``x[idx]``).
 """
 
 import numpy as np
@@ -111,7 +113,7 @@ def getitem(tensor, key):
     if not isinstance(key, tuple):
         key = (key,)
     if key and (isinstance(key[0], (Tensor, list, np.ndarray)) and not _is_static_scalar(key[0])):
-        rows = _gather_rows(convert_to_tensor(tensor), convert_to_tensor(key[0]))
+        rows = _gather_rows(convert_to_tensor(tensor), key[0])
         rest = key[1:]
         if not rest:
             return rows
@@ -124,23 +126,106 @@ def getitem(tensor, key):
     return STRIDED_SLICE(convert_to_tensor(tensor), spec=spec, name="strided_slice")
 
 
-def _gather_rows(x, idx):
-    """``x[idx]`` for an int tensor ``idx``: rows of axis 0, negative indices counting from
-    the end (NumPy's rule; ``gather`` itself rejects them, as TF1 does)."""
-    from .elementwise import add, cast, less, where
+def _gather_rows(x, key):
+    """``x[key]`` for int indices ``key`` along axis 0. Indices known while building (a
+    list, an array, a constant) follow NumPy: a negative one counts from the end, resolved
+    here, as TF1 resolves ``x[-1]``; so does a scalar tensor (TF1's ``x[t]`` is a strided
+    slice). A tensor of indices known only when run is ``gather``'s: one negative or past
+    the end fails the run naming the op and its line, as tf.gather does."""
     from .gather import gather
 
-    n = cast(shape(x)[0], idx.dtype)
-    return gather(x, where(less(idx, 0), add(idx, n), idx))
+    idx = convert_to_tensor(key)
+    known = static_value(idx) if idx.dtype.is_integer else None
+    if known is None:  # a scalar (of a rank known, or found when run) counts from the end
+        return gather(x, idx if idx.shape.ndims else _from_end(x, idx, idx.shape.ndims is None))
+    n = x.shape.dims[0] if x.shape.ndims else None
+    if n is None:
+        return gather(x, _from_end(x, idx) if (known < 0).any() else idx)
+    bad = (known < -n) | (known >= n)
+    if bad.any():
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, f"index {known[bad].flat[0]} is out of bounds for "
+                                         f"axis 0 of {errors.describe(x)}")
+    if (known < 0).any():
+        idx = convert_to_tensor(np.where(known < 0, known + n, known).astype(known.dtype))
+    return gather(x, idx)
+
+
+def _from_end(x, idx, if_scalar=False):
+    """``idx``, its negative entries counted from the end of x's axis 0 when run (with
+    ``if_scalar``, only if idx turns out to be a scalar)."""
+    from .elementwise import add, cast, equal, less, logical_and, where
+    from .shape_ops import rank
+
+    negative = less(idx, 0)
+    if if_scalar:
+        negative = logical_and(negative, equal(rank(idx), 0))
+    return where(negative, add(idx, cast(shape(x)[0], idx.dtype)), idx)
 
 
 def _is_static_scalar(k):
     return isinstance(k, Tensor) and k.shape.ndims == 0 and static_value(k) is not None
 
 
+def slice_problem(dims, begin, size):
+    """TF1's complaint about the first axis where the block at ``begin`` of ``size`` (-1:
+    to the end) does not fit in ``dims`` (None for a dim not known), or None."""
+    if len(dims) != len(begin) or len(begin) != len(size):
+        return (f"Expected begin and size arguments to be 1-D tensors of size {len(dims)}, "
+                f"but got shapes [{len(begin)}] and [{len(size)}] instead")
+    for i, (d, b, s) in enumerate(zip(dims, begin, size)):
+        if b < 0 or d is not None and b > d:
+            return f"Expected begin[{i}] in [0, {'?' if d is None else d}], but got {b}"
+        if s < -1 or d is not None and s > d - b:
+            return f"Expected size[{i}] in [0, {'?' if d is None else d - b}], but got {s}"
+    return None
+
+
+def _check_slice_infer(inputs, *, begin, size):
+    (x,) = inputs
+    if x.shape.ndims is not None:
+        problem = slice_problem(x.shape.dims, begin, size)
+        if problem:
+            raise ValueError(problem)
+    return Spec(x.shape, x.dtype)
+
+
+def check_slice_reference(x, *, begin, size):
+    """``x`` itself if the block fits its shape; else the run fails with TF1's message."""
+    problem = slice_problem(x.shape, begin, size)
+    if problem:
+        raise ValueError(problem)
+    return x
+
+
+# tf.slice's run-time check, where the dims are not known while building (reads no element)
+CHECK_SLICE = OpDef("CheckSlice", MOVEMENT, _check_slice_infer, check_slice_reference,
+                    same_elements=True)
+CHECK_SLICE.gradient(lambda op, g: [g])
+
+
 def slice_(input_, begin, size, name=None):
-    """The block of ``input_`` starting at ``begin`` with ``size`` (-1: to the end)."""
-    begin = static_ints(begin, "slice's begin")
-    size = static_ints(size, "slice's size")
+    """The block of ``input_`` starting at ``begin`` with ``size`` (-1: to the end).
+
+    As TF1, a block that does not fit (a begin outside ``[0, dim]``, a size past the end)
+    is an InvalidArgumentError: while building where the dims are known, else when run."""
+    from ..graph import name_scope
+
+    x = convert_to_tensor(input_)
+    begin = [int(b) for b in np.ravel(static_ints(begin, "slice's begin"))]
+    size = [int(s) for s in np.ravel(static_ints(size, "slice's size"))]
+    dims = x.shape.dims if x.shape.ndims is not None else [None] * len(begin)
+    problem = slice_problem(dims, begin, size)
+    if problem:
+        raise errors.at_user_line(
+            errors.InvalidArgumentError, f"{problem}: slice with begin {begin} and size "
+                                         f"{size} of {errors.describe(x)}")
     spec = tuple(("slice", b, None if s == -1 else b + s, None) for b, s in zip(begin, size))
-    return STRIDED_SLICE(convert_to_tensor(input_), spec=spec, name=name or "Slice")
+    with name_scope(name, "Slice") as scope:
+        if x.shape.ndims is None or any(  # a block that may not fit when run
+                d is None and (b, s) not in ((0, -1), (0, 0)) for d, b, s in zip(
+                    x.shape.dims, begin, size)):
+            x = CHECK_SLICE(x, begin=tuple(begin), size=tuple(size))
+        out = STRIDED_SLICE(x, spec=spec, name=scope)
+    out.set_shape([None if s == -1 else s for s in size])  # (TF1's: checked when run)
+    return out

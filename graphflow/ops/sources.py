@@ -1,5 +1,8 @@
 """Sources: constants, placeholders, and tensors made from a shape (zeros, fill, range, eye)."""
 
+import builtins
+import math
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -187,10 +190,23 @@ def _range_infer(inputs):
     if all(v is not None for v in values):
         if values[2] == 0:
             raise ValueError("range's delta must not be zero")
-        n = len(np.arange(*values))
+        n = _range_length(*values)
     else:
         n = None
     return Spec(TensorShape([n]), inputs[0].dtype)
+
+
+def _range_length(start, limit, delta):
+    """The length of ``np.arange(start, limit, delta)``, without making it (range(2**40)
+    would be 8 TiB; only its shape is wanted here)."""
+    if all(np.issubdtype(np.asarray(v).dtype, np.integer) for v in (start, limit, delta)):
+        return len(builtins.range(int(start), int(limit), int(delta)))
+    try:
+        estimate = math.ceil((float(limit) - float(start)) / float(delta))
+    except (OverflowError, ValueError):  # inf or nan
+        raise ValueError(f"range({start}, {limit}, {delta}) has no finite length") from None
+    # NumPy's own count where it is small (its float rounding is the run's)
+    return len(np.arange(start, limit, delta)) if estimate < 1 << 20 else max(0, estimate)
 
 
 RANGE = OpDef("Range", SOURCE, _range_infer,

@@ -14,6 +14,8 @@ prefix if its file exists.
 import contextlib
 import json
 import os
+import re
+import socket
 import tempfile
 
 from .. import errors
@@ -41,13 +43,19 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     checkpoint_dir = os.fspath(checkpoint_dir)
     index = os.path.join(checkpoint_dir, latest_filename or INDEX_NAME)
     try:
-        with open(index, encoding="utf-8") as f:
-            text = f.read()
+        with open(index, "rb") as f:
+            data = f.read()
     except (FileNotFoundError, NotADirectoryError):  # no index (a file given for the dir)
         return None
     except OSError as e:  # TF1: an index it cannot read is ignored, with a warning
         gf_logging.warning("%s: %s; checkpoint index ignored", index, e.strerror or e)
         return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise errors.DataLossError(
+            f"the checkpoint index {index!r} is corrupt: its bytes are not text ({e}); "
+            "delete it, or write it again with update_checkpoint_state") from None
     try:
         stored = json.loads(text)
         latest = stored["model_checkpoint_path"]
@@ -131,14 +139,17 @@ def write_index(directory, filename, latest, all_paths):
     state = {"model_checkpoint_path": rel(latest),
              "all_model_checkpoint_paths": [rel(p) for p in all_paths]}
     text = json.dumps(state, indent=1) + "\n"
+    remove_stale_temporaries(directory, filename)
     atomic_write(os.path.join(directory, filename), lambda f: f.write(text.encode("utf-8")))
 
 
 def atomic_write(path, write):
     """Write ``path`` through a fsynced temporary file renamed over it: readers see the old
-    file or the complete new one, never a part."""
+    file or the complete new one, never a part. The temporary file's name holds the writer
+    (host and pid), so that a writer killed before the rename can be told from a live one
+    by ``remove_stale_temporaries``."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.{_writer()}.",
                                suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -156,6 +167,50 @@ def atomic_write(path, write):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+# .<file name>.<host>-<pid>.<mkstemp's random part>.tmp, as atomic_write names them
+_TEMPORARY = re.compile(r"\.(?P<target>.+)\.(?P<host>[A-Za-z0-9-]+)-(?P<pid>\d+)\.\w+\.tmp\Z")
+
+
+def _host():
+    return re.sub(r"[^A-Za-z0-9]+", "-", socket.gethostname()).strip("-") or "host"
+
+
+def _writer():
+    return f"{_host()}-{os.getpid()}"
+
+
+def _alive(pid):
+    """Whether process ``pid`` of this host is running (assumed so where it cannot be told:
+    outside POSIX, ``os.kill(pid, 0)`` would end it)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process (EPERM): alive
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory, name_start):
+    """Delete the temporary files that ``atomic_write`` left in ``directory`` for files
+    whose names start with ``name_start`` and whose writer died before renaming them (a
+    save killed with kill -9 leaves its whole checkpoint there). A live writer's file is
+    kept, as is one written from another host, which this one cannot judge."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    host = _host()
+    for name in names:
+        found = _TEMPORARY.match(name)
+        if found and found["target"].startswith(name_start) and found["host"] == host and (
+                not _alive(int(found["pid"]))):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(directory, name))
 
 
 errors.wrap_public(globals())

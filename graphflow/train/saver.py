@@ -16,8 +16,9 @@ The format is plain NumPy, never pickle:
 Writes are atomic: each file goes to a temporary file in the same directory, is fsynced,
 then renamed over its final name with ``os.replace``; the index is updated only after the
 ``.npz`` is in place. A crash at any point leaves the previous checkpoint and an index that
-points at it. ``restore`` reads and checks every value before it writes any, so a failed
-restore leaves every variable as it was.
+points at it; the next save of the prefix deletes the temporary files of writers that died.
+``restore`` reads and checks every value before it writes any, so a failed restore leaves
+every variable as it was.
 """
 
 import contextlib
@@ -31,7 +32,7 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor
 from ..ops.state import Variable, global_variables
-from .checkpoint_management import INDEX_NAME, atomic_write, write_index
+from .checkpoint_management import INDEX_NAME, atomic_write, remove_stale_temporaries, write_index
 
 FORMAT = "graphflow-checkpoint-1"
 META_KEY = "__graphflow_meta__"  # not a valid op name, so it never clashes with a variable
@@ -88,6 +89,11 @@ class Saver:
         deletes checkpoints beyond ``max_to_keep``. Returns the prefix written.
         """
         save_path, step = _strip_npz(os.fspath(save_path)), None
+        if not save_path:  # TF1: "Parent directory of  doesn't exist, can't save."
+            raise errors.at_user_line(
+                errors.InvalidArgumentError, "cannot save to an empty save_path: give a "
+                                             "checkpoint prefix, such as 'model' or 'ckpt/model'")
+        prefix_name = os.path.basename(save_path)
         if global_step is not None:
             step = int(sess.run(global_step) if isinstance(global_step, Tensor) else global_step)
             save_path += f"-{step:08d}" if self._pad_step_number else f"-{step}"
@@ -96,6 +102,8 @@ class Saver:
             raise errors.at_user_line(
                 errors.NotFoundError,
                 f"cannot save to {save_path!r}: the directory {directory!r} does not exist")
+        # what saves of this prefix killed mid-way left (only the dead writers')
+        remove_stale_temporaries(directory, prefix_name)
         names = list(self._vars)
         values = sess.run([self._vars[n] for n in names]) if names else []
         arrays = {n: np.asarray(v, self._vars[n].dtype.np) for n, v in zip(names, values)}
@@ -166,7 +174,9 @@ def read_checkpoint(path):
     try:
         with np.load(path, allow_pickle=False) as npz:
             stored = {key: npz[key] for key in npz.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 (zipfile and np.load raise many kinds on junk)
         raise errors.InvalidArgumentError(
             f"the checkpoint {path!r} is truncated or corrupt, or holds pickled objects "
             f"({type(e).__name__}: {e})") from None

@@ -18,7 +18,9 @@ Each value in the trace is one of
 A replay owns its pool buffers, so it is not re-entrant: a run that finds it busy (a
 second thread) takes the dynamic path. If anything in a replay raises, or a value comes
 out in a shape other than the trace's, the run is done again on the dynamic path, which
-reports errors with the op and the user's line (and the replay is dropped).
+reports errors with the op and the user's line. The replay is dropped only if that run
+succeeds (the replay was wrong for these values); a run that fails there too was given bad
+values, and the next good run replays again.
 """
 
 import threading
@@ -61,13 +63,18 @@ class Runner:
                 try:
                     return replayer.fn(values, state), replayer.fresh
                 except Exception:  # noqa: BLE001 (the dynamic run reports it properly)
-                    self._drop(shapes)
                     if state is not None:
                         state.pending.clear()
                     for generator, drawn_from in draws:  # the rerun draws the same numbers
                         generator.bit_generator.state = drawn_from
                 finally:
                     replayer.lock.release()
+                # The dynamic run judges: if it fails too, the values were bad (an index
+                # out of range) and the replay, right for good ones, stays; if it succeeds,
+                # the replay assumed something these values break, and is dropped.
+                done = self._dynamic(values, state)
+                self._drop(shapes)
+                return done
             return self._dynamic(values, state)
         seen = self._seen.get(shapes, 0)
         if seen < 0 or seen + 1 < REPLAY_FROM_RUN or len(self.plan.replays) >= MAX_REPLAYS:

@@ -4,9 +4,10 @@ Two of them must talk to the host, which no other launcher does: CheckIndices re
 one int64 (the position of the first bad index, found with an atomic min) to raise the
 reference's error, and Where reads back its row count, which is its output's shape.
 GatherV2 does not check (that is CheckIndices' job, and a check would cost a host sync):
-an out-of-range index gathers zeros, where the reference raises. ScatterAddNd adds with
-atomics (float sums in a run-dependent order); a negative index counts from the end, as
-np.add.at, and one out of range is skipped.
+an out-of-range index gathers zeros, as TF1's GPU kernel does, where the reference raises.
+ScatterAddNd adds with atomics (float sums in a run-dependent order); an index out of
+range, negative ones included, is skipped (the gradient of the zeros such a gather gives),
+where the reference raises. Neither wraps a negative index nor reads outside its arrays.
 """
 
 import functools
@@ -50,8 +51,6 @@ def _kernels():
             i, rest = e % inner, e // inner
             p, o = rest % count, rest // count
             k = indices[p]
-            if k < 0:
-                k += dim
             if 0 <= k < dim:
                 cuda.atomic.add(out, (o * dim + k) * inner + i, updates[e])
 

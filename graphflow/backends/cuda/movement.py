@@ -331,6 +331,12 @@ def launch_check_shape(op, args, alloc):
     return [x]
 
 
+def launch_check_slice(op, args, alloc):
+    """The input itself if tf.slice's block fits its shape (on the host: no sync)."""
+    (x,) = args
+    return [indexing.check_slice_reference(x, **op._attrs)]
+
+
 LAUNCHERS = {
     movement.RESHAPE: launch_reshape, movement.EXPAND_DIMS: launch_expand_dims,
     movement.SQUEEZE: launch_squeeze, movement.TRANSPOSE: launch_transpose,
@@ -339,4 +345,5 @@ LAUNCHERS = {
     movement.PACK: launch_pack, movement.UNPACK: launch_unpack, movement.SPLIT: launch_split,
     movement.SPLIT_V: launch_split_v, movement.TILE: launch_tile, movement.PAD: launch_pad,
     broadcast.BROADCAST_TO: launch_broadcast_to, checks.CHECK_SHAPE: launch_check_shape,
+    indexing.CHECK_SLICE: launch_check_slice,
 }
