@@ -19,6 +19,7 @@ SCALAR_NUMPY = {
     "minimum": np.minimum, "floordiv": np.floor_divide, "floormod": np.mod,
     "select": np.where, "logical_not": np.logical_not,
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "isnan": np.isnan, "isinf": np.isinf, "isfinite": np.isfinite,
     **{f"cast_{n}": getattr(np, n) for n in
        ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")},
 }
