@@ -42,8 +42,9 @@ class Interpreter:
         """The session's interface (see ``runner.py``): every run interprets the ops."""
         return Runner(self, feed_tensors)
 
-    def run(self, feeds, state):
-        """Evaluate the subgraph; returns the fetch values (state writes stay pending)."""
+    def run(self, feeds, state, watch=None):
+        """Evaluate the subgraph; returns the fetch values (state writes stay pending).
+        ``watch``, if given, is told of every op (``backends/watch.py``)."""
         env = dict(feeds)
         fresh = self.subgraph.fresh_reads
         for op in self.subgraph.ops:
@@ -64,6 +65,8 @@ class Interpreter:
                 raise runtime_error(op, args, e) from None
             for t, value in zip(op.outputs, outputs):
                 env[t] = value
+            if watch is not None:
+                watch.record(op, op.inputs, outputs)
         return [env[t] for t in self.subgraph.fetch_tensors]
 
 
