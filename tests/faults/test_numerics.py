@@ -205,6 +205,19 @@ def test_tf_print_is_an_op_run_by_control_dependencies(backend, capsys):
     assert capsys.readouterr().err == "x: [[0 ... 3]\n ...\n [8 ... 11]]\n"
 
 
+def test_tf_print_to_stdout_and_to_a_file(tmp_path, capsys):
+    path = tmp_path / "log.txt"
+    ops = [gf.print("a", gf.constant([1.5, 2.0]), output_stream=sys.stdout, sep="|"),
+           gf.print(gf.constant("s"), end="!", output_stream=f"file://{path}")]
+    with gf.Session() as sess:
+        sess.run(ops)
+        sess.run(ops[1])
+    assert capsys.readouterr().out == "a|[1.5 2]\n"
+    assert path.read_text() == "s!s!"
+    with pytest.raises(gf.errors.InvalidArgumentError, match="output_stream must be"):
+        gf.print("x", output_stream=42)
+
+
 # -- Session(check_numerics=True): the op that made the first NaN ------------------------------
 
 def _training_graph():
@@ -265,3 +278,17 @@ def test_check_numerics_session_passes_finite_runs_and_finds_a_fed_nan(backend):
             sess.run(y, {x: [np.nan, 1.0]})
         with pytest.raises(gf.errors.InvalidArgumentError, match="came from Sqrt op 'Sqrt'"):
             sess.run(y, {x: [-1.0, 1.0]})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_check_numerics_session_blames_a_variable_that_already_held_a_nan(backend):
+    w = gf.Variable([1.0, 2.0], name="w")
+    y = gf.reduce_sum(w * 3.0)
+    with gf.Session(backend=backend, check_numerics=True) as sess:
+        sess.run(w.initializer)
+        np.testing.assert_allclose(sess.run(y), 9.0)
+        w.load([np.nan, 2.0], sess)
+        with pytest.raises(gf.errors.InvalidArgumentError,
+                           match=r"came from VariableV2 op 'w'.*\n.*\n  \(the variable's value "
+                                 r"from before this run\)"):
+            sess.run(y)
