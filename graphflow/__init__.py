@@ -10,7 +10,7 @@ from . import compat  # noqa: F401
 from . import app, flags, gfile, io, logging  # noqa: F401
 from . import data, datasets, image, metrics  # noqa: F401
 from . import losses  # noqa: F401
-from . import math, random  # noqa: F401, A004 (TF1 names)
+from . import debugging, math, random  # noqa: F401, A004 (TF1 names)
 from . import viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -105,6 +105,34 @@ from .ops.elementwise import (  # noqa: F401
     truediv,
     where,
     zeros_like,
+)
+from .ops.check_ops import (  # noqa: F401
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_integer,
+    assert_less,
+    assert_less_equal,
+    assert_near,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_rank,
+    assert_rank_at_least,
+    assert_scalar,
+    assert_type,
+)
+from .ops.logging_ops import Assert, Print  # noqa: F401
+from .ops.logging_ops import print_ as print  # noqa: F401, A004 (TF1 name)
+from .ops.numerics import (  # noqa: F401
+    add_check_numerics_ops,
+    check_numerics,
+    is_finite,
+    is_inf,
+    is_nan,
+    verify_tensor_all_finite,
 )
 from .ops.indexing import slice_ as slice  # noqa: F401, A004
 from .ops.gather import gather, one_hot  # noqa: F401

@@ -46,6 +46,7 @@ from .ops.elementwise import (  # noqa: F401
     tanh,
     truediv,
 )
+from .ops.numerics import is_finite, is_inf, is_nan  # noqa: F401
 from .ops.reduce import (  # noqa: F401
     argmax,
     argmin,

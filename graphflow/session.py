@@ -29,16 +29,24 @@ class Session:
     interpreter, the oracle). Every op runs on the backend's device whatever ``gf.device``
     asked for; with ``config=gf.ConfigProto(log_device_placement=True)`` the session says
     so (on stderr, once per requested device).
+
+    ``check_numerics=True`` (beyond TF1) watches every run: the first op whose result holds
+    a NaN or an Inf fails the run with an InvalidArgumentError naming it, its line, and the
+    ranges of its inputs, even inside a fused kernel; nothing the run assigned is kept.
+    Runs take the backend's step-by-step path and keep a host copy of every value: slower,
+    for hunting a NaN. Without it a run costs nothing more.
     """
 
     @errors.api_boundary
-    def __init__(self, target="", graph=None, config=None, backend="numba"):
+    def __init__(self, target="", graph=None, config=None, backend="numba",
+                 check_numerics=False):
         if config is not None and not isinstance(config, ConfigProto):
             raise errors.at_user_line(errors.DTypeError, "Session's config must be a "
                                       f"gf.ConfigProto, got {type(config).__name__}")
         self.graph = graph if graph is not None else get_default_graph()
         self.backend = get_backend(backend)
         self.config = config
+        self.check_numerics = bool(check_numerics)
         # devices log_device_placement has reported (None: not asked to log)
         self._placements_told = set() if config is not None and config.log_device_placement \
             else None
@@ -192,8 +200,9 @@ class Session:
 class InteractiveSession(Session):
     """A Session that makes itself the default on creation (for notebooks and shells)."""
 
-    def __init__(self, target="", graph=None, config=None, backend="numba"):
-        super().__init__(target, graph, config, backend)
+    def __init__(self, target="", graph=None, config=None, backend="numba",
+                 check_numerics=False):
+        super().__init__(target, graph, config, backend, check_numerics)
         self._default_cm = self.as_default()
         self._default_cm.__enter__()
 

@@ -10,6 +10,7 @@ session's own parts: they read its ``_closed``, ``_values`` and ``_rng``.
 import numpy as np
 
 from . import dtypes, errors
+from .backends import watch
 from .graph import Operation, Tensor
 
 
@@ -25,7 +26,10 @@ class Call:
         self.feed_specs = [(t, None if t.dtype.is_string else t.dtype.np,
                             tuple(t.shape.dims) if t.shape.is_fully_defined() else None)
                            for t in feed_tensors]
-        self.runner = executable.runner(feed_tensors)
+        if session.check_numerics:  # step by step, each result checked (backends/watch.py)
+            self.runner = watch.Runner(executable, feed_tensors)
+        else:
+            self.runner = executable.runner(feed_tensors)
         self.stateful, self.warns = self.runner.stateful, self.runner.warns
         self.fetch_positions = [fetch_tensors.index(e) if isinstance(e, Tensor) else None
                                 for e in elements]

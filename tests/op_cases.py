@@ -480,6 +480,14 @@ _binary("logical_or", op("logical_or"), np.logical_or, _BOOL_SPECS)
 _unary("logical_not", op("logical_not"), np.logical_not, dtypes=(),
        extra=[("bool_" + sname(s), [B(*s)]) for s in UNARY_SHAPES])
 
+_SPECIALS = np.array([1.5, np.nan, np.inf, -np.inf, 0.0, -2.0], F32)
+for _name, _np_fn in (("is_nan", np.isnan), ("is_inf", np.isinf), ("is_finite", np.isfinite)):
+    case(f"{_name}/f32_specials", op(_name), _np_fn, [_SPECIALS])
+    case(f"{_name}/f64_specials_2x3", op(_name), _np_fn, [_SPECIALS.astype(F64).reshape(2, 3)])
+    case(f"{_name}/f32_empty", op(_name), _np_fn, [F(0, 3)])
+case("check_numerics/f32", lambda x: gf.check_numerics(x * 2.0, "m"), lambda a: a * 2,
+     [F(2, 3)])
+
 # Operator forms (tensor op tensor).
 _OPS = [
     ("__add__", lambda x, y: x + y, np.add, ARITH_SPECS),
@@ -1670,6 +1678,7 @@ transpose expand_dims squeeze concat stack unstack split tile pad slice gather
 one_hot shape size zeros ones zeros_like ones_like fill range eye identity constant
 placeholder_with_default squared_difference arg_max arg_min clip_by_norm global_norm
 clip_by_global_norm clip_by_average_norm gather_nd scatter_nd sparse_to_dense
+is_nan is_inf is_finite check_numerics
 """.split()
 NN_FUNCTIONS = """
 relu relu6 leaky_relu elu softplus sigmoid tanh softmax log_softmax bias_add l2_loss

@@ -178,6 +178,7 @@ NAMESPACES = [
     ("gf.errors.", gf.errors, True), ("gf.viz.", gf.viz, True), ("gf.data.", gf.data, True),
     ("gf.datasets.", gf.datasets, True), ("gf.test.", gf.test, True),
     ("gf.math.", gf.math, False), ("gf.random.", gf.random, False),
+    ("gf.debugging.", gf.debugging, False),
     ("gf.app.", gf.app, True), ("gf.flags.", gf.flags, True), ("gf.gfile.", gf.gfile, True),
     # the lower-case names and the levels are aliases and constants: every name counts
     ("gf.io.gfile.", gf.io.gfile, False), ("gf.logging.", gf.logging, False),

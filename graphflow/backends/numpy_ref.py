@@ -19,6 +19,7 @@ SCALAR_NUMPY = {
     "minimum": np.minimum, "floordiv": np.floor_divide, "floormod": np.mod,
     "select": np.where, "logical_not": np.logical_not,
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "isnan": np.isnan, "isinf": np.isinf, "isfinite": np.isfinite,
     **{f"cast_{n}": getattr(np, n) for n in
        ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")},
 }
@@ -41,8 +42,9 @@ class Interpreter:
         """The session's interface (see ``runner.py``): every run interprets the ops."""
         return Runner(self, feed_tensors)
 
-    def run(self, feeds, state):
-        """Evaluate the subgraph; returns the fetch values (state writes stay pending)."""
+    def run(self, feeds, state, watch=None):
+        """Evaluate the subgraph; returns the fetch values (state writes stay pending).
+        ``watch``, if given, is told of every op (``backends/watch.py``)."""
         env = dict(feeds)
         fresh = self.subgraph.fresh_reads
         for op in self.subgraph.ops:
@@ -63,6 +65,8 @@ class Interpreter:
                 raise runtime_error(op, args, e) from None
             for t, value in zip(op.outputs, outputs):
                 env[t] = value
+            if watch is not None:
+                watch.record(op, op.inputs, outputs)
         return [env[t] for t in self.subgraph.fetch_tensors]
 
 

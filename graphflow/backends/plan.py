@@ -129,13 +129,18 @@ class Plan:
         """The session's interface (``backends/runner.py``); backends add their strategy."""
         return Runner(self, feed_tensors)
 
-    def run(self, feeds, state):
-        """The program's outputs for ``feeds`` ({graph tensor: value})."""
+    def run(self, feeds, state, watch=None):
+        """The program's outputs for ``feeds`` ({graph tensor: value}); ``watch``, if given,
+        is told of every step as a trace is (``backends/watch.py``: check_numerics)."""
         env = self.enter({self.program.feeds[t]: v for t, v in feeds.items()})
+        if watch is not None:
+            for t, inner in self.program.feeds.items():
+                if t in feeds:
+                    watch.values[inner] = watch.values[t]
         live = Live(self.pool, self.owner)
         values = ()
         try:
-            values = self.run_steps(env, live, state)
+            values = self.run_steps(env, live, state, watch)
             return self.leave(values)
         finally:
             live.give_back(keep=() if self.copies_out else values)

@@ -7,7 +7,7 @@ graph is never touched. Each copy keeps its name, source line, role and ``origin
 """
 
 from ..graph import Graph, Operation
-from ..ops.base import ASSIGN, CONTROL, PLACEHOLDER, RANDOM, OpDef, Spec
+from ..ops.base import ASSIGN, CONTROL, EFFECT, PLACEHOLDER, RANDOM, OpDef, Spec
 from ..ops.checks import CHECK_SHAPE, claim
 
 # A fed tensor enters the program as a FEED op: its value comes from feed_dict.
@@ -109,7 +109,7 @@ def prune(program):
     """Drop pure ops that nothing fetched or effectful depends on."""
     live = set()
     stack = [t.op for t in program.outputs]
-    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL, RANDOM)
+    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL, RANDOM, EFFECT)
               or op.name in program.targets]  # effects (draws advance a generator), targets
     while stack:
         op = stack.pop()

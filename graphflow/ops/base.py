@@ -37,6 +37,9 @@ RANDOM = "random"  # draws from the session's per-op generator
 CONTROL = "control"  # no value (NoOp)
 FUSED = "fused"  # a group of elementwise ops made by the compiler (one kernel)
 NESTED = "nested"  # owns bodies (pieces of graph) that its OpDef's drive runs: control flow
+# runs on the host for its effect: a check that may fail the run (CheckNumerics, Assert) or a
+# print. Never folded, merged or pruned away once a run needs it; its reference may raise
+EFFECT = "effect"
 
 Spec = namedtuple("Spec", "shape dtype")
 

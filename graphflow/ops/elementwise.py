@@ -16,7 +16,7 @@ from .sources import convert_to_tensor
 
 SCALAR_FUNCTIONS = (
     "exp log log1p expm1 sqrt tanh sin cos floor ceil rint fabs sign maximum minimum "
-    "floordiv floormod select logical_not sigmoid cast_<dtype>"
+    "floordiv floormod select logical_not sigmoid isnan isinf isfinite cast_<dtype>"
 ).split()
 
 FLOAT, INT, BOOL = "is_floating", "is_integer", "is_bool"

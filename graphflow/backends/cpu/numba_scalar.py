@@ -19,6 +19,7 @@ sqrt, tanh, sin, cos = math.sqrt, math.tanh, math.sin, math.cos
 floor, ceil, rint, sign = np.floor, np.ceil, np.rint, np.sign
 maximum, minimum = np.maximum, np.minimum
 floordiv, floormod = np.floor_divide, np.mod
+isnan, isinf, isfinite = math.isnan, math.isinf, math.isfinite  # (kernels assume no fast NaNs)
 cast_float16, cast_float32, cast_float64 = np.float16, np.float32, np.float64
 cast_int8, cast_int16, cast_int32, cast_int64 = np.int8, np.int16, np.int32, np.int64
 cast_uint8 = np.uint8

@@ -111,11 +111,12 @@ class CpuPlan(Plan):
             return Runner(self, feed_tensors)
         return replay.Runner(self, feed_tensors)
 
-    def run(self, feeds, state, trace=None):
+    def run(self, feeds, state, trace=None, watch=None):
         """The program's outputs for ``feeds``; with ``trace`` (a ``replay.Trace``), also
-        records every value and the buffers the run took (they become the replay's own)."""
+        records every value and the buffers the run took (they become the replay's own);
+        ``watch``: see ``Plan.run``."""
         if trace is None:
-            return super().run(feeds, state)
+            return super().run(feeds, state, watch)
         env = {self.program.feeds[t]: v for t, v in feeds.items()}
         trace.update(env)
         return self.run_steps(env, Live(BufferPool(), root, trace.buffers), state, trace)

@@ -21,10 +21,26 @@ if is_simulator():
     exp, log, log1p, expm1 = np.exp, np.log, np.log1p, np.expm1
     sqrt, tanh, sin, cos = np.sqrt, np.tanh, np.sin, np.cos
     floor, ceil, _fmod = np.floor, np.ceil, np.fmod
+    isnan, isinf, isfinite = np.isnan, np.isinf, np.isfinite
 else:
     exp, log, log1p, expm1 = math.exp, math.log, math.log1p, math.expm1
     sqrt, tanh, sin, cos = math.sqrt, math.tanh, math.sin, math.cos
     floor, ceil, _fmod = math.floor, math.ceil, math.fmod
+    from numba.cuda import libdevice
+
+    # kernels compile with fastmath, under which LLVM may assume there is no NaN or inf and
+    # fold ``x != x`` to False; libdevice's tests are compiled without those flags
+    @_device
+    def isnan(x):
+        return libdevice.isnand(x) != 0
+
+    @_device
+    def isinf(x):
+        return libdevice.isinfd(x) != 0
+
+    @_device
+    def isfinite(x):
+        return libdevice.isfinited(x) != 0
 
 # float32 kernels name the fast approximations of numba_scalar; the GPU's own expf and
 # tanhf are already fast, so they are the same functions here
