@@ -110,9 +110,9 @@ def _body_runner(op, state):
 
 
 def runtime_error(op, args, cause):
-    """An InvalidArgumentError (ResourceExhaustedError: out of memory) naming the op (every
-    op of a fused kernel, or the one whose
-    ``Fault`` held), its line and the shapes it got, for an exception raised running it."""
+    """An InvalidArgumentError (ResourceExhaustedError: out of memory) naming the op
+    (every op of a fused kernel, or the one whose ``Fault`` held), its line and the shapes
+    it got, for an exception raised running it."""
     group = op._attrs.get("group")  # a Fused op: name each member
     members = group.body if group is not None else [op]
     if isinstance(cause, base.Faulted) and group is not None and cause.member is not None:
