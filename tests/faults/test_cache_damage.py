@@ -30,7 +30,7 @@ X = np.linspace(-1, 1, 1000).astype(np.float32)  # large enough for a kernel
 
 
 def run(c):
-    """``sin(x) * c + c`` run through one fused kernel whose code holds the literal c."""
+    """``sin(x) * c + c`` run through one fused kernel (c is its argument)."""
     gf.reset_default_graph()
     x = gf.placeholder(gf.float32, [None])
     with gf.Session() as sess:
@@ -43,8 +43,12 @@ def expected(c):
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    """An empty cache directory for this test; its kernels' folder."""
+    """An empty cache directory for this test, and no kernel module loaded yet (as in a new
+    process: the tests' kernels have the same code, their constants are arguments); its
+    kernels' folder."""
     monkeypatch.setenv("GRAPHFLOW_CACHE_DIR", str(tmp_path))
+    for name in [m for m in sys.modules if m.startswith("graphflow_kernel_")]:
+        monkeypatch.delitem(sys.modules, name)
     return tmp_path / "kernels"
 
 
@@ -68,7 +72,7 @@ def test_an_edited_kernel_file_is_written_again_and_said(cache, caplog):
     np.testing.assert_allclose(run(1.8125), expected(1.8125), rtol=1e-6)
     path = kernel_file(cache)
     good = path.read_text()
-    path.write_text(good.replace("1.8125", "2.8125"))  # a changed constant, same size
+    path.write_text(good.replace("sin(", "cos("))  # changed code, the same size
     forget(cache)
     np.testing.assert_allclose(run(1.8125), expected(1.8125), rtol=1e-6)
     assert path.read_text() == good
@@ -84,7 +88,7 @@ def test_a_compiled_module_beside_a_kernel_file_is_never_loaded(cache):
     path = kernel_file(cache)
     for numba_file in (cache / "__pycache__").glob("*.nb[ic]"):
         numba_file.unlink()  # else Numba's machine code would mask the module's code
-    code = compile(path.read_text().replace("1.6875", "2.6875"), str(path), "exec")
+    code = compile(path.read_text().replace("sin(", "cos("), str(path), "exec")
     st = path.stat()
     header = importlib.util.MAGIC_NUMBER + b"\0\0\0\0" + int(st.st_mtime).to_bytes(
         4, "little") + (st.st_size & 0xFFFFFFFF).to_bytes(4, "little")
