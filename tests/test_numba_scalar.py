@@ -26,7 +26,7 @@ def test_float32_functions_are_within_their_bounds():
         exact = np.exp(xd)
     assert ulps(e, exact).max() <= 1.01
     assert ulps(t, np.tanh(xd)).max() <= 4.9
-    assert ulps(s, sigmoid64(xd)).max() <= 2.3  # (a denormal's ulp is 2^-149)
+    assert ulps(s, sigmoid64(xd)).max() <= 2.41  # (a denormal's ulp is 2^-149)
     near_zero = np.abs(x) < 4e-4
     assert np.array_equal(t[near_zero], x[near_zero])
     assert np.all(e[(xd < -87.34) & (xd > -103.9)] < TINY) and np.all(e[xd < -103.98] == 0)
