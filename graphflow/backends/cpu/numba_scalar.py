@@ -61,12 +61,12 @@ def sigmoid(x):
 # choice are computed and one is selected). How each gets its bound (see the docstring):
 #
 # - exp32: Cephes' expf. n = round(x / ln 2), r = x - n ln 2 with ln 2 in two parts (Cody
-#   and Waite), exp(r) by a degree-7 polynomial, times 2^n built from bits in two halves,
-#   so that results down to the denormals round once, and are not flushed to 0.
+#   and Waite), exp(r) by a degree-7 polynomial, times 2^n built from bits as two normal
+#   factors, so that results down to the denormals round once and are not flushed to 0.
 # - tanh32: the minimax rational approximation on [-7.9, 7.9] that Eigen uses (one division,
 #   no exp); x itself near 0, and +-1 from 9.0109 on, where float32 tanh rounds to +-1.
 #   Cephes' tanhf (a polynomial, then 1 - 2 / (exp(2x) + 1)) is <= 1.5 ulp but made W1's
-#   fused kernel 1.6 times slower.
+#   fused expression 1.6 times slower (a microbenchmark).
 # - sigmoid32: e = exp(-|x|), then 1 / (1 + e) for x >= 0 and e / (1 + e) below: nothing
 #   cancels. Never 0.5 + 0.5 tanh(x / 2): it rounds away everything under 2^-25, so
 #   log(sigmoid(-50)) came out as -15.9 rather than -50.
@@ -84,9 +84,9 @@ def _float32_from_bits(typingctx, bits):
 
 
 @njit(inline="always", error_model="numpy")
-def _exp_clamped(c):
-    """exp(c) for c in [-104, 88.72283]; NaN stays NaN."""
-    n = np.floor(c * np.float32(1.44269504) + np.float32(0.5))
+def _exp_parts(c):
+    """(y, n) with exp(c) = y 2^n, for c in [-104, 88.72283]; NaN stays NaN in y."""
+    n = np.rint(c * np.float32(1.44269504))
     r = c - n * np.float32(0.693359375) - n * np.float32(-2.12194440e-4)
     p = np.float32(1.9875691500e-4)
     p = p * r + np.float32(1.3981999507e-3)
@@ -94,17 +94,22 @@ def _exp_clamped(c):
     p = p * r + np.float32(4.1665795894e-2)
     p = p * r + np.float32(1.6666665459e-1)
     p = p * r + np.float32(5.0000001201e-1)
-    y = p * r * r + r + np.float32(1)
-    half = np.int32(n) >> np.int32(1)  # 2^n as 2^half * 2^(n-half): both stay normal
-    y = y * _float32_from_bits((half + np.int32(127)) << np.int32(23))
-    return y * _float32_from_bits((np.int32(n) - half + np.int32(127)) << np.int32(23))
+    return p * r * r + r + np.float32(1), np.int32(n)
+
+
+@njit(inline="always", error_model="numpy")
+def _pow2(k):
+    """2^k for k in [-126, 127], from its bits."""
+    return _float32_from_bits((k + np.int32(127)) << np.int32(23))
 
 
 @njit(inline="always", error_model="numpy")
 def exp32(x):
     # exp(-104) < 2^-150 rounds to 0; exp(88.72283) is the largest finite result. max and
     # min keep their first argument when it is NaN, and so does exp's arithmetic.
-    y = _exp_clamped(min(max(x, np.float32(-104)), np.float32(88.72283)))
+    y, n = _exp_parts(min(max(x, np.float32(-104)), np.float32(88.72283)))
+    half = n >> np.int32(1)  # 2^n as 2^half 2^(n - half): both stay normal, and a
+    y = y * _pow2(half) * _pow2(n - half)  # denormal result is rounded once
     return np.float32(np.inf) if x > np.float32(88.72283) else y
 
 
@@ -128,13 +133,13 @@ def tanh32(x):
     t = c * p / q
     t = t if abs(x) >= np.float32(0.0004) else x  # tanh(x) = x in float32 there (and NaN)
     # from 9.0109 on tanh(x) rounds to +-1, which the clamped rational stops 4 ulp short of
-    one = np.float32(1) if x > 0 else np.float32(-1)
-    return one if abs(x) > np.float32(9.0109134) else t
+    return math.copysign(np.float32(1), x) if abs(x) > np.float32(9.0109134) else t
 
 
 @njit(inline="always", error_model="numpy")
 def sigmoid32(x):
-    e = _exp_clamped(max(-abs(x), np.float32(-104)))
+    y, n = _exp_parts(max(-abs(x), np.float32(-104)))
+    e = y * _pow2(n + np.int32(64)) * np.float32(2.0 ** -64)  # n <= 0: one variable factor
     return (np.float32(1) if x >= 0 else e) / (np.float32(1) + e)
 
 
