@@ -9,7 +9,7 @@ every op's scalar template against its reference.
 import numpy as np
 
 from .. import errors, subgraph
-from ..ops import base, checks
+from ..ops import base, checks, elementwise
 from .runner import Runner
 
 SCALAR_NUMPY = {
@@ -18,7 +18,7 @@ SCALAR_NUMPY = {
     "rint": np.rint, "fabs": np.abs, "sign": np.sign, "maximum": np.maximum,
     "minimum": np.minimum, "floordiv": np.floor_divide, "floormod": np.mod,
     "select": np.where, "logical_not": np.logical_not,
-    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "sigmoid": elementwise.SIGMOID.reference,  # 1 / (1 + exp(-x)) overflows for x < -88
     "isnan": np.isnan, "isinf": np.isinf, "isfinite": np.isfinite,
     **{f"cast_{n}": getattr(np, n) for n in
        ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")},

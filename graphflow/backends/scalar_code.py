@@ -26,8 +26,9 @@ from ..ops.elementwise import SCALAR_FUNCTIONS
 
 CAST_DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")
 # every name a generated kernel may call: the scalar language of elementwise ops, each cast
-# spelled out, and the float32 approximations ``float32_expression`` switches to
-SCALAR_NAMES = ("exp32", "tanh32", "sigmoid32",
+# spelled out, and the float32 functions ``float32_expression`` switches to
+FLOAT32_NAMES = ("exp", "tanh", "sigmoid", "log", "sin", "cos")
+SCALAR_NAMES = (*[f"{f}32" for f in FLOAT32_NAMES],
                 *[f for f in SCALAR_FUNCTIONS if f != "cast_<dtype>"],
                 *[f"cast_{d}" for d in CAST_DTYPES])
 
@@ -42,12 +43,13 @@ READ = {
 }
 
 
-_FLOAT32_FUNCTIONS = re.compile(r"\b(exp|tanh|sigmoid)\(")
+_FLOAT32_FUNCTIONS = re.compile(rf"\b({'|'.join(FLOAT32_NAMES)})\(")
 
 
 def float32_expression(expr, dtype):
     """In a float32 expression numbers become float32 (else NumPy promotes to float64) and
-    exp/tanh/sigmoid become the vectorizable approximations of ``numba_scalar``."""
+    exp, tanh... become exp32, tanh32...: each backend's float32 functions with a stated
+    error bound (``cpu/numba_scalar``, ``cuda/scalar``)."""
     if dtype.name != "float32":
         return expr
     expr = _LITERAL.sub(lambda m: f"np.float32({m.group(1)})", expr)

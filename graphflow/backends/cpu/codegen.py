@@ -16,6 +16,9 @@ _SCALARS = os.path.join(os.path.dirname(__file__), "numba_scalar.py")
 with open(_SCALARS, "rb") as _f:
     _SCALARS_VERSION = hashlib.sha256(_f.read()).hexdigest()[:12]
 
+# the fastmath flags of every kernel (numba_scalar's error bounds are measured under them)
+FASTMATH = ("contract", "reassoc")
+
 
 def _module(title, header, decorator, signature, body_lines, faults=()):
     imports = "from graphflow.ops.base import Faulted\n" if faults else ""
@@ -29,7 +32,7 @@ def _module(title, header, decorator, signature, body_lines, faults=()):
         f"{imports}\n"
         "# contraction into FMAs and reassociation, but no assumptions about NaN or inf, and\n"
         "# no 'arcp': it turns 1/sqrt(x) into x86's rsqrt estimate (NaN at 0 and inf)\n"
-        "FASTMATH = {'contract', 'reassoc'}\n\n\n"
+        f"FASTMATH = {{{', '.join(map(repr, FASTMATH))}}}\n\n\n"
         f"{decorator}\ndef kernel({signature}):\n" + "\n".join(body_lines) + "\n"
     )
 
