@@ -76,8 +76,8 @@ class _View(types.ModuleType):
             self.__doc__, self.__file__ = first.__doc__, getattr(first, "__file__", None)
 
     def __getattr__(self, name):
-        if name == "__all__":
-            return self.__dir__()
+        if name == "__all__":  # never Python's own print: `from tensorflow import *` then
+            return [n for n in self.__dir__() if n != "print"]  # print("...") must print
         if not name.startswith("__") or name == "__version__":
             for source in self._sources:
                 value = getattr(importlib.import_module(source), name, _ABSENT)

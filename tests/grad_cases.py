@@ -386,3 +386,6 @@ case("nn.bias_add/none_dims", lambda x, b: gf.nn.bias_add(x, b, data_format="NCH
 _PASSED = np.linspace(-1.5, 1.5, 6).reshape(2, 3)
 case("check_numerics", lambda x: gf.check_numerics(x, "x") * x, _PASSED, second_order=True)
 case("Print", lambda x: gf.Print(x, [x], first_n=0) * x, _PASSED)
+# dims known only when run: tf.slice's block passes a run-time check (CheckSlice)
+case("slice/none_dims", lambda x: gf.slice(x, [0, 1], [2, -1]) * x[:2, 1:],
+     np.linspace(-1.5, 1.5, 12).reshape(3, 4), static=False)
