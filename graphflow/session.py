@@ -12,6 +12,7 @@ import numpy as np
 
 from . import errors, placement, subgraph
 from .backends import get_backend
+from .backends.buffer_pool import Budget
 from .config import ConfigProto
 from .fetches import ELEMENTS, flatten, structure_key
 from .graph import Operation, Tensor, get_default_graph, set_session_resolver
@@ -28,16 +29,25 @@ class Session:
     interpreter, the oracle). Every op runs on the backend's device whatever ``gf.device``
     asked for; with ``config=gf.ConfigProto(log_device_placement=True)`` the session says
     so (on stderr, once per requested device).
+
+    ``pool_bytes`` (default: ``GRAPHFLOW_POOL_BYTES``, else 256 MiB) bounds the memory the
+    session's plans keep between runs for reuse: free buffers and replays, least recently
+    used let go first; ``pool_budget`` reports what they hold (``pooled``, ``held``).
     """
 
     @errors.api_boundary
-    def __init__(self, target="", graph=None, config=None, backend="numba"):
+    def __init__(self, target="", graph=None, config=None, backend="numba", pool_bytes=None):
         if config is not None and not isinstance(config, ConfigProto):
             raise errors.at_user_line(errors.DTypeError, "Session's config must be a "
                                       f"gf.ConfigProto, got {type(config).__name__}")
         self.graph = graph if graph is not None else get_default_graph()
         self.backend = get_backend(backend)
         self.config = config
+        if pool_bytes is not None and (isinstance(pool_bytes, bool) or not isinstance(
+                pool_bytes, int) or pool_bytes < 0):
+            raise errors.at_user_line(errors.InvalidArgumentError, "Session's pool_bytes must "
+                                      f"be a byte count >= 0, got {pool_bytes!r}")
+        self.pool_budget = Budget(pool_bytes)  # what every plan of the session keeps
         # devices log_device_placement has reported (None: not asked to log)
         self._placements_told = set() if config is not None and config.log_device_placement \
             else None
@@ -99,6 +109,8 @@ class Session:
         if executable is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
             executable = _remember(self._prepared, key, self.backend.prepare(sub))
+            if hasattr(executable, "share_budget"):  # its buffers count toward ours
+                executable.share_budget(self.pool_budget)
             if self._placements_told is not None:
                 placement.note_placement(sub.ops, getattr(self.backend, "name", "given"),
                                          self._placements_told)
@@ -178,8 +190,8 @@ class Session:
 class InteractiveSession(Session):
     """A Session that makes itself the default on creation (for notebooks and shells)."""
 
-    def __init__(self, target="", graph=None, config=None, backend="numba"):
-        super().__init__(target, graph, config, backend)
+    def __init__(self, target="", graph=None, config=None, backend="numba", pool_bytes=None):
+        super().__init__(target, graph, config, backend, pool_bytes)
         self._default_cm = self.as_default()
         self._default_cm.__enter__()
 
