@@ -96,8 +96,9 @@ class Budget:
                 if key is None:
                     break  # only the ending run's own buffers are left
                 buf = pool._drop_one(key)
-                over -= buf.nbytes
-                dropped.append((pool, buf))
+                if buf is not None:  # (None: a run took it meanwhile)
+                    over -= buf.nbytes
+                    dropped.append((pool, buf))
         for pool, buf in dropped:
             if pool._on_drop is not None:
                 pool._on_drop(buf)
@@ -190,7 +191,9 @@ class BufferPool:
 
     def _drop_one(self, key):
         with self._lock:
-            free = self._free[key]
+            free = self._free.get(key)
+            if not free:
+                return None
             buf = free.pop()
             if not free:
                 del self._free[key]
