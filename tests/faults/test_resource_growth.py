@@ -174,3 +174,51 @@ def test_peak_rss_is_flat_over_many_batch_sizes():
     assert done.returncode == 0, done.stderr[-2000:]
     grown = int(done.stdout.split()[-1])
     assert grown < 60, f"peak RSS grew {grown} MB"
+
+
+def test_pools_sharing_a_budget_stay_consistent_under_concurrent_runs():
+    """Runs in several threads take, give and end runs on pools sharing one budget, which
+    lets go of other pools' buffers: every buffer ends either free in its pool or told to
+    ``on_drop`` once (the CUDA plan forgets its address there), and the byte counts agree
+    with the buffers held."""
+    import threading
+
+    from graphflow.backends.buffer_pool import Budget, BufferPool
+
+    budget = Budget(64 << 10)
+    dropped, made, failures = [], [], []
+    pools = [BufferPool(dropped.append, budget) for _ in range(3)]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+
+    def work(k):
+        rng = np.random.default_rng(k)
+        try:
+            for _ in range(400):
+                pool = pools[rng.integers(len(pools))]
+                taken = []
+                for size in rng.integers(1000, 3000, 4):
+                    buf = pool.take("<f4", int(size))
+                    if buf is None:
+                        buf = np.empty(int(size), np.float32)
+                        made.append(buf)
+                    taken.append(buf)
+                for buf in taken:
+                    pool.give(buf)
+                pool.end_run()
+        except Exception as e:  # noqa: BLE001
+            failures.append(e)
+
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert failures == []
+    held = [b for p in pools for b in p.buffers()]
+    assert sorted(map(id, held + dropped)) == sorted(map(id, made))
+    assert [p.nbytes for p in pools] == [sum(b.nbytes for b in p.buffers()) for p in pools]
+    assert budget.pooled <= budget.nbytes + 3 * 4 * 3000 * 4  # + the last runs' buffers
