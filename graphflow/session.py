@@ -13,6 +13,7 @@ import numpy as np
 
 from . import errors, placement, subgraph
 from .backends import get_backend
+from .backends.buffer_pool import Budget
 from .config import ConfigProto
 from .fetches import ELEMENTS, flatten, structure_key
 from .graph import Operation, Tensor, get_default_graph, set_session_resolver
@@ -35,11 +36,15 @@ class Session:
     ranges of its inputs, even inside a fused kernel; nothing the run assigned is kept.
     Runs take the backend's step-by-step path and keep a host copy of every value: slower,
     for hunting a NaN. Without it a run costs nothing more.
+
+    ``pool_bytes`` (default: ``GRAPHFLOW_POOL_BYTES``, else 256 MiB) bounds the memory the
+    session's plans keep between runs for reuse: free buffers and replays, least recently
+    used let go first; ``pool_budget`` reports what they hold (``pooled``, ``held``).
     """
 
     @errors.api_boundary
     def __init__(self, target="", graph=None, config=None, backend="numba",
-                 check_numerics=False):
+                 check_numerics=False, pool_bytes=None):
         if config is not None and not isinstance(config, ConfigProto):
             raise errors.at_user_line(errors.DTypeError, "Session's config must be a "
                                       f"gf.ConfigProto, got {type(config).__name__}")
@@ -47,12 +52,17 @@ class Session:
         self.backend = get_backend(backend)
         self.config = config
         self.check_numerics = bool(check_numerics)
+        if pool_bytes is not None and (isinstance(pool_bytes, bool) or not isinstance(
+                pool_bytes, int) or pool_bytes < 0):
+            raise errors.at_user_line(errors.InvalidArgumentError, "Session's pool_bytes must "
+                                      f"be a byte count >= 0, got {pool_bytes!r}")
+        self.pool_budget = Budget(pool_bytes)  # what every plan of the session keeps
         # devices log_device_placement has reported (None: not asked to log)
         self._placements_told = set() if config is not None and config.log_device_placement \
             else None
         self._values = {}  # variable op -> np.ndarray (never mutated in place)
         self._rngs = {}  # random op -> np.random.Generator
-        self._prepared = {}  # (fetch tensors, target ops, fed tensors) -> backend executable
+        self._prepared = {}  # (fetches, targets, fed) -> (executable, its variables' locks)
         self._calls = {}  # (fetches, feed keys) of earlier runs -> session_run.Call
         self._locks = {}  # variable op -> the RLock runs that assign it hold (Call.run)
         self._locks_lock = threading.Lock()
@@ -112,7 +122,10 @@ class Session:
         prepared = self._prepared.get(key)
         if prepared is None:
             sub = subgraph.extract(fetch_tensors, targets, frozenset(feeds))
-            prepared = _remember(self._prepared, key, (self.backend.prepare(sub), tuple(
+            executable = self.backend.prepare(sub)
+            if hasattr(executable, "share_budget"):  # its buffers count toward ours
+                executable.share_budget(self.pool_budget)
+            prepared = _remember(self._prepared, key, (executable, tuple(
                 self._variable_lock(var) for var in sub.written)))
             if self._placements_told is not None:
                 placement.note_placement(sub.ops, getattr(self.backend, "name", "given"),
@@ -201,8 +214,8 @@ class InteractiveSession(Session):
     """A Session that makes itself the default on creation (for notebooks and shells)."""
 
     def __init__(self, target="", graph=None, config=None, backend="numba",
-                 check_numerics=False):
-        super().__init__(target, graph, config, backend, check_numerics)
+                 check_numerics=False, pool_bytes=None):
+        super().__init__(target, graph, config, backend, check_numerics, pool_bytes)
         self._default_cm = self.as_default()
         self._default_cm.__enter__()
 

@@ -196,6 +196,17 @@ class Plan:
             launch = self._launches[key] = self.describe(step, args)
             return launch
 
+    def share_budget(self, budget):
+        """Hold this plan's free buffers (its sub-plans' too) and what else it keeps
+        (``held_bytes``) under ``budget``, a ``buffer_pool.Budget`` (its session's)."""
+        self.pool.join(budget)
+        budget.holders.add(self)
+        for step in self.steps:
+            for _, sub in step.subplans:
+                sub.share_budget(budget)
+
+    held_bytes = 0  # bytes of buffers the plan keeps outside its pool (CPU: its replays')
+
     def enter(self, env):
         return env
 

@@ -124,6 +124,11 @@ class CpuPlan(Plan):
     def owner(self, value):
         return root(value)
 
+    @property
+    def held_bytes(self):
+        """The bytes of the buffers the replays own (they count toward the budget)."""
+        return sum(r.nbytes for r in list(self.replays.values()))
+
     def run_step(self, step, args, live, env, state):
         if step.group is not None:
             return self._launch(step, args, live, env)

@@ -12,17 +12,25 @@ result keeps the buffer alive (its ``base`` is the buffer), which the reference 
 
 import math
 import sys
+import threading
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
 MIN_BYTES = 1 << 20  # smaller arrays: np.empty is cheap, no bookkeeping
 KEEP = 2  # buffers kept per (dtype, size): a loop that drops each result needs one or two
+# bytes kept in all, least recently returned let go first: each new size kept one more
+# buffer for ever (a loop fetching [n, 784] results for 1500 batch sizes: 7 GB)
+KEEP_BYTES = 128 << 20
 
 
 class Recycler:
     def __init__(self):
-        self._free = {}  # (dtype str, size) -> [1-D buffer]
+        self._free = OrderedDict()  # (dtype str, size) -> [1-D buffer], least recent first
+        self.nbytes = 0  # of the free buffers
+        # finalizers run in whichever thread drops an array, or inside empty() (a collection)
+        self._lock = threading.RLock()
         self._issued = weakref.WeakValueDictionary()  # id -> array handed out, while alive
 
     def empty(self, shape, dtype):
@@ -32,14 +40,18 @@ class Recycler:
         if n * dtype.itemsize < MIN_BYTES:
             return np.empty(shape, dtype)
         key = (dtype.str, n)
-        free = self._free.get(key)
         buf = None
-        while free:
-            candidate = free.pop()
-            # references: this name, getrefcount's argument; more means a view is alive
-            if sys.getrefcount(candidate) == 2:
-                buf = candidate
-                break
+        with self._lock:
+            free = self._free.get(key)
+            while free:
+                candidate = free.pop()
+                self.nbytes -= candidate.nbytes
+                # references: this name, getrefcount's argument; more: a view is alive
+                if sys.getrefcount(candidate) == 2:
+                    buf = candidate
+                    break
+            if free is not None and not free and self._free.get(key) is free:
+                del self._free[key]
         if buf is None:
             buf = np.empty(n, dtype)
         out = buf.reshape(shape)
@@ -52,9 +64,16 @@ class Recycler:
         return self._issued.get(id(array)) is array
 
     def _give_back(self, key, buf):
-        free = self._free.setdefault(key, [])
-        if len(free) < KEEP:
-            free.append(buf)
+        with self._lock:
+            free = self._free.setdefault(key, [])
+            self._free.move_to_end(key)
+            if len(free) < KEEP:
+                free.append(buf)
+                self.nbytes += buf.nbytes
+            while self.nbytes > KEEP_BYTES and len(self._free) > 1:  # this size stays
+                oldest = next(iter(self._free))
+                for dropped in self._free.pop(oldest):
+                    self.nbytes -= dropped.nbytes
 
 
 def root(a):

@@ -35,7 +35,8 @@ from .recycler import root
 from .replay_source import STATELESS_KINDS, index_like
 
 REPLAY_FROM_RUN = 2  # the run of a feed signature that is traced (the first one compiles)
-MAX_REPLAYS = 8  # feed signatures kept per plan (each owns its buffers)
+MAX_REPLAYS = 8  # feed signatures kept per plan (each owns its buffers, which count
+# toward the session's pool budget: a replay that would take more than its share is not kept)
 SEEN_SIGNATURES = 64  # feed signatures whose runs are counted (a new one each run: no end)
 class Runner:
     """Runs a Plan for feeds given positionally, replaying known feed signatures."""
@@ -91,6 +92,9 @@ class Runner:
             except Exception:  # noqa: BLE001 (a run that cannot be replayed stays dynamic)
                 self._seen[shapes] = -1
             else:
+                if not self.plan.pool.budget.room_for(replayer.nbytes):
+                    self._seen[shapes] = -1  # its buffers would not fit: stays dynamic
+                    return outputs, _issued(outputs, values)
                 self._replays[shapes] = self.plan.replays[(self.feed_tensors, shapes)] = \
                     replayer
         finally:
@@ -169,6 +173,7 @@ class _Replayer:
 
     def __init__(self, fn, fresh, source, buffers):
         self.fn, self.fresh, self.source, self.buffers = fn, fresh, source, buffers
+        self.nbytes = sum({id(b): b.nbytes for b in buffers}.values())
         self.lock = threading.Lock()
 
 
