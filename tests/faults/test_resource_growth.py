@@ -26,7 +26,7 @@ def _mlp(width=64, inputs=96):
 def _kept(sess):
     """What the session's plans keep between runs: free pool buffers and replays' buffers
     (read from the plans, so that it measures the same before and after the budget)."""
-    plans = [p for p in sess._prepared.values() if hasattr(p, "pool")]
+    plans = [p for p, _ in sess._prepared.values() if hasattr(p, "pool")]
     replayed = {id(b): b.nbytes for p in plans for r in getattr(p, "replays", {}).values()
                 for b in r.buffers}
     return sum(p.pool.nbytes for p in plans) + sum(replayed.values())
@@ -109,7 +109,7 @@ def test_the_sessions_plans_share_one_budget():
                         y: rng.integers(0, 10, n)}
                 sess.run([loss, step], feed)
                 sess.run(loss, feed)
-            pools = [p.pool for p in sess._prepared.values() if hasattr(p, "pool")]
+            pools = [p.pool for p, _ in sess._prepared.values() if hasattr(p, "pool")]
             assert len(pools) >= 2 and all(p.budget is sess.pool_budget for p in pools)
             one_run = n * (96 + 3 * 64 + 3 * 10) * 4
             assert sum(p.nbytes for p in pools) <= budget + one_run
