@@ -157,7 +157,8 @@ def _stored(path, key, text):
         return found  # (its comments may name another group's ops: same code, same kernel)
     _write_atomically(path, text)
     if found is not None:  # Numba's files were stamped with what the file held
-        _remove_machine_code(os.path.join(os.path.dirname(path), "__pycache__"), key)
+        _remove_machine_code(os.path.join(os.path.dirname(path), "__pycache__"),
+                             _numba_files(key))
         gf_logging.get_logger().warning(
             "kernel cache file %s is not the code its name says (edited or damaged); "
             "wrote it again, compiling it afresh", path)
@@ -213,8 +214,9 @@ class _DisposableCache:
     new ones); a save that fails leaves the function compiled for this process. Numba
     raises from either (a truncated index: EOFError) and would fail the user's run."""
 
-    def __init__(self, cache, key):
+    def __init__(self, cache, key, files=None):
         self._numba_cache, self._key = cache, key
+        self._files = files or _numba_files(key)  # its files' glob
 
     def __getattr__(self, attr):
         return getattr(self._numba_cache, attr)
@@ -227,7 +229,7 @@ class _DisposableCache:
             gf_logging.get_logger().warning(
                 "Numba's cache of kernel %s in %s could not be loaded (%s: %s); deleted "
                 "%d of its files, compiling it afresh", self._key, where, type(e).__name__,
-                e, _remove_machine_code(where, self._key))
+                e, _remove_machine_code(where, self._files))
             return None
 
     def save_overload(self, sig, data):
@@ -239,10 +241,22 @@ class _DisposableCache:
                        type(e).__name__, e)
 
 
-def _remove_machine_code(directory, key):
-    """Delete Numba's index and data files of kernel ``key``; how many were deleted."""
+def _numba_files(key):
+    """The glob of Numba's index and data files of every function of kernel ``key``."""
+    return f"graphflow_kernel_{key}.*.nb[ic]"
+
+
+def disposable(function, name):
+    """Make Numba's disk cache of a ``cache=True`` function of graphflow's own (outside
+    the kernel cache: ``ops/window_kernels``) disposable, as the kernels' is."""
+    function._cache = _DisposableCache(function._cache, name, f"{name}-*.nb[ic]")
+
+
+def _remove_machine_code(directory, files):
+    """Delete Numba's index and data files matching the glob ``files``; how many were
+    deleted."""
     removed = 0
-    pattern = os.path.join(glob.escape(directory), f"graphflow_kernel_{key}.*.nb[ic]")
+    pattern = os.path.join(glob.escape(directory), files)
     for path in glob.glob(pattern):
         with contextlib.suppress(OSError):
             os.remove(path)

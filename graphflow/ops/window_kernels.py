@@ -86,3 +86,16 @@ def max_pool(x, out, ksize, strides, pads, lowest):
                             v = x[b, r, s, ch]
                             if v > out[b, i, j, ch] or v != v:  # NaN wins, as np.maximum
                                 out[b, i, j, ch] = v
+
+
+def _disposable_caches():
+    """Numba's files for these kernels (in the package's ``__pycache__`` or Numba's user
+    cache) may be damaged like any cache: one that fails to load is deleted and the kernel
+    compiled afresh (see ``backends.kernel_cache``)."""
+    from ..backends.kernel_cache import disposable
+
+    for kernel in (col2im, _max_pool_routes, max_pool):
+        disposable(kernel, f"window_kernels.{kernel.py_func.__name__}")
+
+
+_disposable_caches()

@@ -222,3 +222,28 @@ def test_the_temp_folder_fallback_is_one_private_directory_per_user(tmp_path, mo
     assert kernel_cache.cache_dir() is None
     np.testing.assert_allclose(run(1.96875), expected(1.96875), rtol=1e-6)
     assert list(fallback.iterdir()) == []
+
+
+MAX_POOL = """
+    import numpy as np, graphflow as gf
+    x = gf.placeholder(gf.float32, [1, 4, 4, 1])
+    v = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    y = gf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    with gf.Session() as sess:
+        assert sess.run(y, {x: v}).ravel().tolist() == [5, 7, 13, 15]
+    print("ok")
+"""
+
+
+def test_damaged_numba_files_of_the_window_kernels_are_compiled_again(tmp_path):
+    """The pooling and col2im loops cache through Numba itself, outside the kernel cache;
+    an index cut short there failed every later max_pool too."""
+    env = {"NUMBA_CACHE_DIR": str(tmp_path / "numba"), "GRAPHFLOW_CACHE_DIR": str(tmp_path)}
+    assert python(MAX_POOL, env).stdout == "ok\n"
+    damaged = list((tmp_path / "numba").rglob("window_kernels.max_pool-*.nbi"))
+    assert damaged
+    for path in damaged:
+        path.write_bytes(path.read_bytes()[:40])
+    again = python(MAX_POOL, env)
+    assert again.stdout == "ok\n", again.stderr
+    assert "could not be loaded" in again.stderr
