@@ -50,12 +50,16 @@ class Fault:
     For inputs whose dtype passes ``dtypes`` (an ``allowed`` string: "is_integer"), the op
     fails with ``message`` (TF1's) if ``condition`` holds for some element. ``condition``
     is a scalar expression over the inputs (as ``scalar``) that compiled kernels evaluate
-    per element; ``test(*arrays)`` is its NumPy form, which guards the op's reference."""
+    per element; ``test(*arrays)`` is its NumPy form, which guards the op's reference.
+    ``operand``: the input the condition reads alone (a divisor); a constant there is
+    written into kernels as it is (a literal divisor becomes a multiplication) and checked
+    once, ``cannot_hold(value)``, instead of per element."""
 
-    __slots__ = ("message", "dtypes", "condition", "test")
+    __slots__ = ("message", "dtypes", "condition", "test", "operand", "cannot_hold")
 
-    def __init__(self, message, dtypes, condition, test):
+    def __init__(self, message, dtypes, condition, test, operand=None, cannot_hold=None):
         self.message, self.dtypes, self.condition, self.test = message, dtypes, condition, test
+        self.operand, self.cannot_hold = operand, cannot_hold
 
     def applies(self, dtype):
         """Whether inputs of graphflow ``dtype`` are checked."""

@@ -90,7 +90,8 @@ REALDIV = binary("RealDiv", np.true_divide, "({0} / {1})", FLOAT)
 # TF1 fails an integer division by zero (NumPy and Numba give 0); an empty result divides
 # nothing, so it does not fail
 ZERO_DIVISOR = Fault("Integer division by zero", INT, "({1} == 0)",
-                     lambda x, y: np.broadcast(x, y).size > 0 and not np.all(y))
+                     lambda x, y: np.broadcast(x, y).size > 0 and not np.all(y),
+                     operand=1, cannot_hold=np.all)
 FLOORDIV = binary("FloorDiv", np.floor_divide, "floordiv({0}, {1})", differentiable=False,
                   fault=ZERO_DIVISOR)
 FLOORMOD = binary("FloorMod", np.mod, "floormod({0}, {1})", fault=ZERO_DIVISOR)

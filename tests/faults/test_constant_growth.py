@@ -92,3 +92,18 @@ def test_a_special_value_stays_a_literal_so_llvm_folds_it():
     (kernel,) = sess.plan(y, {x: xv}).kernels()
     (variant,) = kernel["variants"]
     assert "np.float32(2.0)" in variant["source"] and "1.5" not in variant["source"]
+
+
+def test_an_integer_divisor_stays_a_literal_and_is_checked_once():
+    """x // 7 with 7 an argument (and a zero check per element) ran 13x slower: a constant
+    divisor is written into the kernel, where LLVM turns it into a multiplication, and
+    being non-zero it needs no check."""
+    x = gf.placeholder(gf.int32, [None])
+    y = (x // 7 + 1) % 1000
+    sess = gf.Session()
+    xv = np.arange(1, 5000, dtype=np.int32)
+    np.testing.assert_array_equal(sess.run(y, {x: xv}), (xv // 7 + 1) % 1000)
+    (kernel,) = sess.plan(y, {x: xv}).kernels()
+    (variant,) = kernel["variants"]
+    assert "np.int32(7)" in variant["source"] and "np.int32(1000)" in variant["source"]
+    assert "== 0" not in variant["source"]  # no per-element zero check
