@@ -66,6 +66,8 @@ class Session:
         self._calls = {}  # (fetches, feed keys) of earlier runs -> session_run.Call
         self._locks = {}  # variable op -> the RLock runs that assign it hold (Call.run)
         self._locks_lock = threading.Lock()
+        self._thread = None  # the thread that ran it first, until a second one does
+        self.shared = False  # runs came from more than one thread (see _run_from_thread)
         self._closed = False
         self._default_cm = None
 
@@ -131,6 +133,20 @@ class Session:
                 placement.note_placement(sub.ops, getattr(self.backend, "name", "given"),
                                          self._placements_told)
         return fetch_tensors, prepared
+
+    def _run_from_thread(self):
+        """A run from a thread other than the first: from now on the session is shared,
+        and no run updates a variable's array in place (a reader in another thread takes no
+        lock, and must never see a half-updated value)."""
+        if self._thread is None:
+            self._thread = threading.get_ident()
+        elif not self.shared:
+            self.shared = True
+            with self._locks_lock:
+                locks = list(self._locks.values())
+            for lock in locks:  # a run that updates in place holds its variables' locks:
+                with lock:  # wait for any such run still going
+                    pass
 
     def _variable_lock(self, var_op):
         """The lock a run holds while it reads and assigns ``var_op`` (see Call.run)."""

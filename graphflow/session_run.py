@@ -7,11 +7,17 @@ arrays that never alias what the session, a feed or another fetch holds. These a
 session's own parts: they read its ``_closed``, ``_values`` and ``_rng``.
 """
 
+from collections import deque
+from operator import methodcaller
+from threading import get_ident
+
 import numpy as np
 
 from . import dtypes, errors
 from .backends import watch
 from .graph import Operation, Tensor
+
+_ACQUIRE, _RELEASE = methodcaller("acquire"), methodcaller("release")
 
 
 class Call:
@@ -47,6 +53,8 @@ class Call:
         __tracebackhide__ = True  # noqa: F841 (pytest hides this frame)
         try:
             session = self.session
+            if session._thread != get_ident():
+                session._run_from_thread()
             if session._closed:
                 raise errors.FailedPreconditionError("this Session is closed; open a new one")
             if len(values) != len(self.feed_specs):
@@ -89,14 +97,15 @@ class Call:
         read to after its commit: concurrent runs that update a variable apply one after
         the other, so no update is lost (TF1's ``use_locking=True``, for every run). Taken
         in the variables' creation order, so two runs never wait for each other."""
-        locks = self.locks
-        for lock in locks:
-            lock.acquire()
+        taken = []
         try:
+            # C loops take and give back the locks: Ctrl-C cannot come between a lock's
+            # acquire and its record in ``taken`` (an interrupted wait takes nothing), nor
+            # between two releases
+            taken.extend(filter(_ACQUIRE, self.locks))
             return self._run(values)
         finally:
-            for lock in locks:
-                lock.release()
+            deque(map(_RELEASE, reversed(taken)), maxlen=0)
 
 
 def _handout_all(values, fresh, borrowed):

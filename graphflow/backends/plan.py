@@ -304,8 +304,9 @@ def operand_mode(leaf, a_shape, shape, n):
 
 def constant_mode(leaf):
     """``(mode, value)`` of a one-element constant leaf: ("literal", None) for a special
-    value or an integer divisor, written into the kernel, else ("const", its value as a NumPy scalar): an
-    argument, so that constants differing only in value share one kernel."""
+    value or an integer divisor, written into the kernel, else ("const", its value as a
+    NumPy scalar): an argument, so that constants differing only in value share one
+    kernel."""
     value = leaf.op._attrs["value"]
     if scalar_code.is_special(value) or scalar_code.fault_operand(leaf):
         return "literal", None

@@ -128,3 +128,23 @@ def _line():
     import sys
 
     return sys._getframe(1).f_lineno
+
+
+def test_a_failed_division_after_an_in_place_update_changes_no_variable():
+    """A replayed SGD step updates its weights in place only when nothing after it can
+    fail; an integer division can now fail, and the weights moved (-8 to -10)."""
+    x = gf.placeholder(gf.float32, [None, 64])
+    d = gf.placeholder(gf.int32, [None])
+    w = gf.Variable(np.zeros((64, 64), np.float32))
+    train = gf.train.GradientDescentOptimizer(1.0).minimize(gf.reduce_sum(gf.matmul(x, w)))
+    with gf.control_dependencies([train]):
+        q = (gf.cast(gf.reduce_sum(x, 1), gf.int32) + 7) // d
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        xs = np.ones((2, 64), np.float32)
+        for _ in range(4):  # replayed from the third run
+            sess.run(q, {x: xs, d: np.ones(2, np.int32)})
+        before = sess.run(w)
+        with pytest.raises(gf.errors.InvalidArgumentError, match="Integer division by zero"):
+            sess.run(q, {x: xs, d: np.array([1, 0], np.int32)})
+        np.testing.assert_array_equal(sess.run(w), before)

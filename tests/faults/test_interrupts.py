@@ -48,3 +48,46 @@ def test_a_run_failed_by_bad_values_keeps_the_replay_a_wrong_replay_is_dropped()
         assert _replays(sess, y, {x: pos})
         assert sess.run(y, {x: mix}) == 7.0  # the replay's shapes miss; the dynamic run is right
         assert not _replays(sess, y, {x: pos})
+
+
+def test_ctrl_c_while_a_run_waits_for_a_variable_lock_releases_what_it_took():
+    """The main thread's run, interrupted while it waited for a lock a worker held, kept
+    the lock it had already taken: the worker waited for ever."""
+    import _thread
+    import threading
+    import time
+
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32, [None, 128])
+        a = gf.Variable(np.zeros((128, 128), np.float32))
+        b = gf.Variable(np.zeros((128, 128), np.float32))
+        train = gf.train.GradientDescentOptimizer(1e-9).minimize(
+            gf.reduce_sum(gf.matmul(gf.matmul(x, a), b)))
+        sess = gf.Session()
+        sess.run(gf.global_variables_initializer())
+        xs = np.ones((16, 128), np.float32)
+        worker = threading.Thread(target=lambda: [sess.run(train, {x: xs}) for _ in range(300)],
+                                  daemon=True)
+
+        def interrupt():
+            for _ in range(40):
+                time.sleep(0.01)
+                _thread.interrupt_main()
+
+        interrupter = threading.Thread(target=interrupt, daemon=True)
+        worker.start()
+        interrupter.start()
+        while interrupter.is_alive():
+            try:
+                sess.run(train, {x: xs})
+            except KeyboardInterrupt:
+                pass
+        deadline = time.monotonic() + 0.5
+        while interrupter.is_alive() or time.monotonic() < deadline:
+            try:  # the last interrupts may still be on their way
+                time.sleep(0.05)
+            except KeyboardInterrupt:
+                pass
+        worker.join(timeout=60)
+        assert not worker.is_alive(), "a lock the interrupted runs took was never released"
+        assert not any(lock._is_owned() for lock in sess._locks.values())

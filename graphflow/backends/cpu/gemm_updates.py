@@ -44,8 +44,9 @@ def find(plan, trace):
     the GEMM cannot fail, and nothing after it reads the variable's array (or a view of it)
     but the update."""
     steps = [(step.op, step.reads) for step in plan.steps]
-    last_unsafe = max((i for i, (op, *_) in enumerate(steps) if op.kind not in CANNOT_FAIL
-                       or any(t in trace.varying for t in op.outputs)), default=-1)
+    last_unsafe = max((i for i, step in enumerate(plan.steps) if step.faults
+                       or step.op.kind not in CANNOT_FAIL
+                       or any(t in trace.varying for t in step.op.outputs)), default=-1)
     producer = {t: i for i, (op, *_) in enumerate(steps) for t in op.outputs}
     readers = {}
     for i, (_, reads, *_) in enumerate(steps):
@@ -153,9 +154,11 @@ class Updates:
     def apply(self, slot, alpha, a, b, transpose_a, transpose_b, references, state):
         w = state.current(self.variables[slot])
         owned = self.owned[slot]
-        # more references than the session's, the replay's own names', this name and
+        # a session run from several threads (a reader there takes no lock), or more
+        # references than the session's, the replay's own names', this name and
         # getrefcount's argument: another variable (an assign of w) or a pending value holds it
-        if (owned is None or owned() is not w or not w.flags.c_contiguous
+        if (state.session.shared or owned is None or owned() is not w
+                or not w.flags.c_contiguous
                 or sys.getrefcount(w) != references + 2):
             w = np.array(w, order="C")
             self.owned[slot] = weakref.ref(w)

@@ -85,6 +85,7 @@ class CpuPlan(Plan):
         self._compiled = {}  # (fused op, modes, parallel) -> (cache key, kernel, its source)
         self._unlogged = set()  # kernels whose first call (the compile) is yet to come
         self.replays = {}  # (feed tensors, feed shapes) -> generated replay (see replay.py)
+        self.generation = 0  # bumped when every replay is to be forgotten (``serial``)
         self.trace_lock = threading.Lock()
         fused = [step for step in self.steps if step.group is not None]
         self.parallel_from = math.inf if not _PARALLEL or any(
@@ -213,6 +214,7 @@ class CpuPlan(Plan):
         self.parallel_from = math.inf
         self._launches = type(self._launches)(self._launches.size)
         self.replays.clear()
+        self.generation += 1  # runners forget their replays
 
     def _buffer(self, dtype, n, live):
         buf = live.pool.take(dtype.str, n)

@@ -49,12 +49,16 @@ class Runner:
         # feed shapes -> dynamic runs so far (-1: never replay), for recent signatures
         self._seen = Recent(SEEN_SIGNATURES)
         self._replays = {}  # feed shapes -> _Replayer (also listed in plan.replays)
+        self._generation = plan.generation
         # the session checks feeds against static shapes: fully known ones are the key
         self._static_shapes = tuple(tuple(t.shape.dims) for t in feed_tensors) if all(
             t.shape.is_fully_defined() for t in feed_tensors) and feed_tensors else None
 
     def __call__(self, values, state):
         shapes = self._static_shapes or tuple([v.shape for v in values])
+        if self._generation != self.plan.generation:  # the plan forgot its replays
+            self._generation = self.plan.generation
+            self._replays.clear()
         replayer = self._replays.get(shapes)
         if replayer is not None:
             if replayer.lock.acquire(False):
