@@ -135,10 +135,21 @@ def element_code(body, leaves, modes, check=None):
             cond = _expression(op.opdef.fault.condition, op, names)
             lines.append(check.format(cond=cond, m=m) + f"  # else: {op.opdef.fault.message}")
         names[op.outputs[0]] = f"t{m}"
-        lines.append(f"t{m} = {_expression(op.opdef.scalar_expr, op, names)}  "
+        lines.append(f"t{m} = {_wrapped(_expression(op.opdef.scalar_expr, op, names), op)}  "
                      f"# {op.type} '{op.name}'{where}")
         header.append(f"  t{m}: {op.type} '{op.name}'{where}")
     return params, reads + lines, names, header
+
+
+# Numba computes narrow integers in 64 bits: an int32 (x * x) // 1000 of x = 100000 gave
+# 10000001 where NumPy and TF1 wrap to 1410066. Each such member's result is cast back.
+_WRAPPED = ("int8", "int16", "int32", "uint8")
+
+
+def _wrapped(expr, op):
+    """``expr`` cast back to the op's integer dtype where Numba would widen it."""
+    name = op.outputs[0].dtype.name
+    return f"cast_{name}({expr})" if name in _WRAPPED else expr
 
 
 def _expression(template, op, names):

@@ -148,3 +148,20 @@ def test_a_failed_division_after_an_in_place_update_changes_no_variable():
         with pytest.raises(gf.errors.InvalidArgumentError, match="Integer division by zero"):
             sess.run(q, {x: xs, d: np.array([1, 0], np.int32)})
         np.testing.assert_array_equal(sess.run(w), before)
+
+
+@pytest.mark.parametrize("dtype, build, values", [
+    (np.int32, lambda x: (x * x) // 1000 + 1, [100000, 7]),
+    (np.uint8, lambda x: (x - 5) // 2 + 1, [3, 9]),
+    (np.int8, lambda x: abs(x * 3) + x, [100, -7]),
+])
+def test_narrow_integers_wrap_inside_kernels_as_in_numpy(dtype, build, values):
+    """Numba computes int32, int8 and uint8 in 64 bits: a fused (x * x) // 1000 + 1 at
+    x = 100000 gave 10000001 where NumPy and TF1 wrap to 1410066."""
+    x = gf.placeholder(gf.as_dtype(dtype), [None])
+    y = build(x)
+    xv = np.array(values, dtype)
+    with gf.Session(backend="numpy") as reference, gf.Session() as sess:
+        want = reference.run(y, {x: xv})
+        with np.errstate(over="ignore"):
+            np.testing.assert_array_equal(sess.run(y, {x: xv}), want)
