@@ -327,8 +327,9 @@ def results_fit(fused, args, shape):
     for t in fused.results:
         if tuple(t.shape.dims or ()) == shape:
             continue
-        own = np.broadcast_shapes(*(() if args[i] is None else args[i].shape
-                                    for i in fused.leaf_positions(t)))
+        own = np.broadcast_shapes(*(  # a constant written into the kernel (None) keeps
+            fused.leaves[i].op._attrs["value"].shape if args[i] is None  # its rank: a
+            else args[i].shape for i in fused.leaf_positions(t)))  # [1, 1] one adds a dim
         if tuple(own) != shape:
             return False
     return True

@@ -107,3 +107,16 @@ def test_an_integer_divisor_stays_a_literal_and_is_checked_once():
     (variant,) = kernel["variants"]
     assert "np.int32(7)" in variant["source"] and "np.int32(1000)" in variant["source"]
     assert "== 0" not in variant["source"]  # no per-element zero check
+
+
+def test_a_constant_of_shape_1_1_keeps_its_rank_in_the_result():
+    """Written into the kernel, a [1, 1] constant's rank was forgotten: x * c + 1.0 for x of
+    shape (5,) came out (5,) on numba and (1, 5) on numpy."""
+    x = gf.placeholder(gf.float32, [None])
+    y = x * gf.constant(np.full((1, 1), 7.5, np.float32)) + 1.0
+    xv = np.ones(5, np.float32)
+    with gf.Session(backend="numpy") as reference, gf.Session() as sess:
+        want = reference.run(y, {x: xv})
+        got = sess.run(y, {x: xv})
+    assert want.shape == got.shape == (1, 5)
+    np.testing.assert_array_equal(got, want)
