@@ -120,3 +120,15 @@ def test_a_constant_of_shape_1_1_keeps_its_rank_in_the_result():
         got = sess.run(y, {x: xv})
     assert want.shape == got.shape == (1, 5)
     np.testing.assert_array_equal(got, want)
+
+
+def test_float16_groups_run_as_on_the_numpy_backend():
+    """Numba's CPU kernels have no float16 arithmetic: every fused float16 group failed
+    ("failed at run time: float16"), now with a constant argument too (x * 65504.0 + x)."""
+    x = gf.placeholder(gf.float16, [None])
+    ys = [x * x + x, x * 0.1 + x, x * 65504.0 + x, gf.reduce_sum(x * 3.5 + 1.0)]
+    xv = np.linspace(-2, 2, 7).astype(np.float16)
+    with gf.Session(backend="numpy") as reference, gf.Session() as sess:
+        for want, got in zip(reference.run(ys, {x: xv}), sess.run(ys, {x: xv})):
+            assert got.dtype == want.dtype == np.float16
+            np.testing.assert_array_equal(got, want)

@@ -173,6 +173,8 @@ class CpuPlan(Plan):
 
     def describe(self, step, args):
         fused, shape = step.group, loop_shape(args)
+        if any(t.dtype.name == "float16" for op in fused.body for t in (*op.inputs, *op.outputs)):
+            return REFERENCE  # Numba's CPU kernels have no float16 arithmetic
         if fused.reduction is not None:
             layout = reduction_layout(fused, shape)
             if layout is None:
