@@ -53,8 +53,8 @@ class Call:
         __tracebackhide__ = True  # noqa: F841 (pytest hides this frame)
         try:
             session = self.session
-            if session._thread != get_ident():
-                session._run_from_thread()
+            if not session.shared and session._thread != get_ident():
+                session._run_from_thread()  # the first run, or the first from a new thread
             if session._closed:
                 raise errors.FailedPreconditionError("this Session is closed; open a new one")
             if len(values) != len(self.feed_specs):
@@ -78,7 +78,6 @@ class Call:
             return self.rebuild(values)
         except errors.GraphflowError as e:  # as errors.api_boundary does, without its frame
             raise e.with_traceback(errors.without_own_frames(e.__traceback__)) from None
-
 
     def _run(self, values):
         """The runner's results; a stateful run's writes committed once it succeeded."""
