@@ -11,7 +11,7 @@ from . import app, flags, gfile, io, logging  # noqa: F401
 from . import data, datasets, image, metrics  # noqa: F401
 from . import losses  # noqa: F401
 from . import debugging, math, random  # noqa: F401, A004 (TF1 names)
-from . import viz  # noqa: F401
+from . import nest, viz  # noqa: F401
 from .autodiff import gradients  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType,
@@ -28,6 +28,7 @@ from .dtypes import (  # noqa: F401
     int64,
     string,
     uint8,
+    variant,
 )
 from .config import (  # noqa: F401
     ConfigProto,
@@ -53,6 +54,10 @@ from .graph import (  # noqa: F401
 )
 from .logging import get_logger  # noqa: F401
 from .ops.control import group, no_op  # noqa: F401
+from .ops.cond import case, cond, smart_cond  # noqa: F401
+from .ops.functional import foldl, foldr, map_fn, scan  # noqa: F401
+from .ops.tensor_array import TensorArray  # noqa: F401
+from .ops.while_loop import while_loop  # noqa: F401
 from .ops.clip import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm  # noqa: F401
 from .placement import DeviceSpec, NodeDef  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401

@@ -81,7 +81,7 @@ def _backprop(ys, xs, grad_ys, stops):
             for t, g in zip(op.inputs, in_grads):
                 if t not in reach:
                     continue
-                if g is None or not t.dtype.is_floating:
+                if g is None or not (t.dtype.is_floating or t.dtype.name == "variant"):
                     cuts.append((op, f"its input {t.name!r} ({t.dtype.name}) gets no gradient"))
                     continue
                 if broadcasts and not _never_broadcast(t, op):
@@ -96,7 +96,13 @@ def _total(terms, tensor, summed):
     """The sum of a tensor's gradient terms (remembered: xs need it at the end)."""
     if not terms:
         return summed.get(tensor)
-    total = terms[0] if len(terms) == 1 else add_n(terms)
+    if len(terms) == 1:
+        total = terms[0]
+    elif tensor.dtype.name == "variant":  # TensorArrays: gradient lists add entrywise
+        from .ops.tensor_array import add_gradient_lists
+        total = add_gradient_lists(terms)
+    else:
+        total = add_n(terms)
     summed[tensor] = total
     return total
 

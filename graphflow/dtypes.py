@@ -14,7 +14,8 @@ class DType:
         self.name = name
         # strings are host-only values: NumPy object arrays of bytes, as TF1 hands them out
         # (TF1's as_numpy_dtype for them is Python's object)
-        self.as_numpy_dtype = object if name == "string" else np.dtype(name).type
+        # (variant: a TensorArray's value, a host object)
+        self.as_numpy_dtype = object if name in ("string", "variant") else np.dtype(name).type
 
     @property
     def np(self):
@@ -43,7 +44,7 @@ class DType:
 
     @property
     def is_string(self):
-        return self.np.kind == "O"
+        return self.name == "string"
 
     @property
     def is_complex(self):
@@ -116,22 +117,23 @@ int64 = DType("int64")
 uint8 = DType("uint8")
 bool_ = DType("bool")
 string = DType("string")  # host-only: constants, placeholders and identities of bytes
+variant = DType("variant")  # host-only: a TensorArray's value (ops/tensor_array.py)
 half, double = float16, float64
 
 _BY_NAME = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_,
-                                string)}
+                                string, variant)}
 
 # TF1's table, the one every dtype argument goes through. Strings are TF's names only: NumPy
 # reads "float" as float64 and "int" as int64, TF1 reads "float" as float32 and refuses "int".
 _TF_STRINGS = {**_BY_NAME, "half": float16, "float": float32, "double": float64}
 # TF's DataType enum (DT_FLOAT = 1, ...), which old code and protos use
 _TF_ENUMS = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string, 9: int64,
-             10: bool_, 19: float16}
+             10: bool_, 19: float16, 21: variant}
 for _enum, _dtype in _TF_ENUMS.items():
     _dtype.as_datatype_enum = _enum
 # TF1 dtypes graphflow does not have: named in the error instead of "cannot interpret"
 _TF_ONLY = ("uint16", "uint32", "uint64", "complex64", "complex128", "bfloat16", "qint8",
-            "quint8", "qint16", "quint16", "qint32", "resource", "variant")
+            "quint8", "qint16", "quint16", "qint32", "resource")
 
 
 def as_dtype(value):

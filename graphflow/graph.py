@@ -194,19 +194,30 @@ class Graph:
         self._role = "forward"
         self._lock = threading.Lock()
         self.seed = None
+        self.outer = None  # the graph a control-flow body is built inside (body_graph.py)
+        self.seed_offset = 0  # added to a random op's position for its op seed (bodies')
+
+    @property
+    def root(self):
+        """The outermost graph: the one users run (a body's ``outer``, all the way out)."""
+        graph = self
+        while graph.outer is not None:
+            graph = graph.outer
+        return graph
+
+    def descends_from(self, other):
+        """True if this graph is ``other`` or a body built inside it (at any depth)."""
+        graph = self
+        while graph is not None and graph is not other:
+            graph = graph.outer
+        return graph is other
 
     # -- building -------------------------------------------------------------------------
     def create_op(self, opdef, inputs, attrs, output_specs, name=None):
         """Add an op (called by op declarations; users call the op functions)."""
         if self._finalized:
             raise errors.FailedPreconditionError("this graph is finalized and cannot be modified")
-        for t in inputs:
-            if t.graph is not self:
-                raise errors.InvalidArgumentError(
-                    f"{errors.describe(t)} belongs to another graph than the {opdef.type} op "
-                    "being built; build everything inside one `with graph.as_default():`",
-                    t,
-                )
+        inputs = [t if t.graph is self else self._capture(t, opdef) for t in inputs]
         control = self._current_control_inputs(inputs)
         with self._lock:
             # A name ending in "/" is a scope name already made unique (TF1's convention).
@@ -224,6 +235,15 @@ class Graph:
             # (guarding against its own recursion) must not deadlock
             op._device = placement.apply(self._device_stack, op)
         return op
+
+    def _capture(self, t, opdef):
+        """``t`` from another graph, as an input of an op of this one: refused here; a
+        control-flow body takes in tensors of the graphs it is built inside."""
+        raise errors.InvalidArgumentError(
+            f"{errors.describe(t)} belongs to another graph than the {opdef.type} op "
+            "being built; build everything inside one `with graph.as_default():`",
+            t,
+        )
 
     def unique_name(self, name, mark_as_used=True):
         """``name`` under the current scope, with ``_1``, ``_2``... added if taken (TF1)."""
@@ -478,6 +498,16 @@ def get_collection_ref(name):
 def _graph_of(values):
     for v in values:
         if isinstance(v, (Tensor, Operation)):
-            return v.graph
+            return graph_for([v])
     return get_default_graph()
+
+
+def graph_for(inputs):
+    """The graph an op of these input tensors goes into: the first input's, or the default
+    graph when that is a control-flow body built inside it (the op then runs in the body,
+    which takes the outer tensors in)."""
+    graph = get_default_graph()
+    if not inputs or graph.descends_from(inputs[0].graph):
+        return graph
+    return inputs[0].graph
 

@@ -7,7 +7,8 @@ unfed, and decide which variable reads must see this run's assignments.
 """
 
 from . import errors
-from .ops.base import ASSIGN, PLACEHOLDER, VARIABLE, read_inputs
+from .graph import Operation
+from .ops.base import ASSIGN, NESTED, PLACEHOLDER, VARIABLE, read_inputs
 
 
 class Subgraph:
@@ -17,7 +18,7 @@ class Subgraph:
 
     def __init__(self, ops, fetch_tensors, target_ops, fed, fresh_reads):
         self.ops = ops
-        self.written = tuple(sorted({op.inputs[0].op for op in ops if op.kind == ASSIGN},
+        self.written = tuple(sorted({var for op in ops for var in assigned_by(op)},
                                     key=lambda var: var.id))
         self.fetch_tensors = fetch_tensors
         self.target_ops = target_ops
@@ -40,6 +41,31 @@ def extract(fetch_tensors, target_ops, fed):
     ops = sorted(needed_by, key=lambda op: op.id)
     _check_feeds_complete(ops, needed_by)
     return Subgraph(ops, fetch_tensors, target_ops, fed, _fresh_reads(ops, fed))
+
+
+def extract_body(fetched, fed):
+    """The Subgraph of a nested op's body: ``fetched`` tensors (and ops, run for their
+    effect), from the body's ``fed`` placeholders."""
+    tensors = tuple(f for f in fetched if not isinstance(f, Operation))
+    targets = tuple(f for f in fetched if isinstance(f, Operation))
+    return extract(tensors, targets, frozenset(fed))
+
+
+def assigned_by(op):
+    """The variables (their origins) ``op`` writes: an assignment's target, or what the
+    bodies of a nested op assign, at any depth."""
+    if op.kind == ASSIGN:
+        return {op.inputs[0].op.origin}
+    if op.kind != NESTED:
+        return set()
+    found = op.__dict__.get("_assigned")
+    if found is None:
+        found = set()
+        for fed, fetched in op.opdef.bodies(op):
+            for inner in extract_body(fetched, fed).ops:
+                found |= assigned_by(inner)
+        op._assigned = found
+    return found
 
 
 def _check_feeds_complete(ops, needed_by):
@@ -65,10 +91,10 @@ def _fresh_reads(ops, fed):
         for c in op.control_inputs:
             upstream |= assigned_upstream.get(c, set())
         reads = [i for i, t in read_inputs(op)
-                 if t.op.kind == VARIABLE and t not in fed and t.op in upstream]
+                 if t.op.kind == VARIABLE and t not in fed and t.op.origin in upstream]
         if reads:
             fresh[op] = reads
-        if op.kind == ASSIGN:
-            upstream = upstream | {op.inputs[0].op}
+        if op.kind in (ASSIGN, NESTED):
+            upstream = upstream | assigned_by(op)
         assigned_upstream[op] = frozenset(upstream)
     return fresh

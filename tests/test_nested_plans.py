@@ -10,7 +10,7 @@ from graphflow.ops import base
 from graphflow.ops.base import OpDef, Spec
 
 
-def _drive(run_body, x, *, body, times):
+def _drive(run_body, x, *, body, times, needed):
     for _ in range(times):
         (x,) = run_body(0, [x])
     return (x,)

@@ -89,7 +89,7 @@ def evaluate(op, args, state):
     elif kind == base.CONTROL:
         return ()
     elif kind == base.NESTED:
-        result = op.opdef.drive(_body_runner(op, state), *args, **attrs)
+        result = op.opdef.drive(_body_runner(op, state), *args, needed=None, **attrs)
     else:
         result = op.opdef.reference(*args, **attrs)
     if isinstance(result, (tuple, list)):
@@ -99,7 +99,7 @@ def evaluate(op, args, state):
 
 def _body_runner(op, state):
     """``run_body(i, values)`` for a nested op: body ``i`` interpreted op by op."""
-    bodies = [(feeds, Interpreter(subgraph.extract(tuple(fetches), (), frozenset(feeds))))
+    bodies = [(feeds, Interpreter(subgraph.extract_body(fetches, feeds)))
               for feeds, fetches in op.opdef.bodies(op)]
 
     def run_body(i, values):

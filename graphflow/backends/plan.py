@@ -42,7 +42,7 @@ class Step:
     input's buffer), ``subplans`` ([(fed tensors, plan)] of a nested op's bodies),
     ``faults`` ([(m, member)] whose inputs its kernel checks: ``scalar_code.faulting``)."""
 
-    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans", "faults")
+    __slots__ = ("op", "reads", "dying", "group", "in_place", "subplans", "faults", "needed")
 
     def __init__(self, op, dying):
         self.op, self.reads, self.dying = op, read_tensors(op), dying
@@ -51,6 +51,7 @@ class Step:
         # a kernel reads a[i] before it writes out[i]; a reduction reads after writing
         self.in_place = self.group is not None and self.group.reduction is None
         self.subplans = ()
+        self.needed = None  # a nested op's outputs the program reads (None: all)
 
 
 class Live(dict):
@@ -115,9 +116,9 @@ class Plan:
                       if op not in inlined]
         for step in self.steps:
             if step.op.kind == base.NESTED:  # each body is a plan of this backend
-                step.subplans = [
-                    (feeds, prepare(subgraph.extract(tuple(fetches), (), frozenset(feeds))))
-                    for feeds, fetches in step.op.opdef.bodies(step.op)]
+                step.subplans = [(feeds, prepare(subgraph.extract_body(fetches, feeds)))
+                                 for feeds, fetches in step.op.opdef.bodies(step.op)]
+                step.needed = needed_outputs(step.op, program)
         # (fused op, what its launch depends on) -> Launch, for the shapes of recent runs
         self._launches = Recent(KEEP_RUNS * max(1, sum(s.group is not None for s in self.steps)))
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM, base.NESTED)
@@ -184,7 +185,7 @@ class Plan:
                 live.give_back()
                 sub.pool.end_run()
 
-        return step.op.opdef.drive(run_body, *args, **step.op._attrs)
+        return step.op.opdef.drive(run_body, *args, needed=step.needed, **step.op._attrs)
 
     def launch_for(self, step, args):
         """The Launch of a fused step for these operands, worked out (and its kernel
@@ -376,6 +377,14 @@ def pipeline_lines(report):
 
 def op_counts(counts):
     return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def needed_outputs(op, program):
+    """Per output of ``op``: whether a later op of the program or a fetch reads it."""
+    read = set(program.outputs)
+    for other in program.ops:
+        read.update(other.inputs)
+    return tuple(t in read for t in op.outputs)
 
 
 def dying_after(program):

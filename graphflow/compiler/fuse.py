@@ -86,7 +86,7 @@ def fusible(op):
     """Elementwise with a scalar expression, and no strings: a compiled kernel cannot hold
     Python objects (the op runs its NumPy reference instead)."""
     return (op.kind == base.ELEMENTWISE and op.opdef.scalar is not None
-            and not any(t.dtype.is_string for t in (*op.inputs, *op.outputs)))
+            and not any(t.dtype.np.kind == "O" for t in (*op.inputs, *op.outputs)))
 
 
 def fuse(program):

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import errors
 from ..dtypes import as_dtype
-from ..graph import Tensor, get_default_graph
+from ..graph import Tensor, graph_for
 
 # Kinds: what a backend needs to know to lower an op without looking at its name.
 ELEMENTWISE = "elementwise"  # per-element scalar expression over broadcast inputs
@@ -40,6 +40,9 @@ NESTED = "nested"  # owns bodies (pieces of graph) that its OpDef's drive runs: 
 # runs on the host for its effect: a check that may fail the run (CheckNumerics, Assert) or a
 # print. Never folded, merged or pruned away once a run needs it; its reference may raise
 EFFECT = "effect"
+# makes, reads or writes a host container (a TensorArray's list of arrays, dtype variant):
+# not pure (never folded or merged: two TensorArrays of one size are two lists)
+CONTAINER = "container"
 
 Spec = namedtuple("Spec", "shape dtype")
 
@@ -154,7 +157,7 @@ class OpDef:
 
     def __call__(self, *inputs, name=None, **attrs):
         """Build a node of this op; returns its Tensor, list of Tensors, or the Operation."""
-        graph = inputs[0].graph if inputs else get_default_graph()
+        graph = graph_for(inputs)
         try:
             specs = self.infer(list(inputs), **attrs)
         except (ValueError, TypeError) as e:

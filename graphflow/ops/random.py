@@ -29,10 +29,12 @@ def set_random_seed(seed):
 def get_seed(op_seed):
     """TF1's rule: the ``(seed, seed2)`` pair for a new random op (``(None, None)``: fresh)."""
     graph = get_default_graph()
+    seed = graph.root.seed  # (a control-flow body's ops take their graph's seed)
     if op_seed is not None:
         op_seed = _seed_int(op_seed, "a random op's seed")
-    if graph.seed is not None:
-        return graph.seed, op_seed if op_seed is not None else len(graph.get_operations())
+    if seed is not None:
+        return seed, (op_seed if op_seed is not None
+                            else graph.seed_offset + len(graph.get_operations()))
     if op_seed is not None:
         return DEFAULT_GRAPH_SEED, op_seed
     return None, None

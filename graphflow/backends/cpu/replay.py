@@ -152,8 +152,8 @@ class Trace(dict):
         """Whether the op's result shapes follow from the feed shapes alone: elementwise
         ops and variables always; others when every index-like input is static (a range's
         limit, a reshape's shape, a where's condition may change with values)."""
-        if any(t in self.varying for t in reads):
-            return False
+        if any(t in self.varying for t in reads) or op.kind in (base.NESTED, base.CONTAINER):
+            return False  # (a loop's trip count, a TensorArray's elements: data decide)
         if op.opdef is FUSED or op.kind in (base.ELEMENTWISE, base.VARIABLE, base.SHAPE):
             return True
         if op.opdef.same_elements and all(op.inputs[i] in self.static
