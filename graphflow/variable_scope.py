@@ -225,7 +225,7 @@ def _takes_partition_info(fn):
 
 
 def _store(graph=None):
-    graph = graph if graph is not None else get_default_graph()
+    graph = (graph if graph is not None else get_default_graph()).root  # (a body's: its graph's)
     store = graph.__dict__.get("_variable_scope_store")
     if store is None:
         store = graph._variable_scope_store = _VariableStore(graph)

@@ -17,6 +17,7 @@ from .conv import (  # noqa: F401
     max_pool2d,
 )
 from .embedding import embedding_lookup  # noqa: F401
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from .ops import (  # noqa: F401
     batch_normalization,
     bias_add,

@@ -73,6 +73,9 @@ VARIABLE_OP = OpDef("VariableV2", VARIABLE, _variable_infer, differentiable=Fals
 
 def _make_variable(initial_value, trainable, collections, name, dtype):
     graph = get_default_graph()
+    if graph.outer is not None:  # made inside a control-flow body: it belongs to the graph
+        with graph.root.as_default():  # (and is read from the body), as in TF1
+            return _make_variable(initial_value, trainable, collections, name, dtype)
     with graph.control_dependencies(None), name_scope(name, "Variable") as scope:
         if callable(initial_value):
             initial_value = initial_value()

@@ -39,7 +39,7 @@ class TensorList:
         if self.items[i] is not None:
             raise ValueError(f"{what}: could not write to TensorArray index {i} because it "
                              "has already been written to")
-        value = np.asarray(value, self.dtype)
+        value = np.array(value, self.dtype)  # a copy: the value may be a buffer a plan reuses
         if self.element_shape is not None and not self.element_shape.is_compatible_with(
                 value.shape):
             raise ValueError(f"{what}: could not write to TensorArray index {i}: the value's "
@@ -51,10 +51,22 @@ class TensorList:
         if i < 0 or i >= len(self.items):
             raise IndexError(f"{what}: tried to read from index {i} but the TensorArray's "
                              f"size is {len(self.items)}")
-        if self.items[i] is None:
-            raise ValueError(f"{what}: could not read from TensorArray index {i} because it "
-                             "has not yet been written to")
+        if self.items[i] is None:  # zeros if the elements' shape is known (TF1's rule)
+            shape = self.written_shape()
+            if shape is None:
+                raise ValueError(f"{what}: could not read from TensorArray index {i} because "
+                                 "it has not yet been written to")
+            return np.zeros(shape, self.dtype)
         return self.items[i]
+
+    def written_shape(self):
+        """The elements' shape: a written element's, else the declared one if fully known."""
+        for item in self.items:
+            if item is not None:
+                return item.shape
+        if self.element_shape is not None and self.element_shape.is_fully_defined():
+            return tuple(self.element_shape.as_list())
+        return None
 
 
 def box(value):
@@ -73,7 +85,7 @@ def gradient_list(entries):
     size = max(entries, default=-1) + 1
     tl = TensorList(size, None, dynamic=True)
     for i, g in entries.items():
-        tl.items[i] = g
+        tl.items[i] = np.array(g)  # (a copy, as TensorList.write)
     return tl
 
 
