@@ -47,6 +47,10 @@ class DType:
         return self.name == "string"
 
     @property
+    def is_variant(self):
+        return self.name == "variant"
+
+    @property
     def is_complex(self):
         return False  # graphflow has no complex dtypes
 

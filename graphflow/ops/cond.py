@@ -19,6 +19,7 @@ from ..dtypes import bool_
 from ..graph import Operation, Tensor, get_default_graph
 from ..shapes import TensorShape
 from .base import NESTED, OpDef, Spec, static_value
+from .elementwise import identity
 from .sources import convert_to_tensor
 from .tensor_array import TensorArray, box, gradient_list
 
@@ -169,9 +170,6 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             f"{errors.describe(pred)}")
     outer = get_default_graph()
     with outer.name_scope(name or "cond") as scope:
-        known = static_value(pred)
-        if known is not None:  # decided while building (TF1's smart_cond does the same)
-            return _unpack(true_fn() if bool(known) else false_fn(), strict)
         graph = BodyGraph(outer, scope[:-1])
         with graph.as_default():
             outs = [true_fn(), false_fn()]
@@ -189,11 +187,14 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if xs and any(differentiable(t) for t in results[0]):
             branches.gradients = [differentiate(graph, r, xs, ()) for r in results]
         made = COND(pred, *[o for o, _ in branches.captures], branches=branches, name=scope)
-    if isinstance(made, Operation):  # (no tensor results: the branches' ops only)
-        op, made = made, []
-    else:
-        made = [made] if isinstance(made, Tensor) else made
-        op = made[0].op
+        if isinstance(made, Operation):  # (no tensor results: the branches' ops only)
+            op, made = made, []
+        else:
+            made = [made] if isinstance(made, Tensor) else made
+            op = made[0].op
+            # TF1's names for the results: cond/Merge, cond/Merge_1... (the compiler drops
+            # these identities)
+            made = [identity(t, name="Merge") for t in made[:len(results[0])]]
     values = iter(made)
     packed = []
     for leaf in flats[0]:

@@ -22,7 +22,7 @@ SCALAR_FUNCTIONS = (
 FLOAT, INT, BOOL = "is_floating", "is_integer", "is_bool"
 NUMERIC = f"{FLOAT}|{INT}"
 ANY = f"{NUMERIC}|{BOOL}"
-MOVES = f"{ANY}|is_string"  # ops that only pass values on also take host strings
+MOVES = f"{ANY}|is_string|is_variant"  # ops that only pass values on take host values too
 
 
 def _sigmoid(x):

@@ -21,6 +21,7 @@ from ..dtypes import bool_, int32
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape
 from .base import NESTED, OpDef, Spec
+from .elementwise import identity
 from .sources import convert_to_tensor, placeholder
 from .tensor_array import TensorArray, TensorList, box, gradient_list, unbox
 
@@ -239,6 +240,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                     isinstance(result, TensorArray):
                 result = [result]
             results = _results(graph, result, flat, placeholders)
+            shaped = [r if isinstance(r, TensorArray) else v  # (a TensorArray's elements'
+                      for r, v in zip(nest.flatten(result), flat)]  # shape, as written)
         loop = Loop(graph, placeholders, pred, results, limit is not None)
         if back_prop and (loop.dvars or loop.dcaps):
             xs = [placeholders[j] for j in loop.dvars] + [loop.captures[k][1]
@@ -247,9 +250,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         outs = WHILE(*tensors, *[o for o, _ in loop.captures], *([limit] if limit is not None
                                                                  else []),
                      loop=loop, name=scope)
-    outs = [outs] if isinstance(outs, Tensor) else outs
+        outs = [outs] if isinstance(outs, Tensor) else outs
+        # TF1's names for the results: while/Exit, while/Exit_1... (identities, dropped
+        # by the compiler)
+        outs = [identity(t, name="Exit") for t in outs[:len(flat)]]
     final = [TensorArray._wrap(v, t) if isinstance(v, TensorArray) else t
-             for v, t in zip(flat, outs[:len(flat)])]
+             for v, t in zip(shaped, outs)]
     packed = nest.pack_sequence_as(structure, final)
     if single:
         return packed[0]
