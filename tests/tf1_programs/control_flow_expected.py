@@ -145,5 +145,18 @@ EXPECTED = {
             '__error__': 'ValueError',
             'message': 'The two structures don\'t have the same nested structure.\n\nFirst structure: type=SymbolicTensor str=Tensor("x:0", shape=(3,), dtype=float64)\n\nSecond structure: type=tuple str=(<tf.Tensor \'x:0\' shape=(3,) dtype=float64>, <tf.Tensor \'x:0\' shape=(3,) dtype=float64>)\n\nMore specifically: Substructure "type=tuple str=(<tf.Tensor \'x:0\' shape=(3,) dtype=float64>, <tf.Tensor \'x:0\' shape=(3,) dtype=float64>)" is a sequence, while substructure "type=SymbolicTensor str=Tensor("x:0", shape=(3,), dtype=float64)" is not\nEntire first structure:\n.\nEntire second structure:\n(., .)',
         },
+        'cond_dtypes': {
+            '__error__': 'ValueError',
+            'message': "Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received float64 from 'true_fn' and float32 from 'false_fn'.",
+        },
+        'invariant_incompatible': {
+            '__error__': 'ValueError',
+            'message': 'The shape invariant specified for Reshape_1:0 is not compatible with the initial shape of the loop variable. It enters the loop with shape (1, 3), but the specified shape invariant is (None, 2).',
+        },
+    },
+    'static': {
+        'merged_rows': [None, 3],
+        'merged_ranks': None,
+        'back_prop_false_grad': [None],
     },
 }

@@ -217,6 +217,7 @@ def compute(tf):
         out["case"] = [sess.run(fetches["case"], {s: value}) for value in (2.0, -2.0, 0.3)]
     out["names"] = names
     out["errors"] = errors(tf)
+    out["static"] = static_facts(tf)
     return out
 
 
@@ -238,4 +239,27 @@ def errors(tf):
             tf.cond(tf.constant(True), lambda: x, lambda: (x, x))
         except Exception as exc:  # noqa: BLE001
             found["cond_structure"] = error_record(exc)
+        try:
+            tf.cond(tf.constant(True), lambda: x, lambda: tf.cast(x, tf.float32))
+        except Exception as exc:  # noqa: BLE001
+            found["cond_dtypes"] = error_record(exc)
+        try:
+            tf.while_loop(lambda i, g: i < 3, lambda i, g: (i + 1, g), [0, tf.reshape(x, [1, 3])],
+                          shape_invariants=[tf.TensorShape([]), tf.TensorShape([None, 2])])
+        except Exception as exc:  # noqa: BLE001
+            found["invariant_incompatible"] = error_record(exc)
     return found
+
+
+def static_facts(tf):
+    """What TF1 knows at graph-building time: the static shape of a cond whose branches
+    differ, and no gradient through a loop built with back_prop=False."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [3], name="x")
+        pred = tf.placeholder(tf.bool, [], name="pred")
+        rows = tf.cond(pred, lambda: tf.zeros([2, 3]), lambda: tf.zeros([4, 3]))
+        ranks = tf.cond(pred, lambda: tf.zeros([2, 3]), lambda: tf.zeros([4]))
+        _, frozen = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x],
+                                  back_prop=False)
+        return {"merged_rows": shape_of(rows), "merged_ranks": shape_of(ranks),
+                "back_prop_false_grad": tf.gradients(tf.reduce_sum(frozen), x)}
