@@ -162,7 +162,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     if not callable(false_fn):
         raise errors.at_user_line(TypeError, "false_fn must be callable.")
     if isinstance(pred, (bool, np.bool_)):
-        raise errors.at_user_line(TypeError, "pred must not be a Python bool")
+        raise errors.at_user_line(TypeError, "'pred' must not be a Python bool.")
     pred = convert_to_tensor(pred)
     if pred.dtype != bool_ or pred.shape.ndims not in (None, 0):
         raise errors.at_user_line(
@@ -178,8 +178,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             nest.assert_same_structure(outs[0], outs[1])
         except ValueError as e:
             raise errors.at_user_line(
-                ValueError, f"true_fn and false_fn must return the same structure: {e}") \
-                from None
+                ValueError, f"The two structures don't have the same nested structure. "
+                f"true_fn and false_fn must return the same structure: {e}") from None
         flats = [nest.flatten(o) for o in outs]
         results, ops = _split(graph, flats)
         branches = Branches(graph, results, ops)
@@ -230,8 +230,9 @@ def _split(graph, flats):
                 for v in (a, b)]
         if pair[0].dtype != pair[1].dtype:
             raise errors.at_user_line(
-                ValueError, f"true_fn and false_fn return different dtypes: "
-                f"{errors.describe(pair[0])} and {errors.describe(pair[1])}")
+                ValueError, f"Outputs of 'true_fn' and 'false_fn' must have the same "
+                f"type(s). Received {pair[0].dtype.name} from 'true_fn' and "
+                f"{pair[1].dtype.name} from 'false_fn'.")
         for k in (0, 1):
             results[k].append(pair[k])
     return results, ops

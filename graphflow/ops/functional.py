@@ -64,7 +64,7 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
 
         _, *accs = while_loop(lambda i, *_: i < n, body, (constant(0, int32), *accs),
                               back_prop=back_prop, parallel_iterations=parallel_iterations,
-                              swap_memory=swap_memory)
+                              swap_memory=swap_memory, maximum_iterations=n)
         return nest.pack_sequence_as(structure, _stacked(accs, static))
 
 
@@ -100,7 +100,7 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
 
         out = while_loop(lambda i, *_: i < n, body, (constant(start, int32), *init, *accs),
                          back_prop=back_prop, parallel_iterations=parallel_iterations,
-                         swap_memory=swap_memory)
+                         swap_memory=swap_memory, maximum_iterations=n)
         return nest.pack_sequence_as(structure, _stacked(out[1 + k:], static))
 
 
@@ -136,5 +136,5 @@ def _fold(fn, elems, initializer, back_prop, name, reverse):
             return (i + 1, *[convert_to_tensor(v) for v in nest.flatten(result)])
 
         out = while_loop(lambda i, *_: i < n, body, (constant(start, int32), *init),
-                         back_prop=back_prop)
+                         back_prop=back_prop, maximum_iterations=n)
         return nest.pack_sequence_as(structure, list(out[1:]))

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import errors
 from ..dtypes import as_dtype, int32, variant
+from ..graph import get_default_graph
 from ..shapes import TensorShape, as_shape
 from .base import CONTAINER, OpDef, Spec
 from .shape_ops import shape as shape_of
@@ -336,8 +337,9 @@ class TensorArray:
                     "TensorArrayRead", dtype=self._dtype, element_shape=self._element_shape)
 
     def stack(self, name=None):
-        return STACK(self._handle, name=name or "TensorArrayStack", dtype=self._dtype,
-                     element_shape=self._element_shape)
+        with get_default_graph().name_scope(name or "TensorArrayStack"):  # (TF1's names)
+            return STACK(self._handle, name="TensorArrayGatherV3", dtype=self._dtype,
+                         element_shape=self._element_shape)
 
     def gather(self, indices, name=None):
         return GATHER(self._handle, convert_to_tensor(indices, int32),

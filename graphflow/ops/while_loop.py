@@ -30,13 +30,12 @@ class Loop:
     """What a While op runs (its ``loop`` attr): the body graph, loop variable
     placeholders, captures, condition, results, and the gradient (or None)."""
 
-    def __init__(self, graph, placeholders, pred, results, has_max):
+    def __init__(self, graph, placeholders, pred, results):
         self.graph, self.placeholders, self.pred, self.results = \
             graph, placeholders, pred, results
         self.captures = list(graph.captured.items())  # (outer tensor, inner tensor)
         self.fed = [k for k, (_, inner) in enumerate(self.captures)
                     if inner.op.kind != "variable"]  # captures the op feeds (not variables)
-        self.has_max = has_max
         self.gradient = None
         self.dvars = [j for j, p in enumerate(placeholders) if differentiable(p)]
         self.dcaps = [k for k, (_, inner) in enumerate(self.captures) if differentiable(inner)]
@@ -75,11 +74,10 @@ def _drive(run_body, *values, loop, needed):
     nv = loop.n_vars
     state = list(values[:nv])
     caps = [values[nv + k] for k in loop.fed]
-    limit = int(values[-1]) if loop.has_max else None
     save = bool(loop.saved) and (needed is None or any(needed[nv:]))
     stacks = [[] for _ in loop.saved]
     count = 0
-    while (limit is None or count < limit) and bool(run_body(0, state + caps)[0]):
+    while bool(run_body(0, state + caps)[0]):
         out = run_body(2 if save else 1, state + caps)
         state = out[:nv]
         for j, value in enumerate(state):
@@ -216,6 +214,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise errors.at_user_line(TypeError, "cond must be callable.")
     if not callable(body):
         raise errors.at_user_line(TypeError, "body must be callable.")
+    if maximum_iterations is not None:  # TF1: an iteration counter in front
+        return _with_counter(cond, body, loop_vars, shape_invariants, back_prop, name,
+                             maximum_iterations)
     single = not isinstance(loop_vars, (list, tuple))
     structure = [loop_vars] if single else loop_vars
     flat = nest.flatten(structure)
@@ -224,8 +225,6 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     outer = get_default_graph()
     tensors = [v.handle if isinstance(v, TensorArray) else convert_to_tensor(v) for v in flat]
     invariants = _invariants(flat, tensors, shape_invariants, single)
-    limit = None if maximum_iterations is None else convert_to_tensor(maximum_iterations,
-                                                                       int32)
     with outer.name_scope(name or "while") as scope:
         graph = BodyGraph(outer, scope[:-1])
         with graph.as_default():
@@ -239,17 +238,15 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             if not nest.is_sequence(result) or single and len(flat) == 1 and \
                     isinstance(result, TensorArray):
                 result = [result]
-            results = _results(graph, result, flat, placeholders)
+            results = _results(graph, result, tensors, placeholders)
             shaped = [r if isinstance(r, TensorArray) else v  # (a TensorArray's elements'
                       for r, v in zip(nest.flatten(result), flat)]  # shape, as written)
-        loop = Loop(graph, placeholders, pred, results, limit is not None)
+        loop = Loop(graph, placeholders, pred, results)
         if back_prop and (loop.dvars or loop.dcaps):
             xs = [placeholders[j] for j in loop.dvars] + [loop.captures[k][1]
                                                           for k in loop.dcaps]
             loop.gradient = differentiate(graph, results, xs, placeholders)
-        outs = WHILE(*tensors, *[o for o, _ in loop.captures], *([limit] if limit is not None
-                                                                 else []),
-                     loop=loop, name=scope)
+        outs = WHILE(*tensors, *[o for o, _ in loop.captures], loop=loop, name=scope)
         outs = [outs] if isinstance(outs, Tensor) else outs
         # TF1's names for the results: while/Exit, while/Exit_1... (identities, dropped
         # by the compiler)
@@ -262,6 +259,27 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not return_same_structure and len(flat) == 1:
         return packed[0]
     return packed
+
+
+def _with_counter(cond, body, loop_vars, shape_invariants, back_prop, name, limit):
+    """TF1's ``maximum_iterations``: the loop runs on ``(counter, loop_vars)`` and stops
+    when the counter reaches ``limit`` too; the loop variables come back as given."""
+    from .elementwise import less, logical_and
+    single = not isinstance(loop_vars, (list, tuple))
+    with get_default_graph().name_scope(name or "while") as scope:
+        limit = convert_to_tensor(limit)
+        if not limit.dtype.is_integer or limit.shape.ndims not in (None, 0):
+            raise errors.at_user_line(
+                ValueError, f"maximum_iterations must be an integer scalar, got "
+                f"{errors.describe(limit)}")
+        counter = convert_to_tensor(0, limit.dtype, name="iteration_counter")
+    args = (lambda lv: (lv,)) if single else (lambda lv: tuple(lv))
+    invariants = None if shape_invariants is None else (counter.shape, shape_invariants)
+    _, result = while_loop(
+        lambda i, lv: logical_and(less(i, limit), cond(*args(lv))),
+        lambda i, lv: (i + 1, body(*args(lv))), (counter, loop_vars), invariants,
+        back_prop=back_prop, name=scope, return_same_structure=True)
+    return result
 
 
 def _invariants(flat, tensors, shape_invariants, single):
@@ -284,7 +302,7 @@ def _invariants(flat, tensors, shape_invariants, single):
             raise errors.at_user_line(
                 ValueError, f"The shape invariant specified for {t.name} is not compatible "
                 f"with the initial shape of the loop variable. It enters the loop with shape "
-                f"{t.shape}, but the specified shape invariant is {inv}.")
+                f"{_tf_shape(t.shape)}, but the specified shape invariant is {_tf_shape(inv)}.")
         out.append(inv)
     return out
 
@@ -299,6 +317,8 @@ def _predicate(graph, pred):
 
 
 def _results(graph, result, flat, placeholders):
+    """The body's results as tensors of ``graph``, checked against the loop variables
+    (``flat``: their tensors outside, which TF1's messages name)."""
     leaves = nest.flatten(result)
     if len(leaves) != len(flat):
         raise errors.at_user_line(
@@ -306,18 +326,25 @@ def _results(graph, result, flat, placeholders):
             f"{len(flat)} loop variables: the two structures don't have the same number "
             "of elements")
     results = []
-    for v, p in zip(leaves, placeholders):
+    for v, p, entering in zip(leaves, placeholders, flat):
         t = graph.capture(v.handle if isinstance(v, TensorArray) else
                           convert_to_tensor(v, p.dtype if not isinstance(v, Tensor) else None))
         if t.dtype != p.dtype:
             raise errors.at_user_line(
-                ValueError, f"Input tensor {p.name!r} enters the loop with dtype "
+                ValueError, f"Input tensor {entering.name!r} enters the loop with dtype "
                 f"{p.dtype.name}, but has dtype {t.dtype.name} after one iteration")
         if p.dtype.name != "variant" and not p.shape.is_compatible_with(t.shape):
             raise errors.at_user_line(
-                ValueError, f"Input tensor {p.name!r} enters the loop with shape {p.shape}, "
-                f"but has shape {t.shape} after one iteration. To allow the shape to vary "
+                ValueError, f"Input tensor {entering.name!r} enters the loop with shape "
+                f"{_tf_shape(p.shape)}, but has shape {_tf_shape(t.shape)} after one iteration. To allow the shape to vary "
                 "across iterations, use the `shape_invariants` argument of tf.while_loop to "
                 "specify a less-specific shape.")
         results.append(t)
     return results
+
+
+def _tf_shape(shape):
+    """A shape as TF1 prints it in these messages: ``(1, 3)``, ``(None, 2)``, ``<unknown>``."""
+    if shape.ndims is None:
+        return "<unknown>"
+    return "(" + ", ".join(str(d) for d in shape.dims) + ("," if shape.ndims == 1 else "") + ")"
