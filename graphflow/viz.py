@@ -56,8 +56,28 @@ class _Picture:
 
 # -- targets -> pictures ----------------------------------------------------------------------
 
+def _with_bodies(ops):
+    """The ops and, after each control-flow op, the ops of its bodies (drawn once, inside
+    the op's name scope: a loop's body is not unrolled), with the outer tensors each body
+    captures."""
+    out, captures, seen = [], [], set()
+    for op in ops:
+        out.append(op)
+        if op.kind != "nested":
+            continue
+        graphs = {t.graph for fed, fetched in op.opdef.bodies(op) for t in (*fed, *fetched)}
+        for body in sorted(graphs - seen, key=lambda g: g.scope):
+            seen.add(body)
+            inner, more = _with_bodies(body.get_operations())
+            out += inner
+            captures += more + list(body.captured.items())
+    return out, captures
+
+
 def _graph_picture(ops, title):
-    """Ops (in graph order) with name scopes as nested clusters."""
+    """Ops (in graph order) with name scopes as nested clusters; a control-flow op's bodies
+    inside its scope's cluster, fed by the tensors they capture."""
+    ops, captures = _with_bodies(ops)
     picture = _Picture(title)
     node_of = {}
     for op in ops:
@@ -72,6 +92,10 @@ def _graph_picture(ops, title):
             picture.edges.append((node_of[t.op], node_of[op], _tensor_label(t), False))
         for c in op.control_inputs:
             picture.edges.append((node_of[c], node_of[op], "", True))
+    for outer, inner in captures:
+        if outer.op in node_of:
+            picture.edges.append((node_of[outer.op], node_of[inner.op], _tensor_label(outer),
+                                  False))
     return picture
 
 

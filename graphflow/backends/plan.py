@@ -233,7 +233,21 @@ class Plan:
                              f"({members})")
             else:
                 lines.append(f"  {self.where(op)}{op.kind:<12} {op.type} '{op.name}'")
+        for step in self.steps:
+            if step.subplans:
+                lines += self.explain_bodies(step)
         return "\n".join(lines + self.explain_more())
+
+    def explain_bodies(self, step):
+        """How a control-flow step runs its bodies: each a compiled sub-plan of this
+        backend, called from Python per iteration (no loop is compiled whole yet)."""
+        lines = [f"{step.op.type} '{step.op.name}': {len(step.subplans)} bodies, each a "
+                 "compiled sub-plan called once per iteration/branch taken (not compiled "
+                 "whole: graphflow does not yet generate one function for a whole loop)"]
+        for i, (_, sub) in enumerate(step.subplans):
+            kernels = sum(s.group is not None for s in sub.steps)
+            lines.append(f"  body {i}: {len(sub.steps)} steps, {kernels} fused kernels")
+        return lines
 
     def fused_word(self, op):
         return "kernel"
