@@ -389,3 +389,19 @@ case("Print", lambda x: gf.Print(x, [x], first_n=0) * x, _PASSED)
 # dims known only when run: tf.slice's block passes a run-time check (CheckSlice)
 case("slice/none_dims", lambda x: gf.slice(x, [0, 1], [2, -1]) * x[:2, 1:],
      np.linspace(-1.5, 1.5, 12).reshape(3, 4), static=False)
+
+# control flow (ops/cond.py, ops/while_loop.py, ops/tensor_array.py)
+case("cond/true", lambda x, y: gf.cond(gf.reduce_sum(x * x) > -1.0, lambda: x * y,
+                                       lambda: gf.sin(x)), U(2, 3), U(2, 3))
+case("cond/false", lambda x, y: gf.cond(gf.reduce_sum(x * x) < -1.0, lambda: x * y,
+                                        lambda: gf.sin(x) * gf.reduce_sum(y)), U(2, 3), U(3))
+case("while_loop", lambda x: gf.while_loop(lambda i, a: i < 3,
+                                           lambda i, a: (i + 1, gf.sin(a) * x), [0, x])[1],
+     U(2, 3))
+case("TensorArray/unstack_stack",
+     lambda x: gf.TensorArray(gf.float64, size=2).unstack(x).stack() * x, U(2, 3))
+case("TensorArray/scatter_gather",
+     lambda x: gf.TensorArray(gf.float64, size=3).scatter([2, 0, 1], x).gather([1, 2]), U(3, 2))
+case("TensorArray/write_read",
+     lambda x, y: gf.TensorArray(gf.float64, size=2).write(0, x).write(1, y).read(1) * x,
+     U(2, 3), U(2, 3))
