@@ -194,6 +194,7 @@ from .ops.state import (  # noqa: F401
 )
 from .session import InteractiveSession, Session, get_default_session  # noqa: F401
 from . import initializers, layers  # noqa: F401
+from . import contrib  # noqa: F401
 from .initializers import (  # noqa: F401
     constant_initializer,
     glorot_normal_initializer,

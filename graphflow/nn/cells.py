@@ -156,9 +156,9 @@ class BasicLSTMCell(RNNCell):
         c, h = _lstm_state(self, state, self._num_units, self._num_units)
         i, j, f, o = split(_linear(inputs, h, self._kernel, self._bias), 4, axis=1)
         forget_bias = convert_to_tensor(self._forget_bias, f.dtype)
-        act = self._activation
-        new_c = c * ew.sigmoid(f + forget_bias) + ew.sigmoid(i) * act(j)
-        new_h = act(new_c) * ew.sigmoid(o)
+        act, add, mul = self._activation, ew.add, ew.multiply  # TF1's op names: Add, Mul
+        new_c = add(mul(c, ew.sigmoid(add(f, forget_bias))), mul(ew.sigmoid(i), act(j)))
+        new_h = mul(act(new_c), ew.sigmoid(o))
         return new_h, _new_lstm_state(self, new_c, new_h)
 
 
