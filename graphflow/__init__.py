@@ -144,6 +144,7 @@ from .ops.indexing import slice_ as slice  # noqa: F401, A004
 from .ops.gather import gather, one_hot  # noqa: F401
 from .ops.gather_nd import gather_nd, scatter_nd, sparse_to_dense  # noqa: F401
 from .ops.linalg import matmul  # noqa: F401
+from .ops.sequence import reverse_sequence  # noqa: F401
 from .ops.shape_ops import rank, shape, size  # noqa: F401
 from .ops.movement import (  # noqa: F401
     concat,
@@ -199,6 +200,7 @@ from .ops.state import (  # noqa: F401
 )
 from .session import InteractiveSession, Session, get_default_session  # noqa: F401
 from . import initializers, layers  # noqa: F401
+from . import contrib  # noqa: F401
 from .initializers import (  # noqa: F401
     constant_initializer,
     glorot_normal_initializer,

@@ -32,9 +32,15 @@ def names():
         return frozenset(line.strip() for line in f if line.strip() and line[0] != "#")
 
 
+# TF1's own modules that TF 2's compat.v1 dropped: the list names them, not what is in them,
+# so every name under them is taken to be TF1's (a typo there reads as a name we lack).
+UNLISTED_MODULES = ("tf.contrib", "tf.estimator")
+
+
 def is_tf1(path):
     """Whether ``path`` (``tf.nn.relu``, ``tf.contrib``) is a TF1 name or module."""
-    return path in names() or path + "/" in names()
+    return (path in names() or path + "/" in names()
+            or path.startswith(tuple(m + "." for m in UNLISTED_MODULES)))
 
 
 def lacking(path):

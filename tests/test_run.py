@@ -72,10 +72,11 @@ def test_every_way_to_import_tensorflow_gives_graphflow(tmp_path):
 
 
 @pytest.mark.parametrize("use, named", [
-    ("from tensorflow.contrib import rnn", "tf.contrib is a TF1 module"),
-    ("import tensorflow.contrib.layers as layers", "tf.contrib is a TF1 module"),
-    ("import tensorflow as tf\nflat = tf.contrib.layers.flatten", "tf.contrib is a TF1 module"),
-    ("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4)", "tf.nn.rnn_cell is a TF1 module"),
+    ("from tensorflow.contrib import slim", "tf.contrib.slim is a TF1 name"),
+    ("import tensorflow.contrib.slim as slim", "tf.contrib.slim is a TF1 name"),
+    ("import tensorflow as tf\nbn = tf.contrib.layers.batch_norm", "tf.contrib.layers.batch_norm is"),
+    ("from tensorflow.contrib.rnn import AttentionCellWrapper", "tf.contrib.rnn.AttentionCellW"),
+    ("import tensorflow as tf\nrnn = tf.nn.static_state_saving_rnn", "tf.nn.static_state_saving_rnn is"),
     ("import tensorflow as tf\nloss = tf.nn.ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
     ("from tensorflow.nn import ctc_loss", "tf.nn.ctc_loss is a TF1 name"),
     ("from tensorflow.python.ops import rnn", "graphflow has no tensorflow.python.ops.rnn"),
@@ -106,7 +107,7 @@ def test_a_name_tf1_never_had_is_the_usual_attribute_error(tmp_path):
     assert 'File "' + str(tmp_path / "prog.py") + '", line 4, in <module>' in err
     assert "AttributeError: module 'tensorflow' has no attribute 'no_such_name'" in err
     assert "graphflow/" not in err
-    assert not hasattr(gf, "contrib") and getattr(gf.nn, "ctc_loss", 7) == 7
+    assert not hasattr(gf.contrib, "slim") and getattr(gf.nn, "ctc_loss", 7) == 7
 
 
 def test_errors_keep_the_scripts_frames_and_drop_graphflows(tmp_path):

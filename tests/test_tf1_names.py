@@ -42,7 +42,7 @@ def test_coverage_of_tf1s_public_names(capsys):
     assert len(have) >= 510  # a floor: coverage only grows
 
 
-@pytest.mark.parametrize("expression", ["gf.contrib", "gf.summary.scalar", "gf.nn.ctc_loss",
+@pytest.mark.parametrize("expression", ["gf.contrib.slim", "gf.summary.scalar", "gf.nn.ctc_loss",
                                         "gf.train.MonitoredTrainingSession", "gf.layers.Conv3D"])
 def test_a_tf1_name_graphflow_lacks_says_so(expression):
     with pytest.raises(tf1_names.MissingTF1NameError,

@@ -6,6 +6,7 @@ from ..ops.candidates import (  # noqa: F401
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from . import rnn_cell  # noqa: F401
 from .conv import (  # noqa: F401
     avg_pool,
     avg_pool2d,
@@ -39,6 +40,7 @@ from .ops import (  # noqa: F401
     tanh,
     xw_plus_b,
 )
+from .rnn_static import static_bidirectional_rnn, static_rnn  # noqa: F401
 from .sampled import compute_accidental_hits, nce_loss, sampled_softmax_loss  # noqa: F401
 
 _errors.wrap_public(globals())
