@@ -58,7 +58,6 @@ from .ops.cond import case, cond, smart_cond  # noqa: F401
 from .ops.functional import foldl, foldr, map_fn, scan  # noqa: F401
 from .ops.tensor_array import TensorArray  # noqa: F401
 from .ops.while_loop import while_loop  # noqa: F401
-from .nn.rnn import reverse_sequence  # noqa: F401
 from .ops.clip import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm  # noqa: F401
 from .placement import DeviceSpec, NodeDef  # noqa: F401
 from .ops.custom import custom_gradient  # noqa: F401

@@ -29,10 +29,12 @@ _offsets = itertools.count(1)
 
 
 class BodyGraph(Graph):
-    """A body built inside ``outer``, its ops named under ``scope`` ("cond", "rnn/while")."""
+    """A body built inside ``outer``, its ops named under ``scope`` ("cond", "rnn/while"),
+    the tensors it captures ``scope/capture_name``, ``_1``..."""
 
-    def __init__(self, outer, scope):
+    def __init__(self, outer, scope, capture_name):
         super().__init__()
+        self.capture_name = capture_name  # TF1's name for what enters: "Switch", "Enter"
         self.outer = outer
         self._names_in_use = outer._names_in_use
         self._collections = outer._collections
@@ -56,7 +58,7 @@ class BodyGraph(Graph):
         return t if t.graph is self else self._capture(t, PLACEHOLDER_OP)
 
     def _stand_in(self, t):
-        base_name = t.op.name.rsplit("/", 1)[-1]
+        base_name = self.capture_name
         if t.op.kind == base.VARIABLE:
             opdef, origin = VARIABLE_OP, t.op.origin
             attrs = {"shape": t.shape, "dtype": t.dtype, "fresh": True}

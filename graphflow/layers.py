@@ -176,8 +176,12 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
             if not training:
                 return ew.identity(x)
             return nn.dropout(x, noise_shape=noise_shape, seed=seed, rate=rate)
-        dropped = nn.dropout(x, noise_shape=noise_shape, seed=seed, rate=rate)
-        return ew.where(_bool(training), dropped, x)
+        if isinstance(rate, (int, float)) and rate == 0:
+            return ew.identity(x)  # (TF1's Dropout layer: no switch for rate 0)
+        from .ops.cond import cond
+        return cond(_bool(training),
+                    lambda: nn.dropout(x, noise_shape=noise_shape, seed=seed, rate=rate),
+                    lambda: ew.identity(x))
 
 
 def _bool(training):
@@ -395,7 +399,7 @@ class Layer:
     def __call__(self, inputs, training=False):
         """The layer applied to ``inputs`` (``training`` for Dropout, BatchNormalization)."""
         graph = get_default_graph()
-        if self._graph is not None and graph is not self._graph:
+        if self._graph is not None and graph.root is not self._graph.root:
             raise errors.at_user_line(
                 errors.InvalidArgumentError, f"layer {self.name!r} was built in another graph")
         updates = len(graph.get_collection(GraphKeys.UPDATE_OPS))

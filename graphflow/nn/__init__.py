@@ -18,7 +18,6 @@ from .conv import (  # noqa: F401
     max_pool2d,
 )
 from .embedding import embedding_lookup  # noqa: F401
-from .rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from .ops import (  # noqa: F401
     batch_normalization,
     bias_add,
@@ -40,6 +39,7 @@ from .ops import (  # noqa: F401
     tanh,
     xw_plus_b,
 )
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from .rnn_static import static_bidirectional_rnn, static_rnn  # noqa: F401
 from .sampled import compute_accidental_hits, nce_loss, sampled_softmax_loss  # noqa: F401
 

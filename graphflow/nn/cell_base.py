@@ -92,7 +92,7 @@ class RNNCell:
         """``(output, new_state)`` for one step; ``scope`` names the cell's variable scope
         on its first call (later calls keep the first scope, as TF1)."""
         inputs = convert_to_tensor(inputs, name="inputs")
-        graph = get_default_graph()
+        graph = get_default_graph().root  # (called inside a loop or cond: its graph's)
         if self._scope is None:
             self._scope, self._graph = self._capture_scope(scope), graph
         elif graph is not self._graph:

@@ -9,12 +9,12 @@ and keeps its state (TF1's ``_rnn_step`` without conditionals).
 from .. import errors, nest
 from ..dtypes import int32
 from ..graph import get_default_graph
-from ..ops.elementwise import cast, greater_equal, where, zeros_like
-from ..ops.gather import gather
+from ..ops.elementwise import cast, greater_equal, where
 from ..ops.movement import stack, transpose
 from ..ops.reduce import reduce_max
+from ..ops.sequence import reverse_sequence
 from ..ops.shape_ops import shape as shape_of
-from ..ops.sources import convert_to_tensor, range as range_op, zeros
+from ..ops.sources import convert_to_tensor, zeros
 from ..ops.tensor_array import TensorArray
 from ..ops.while_loop import while_loop
 from ..variable_scope import variable_scope
@@ -118,31 +118,6 @@ def _loop(cell, flat, structure, state, sequence_length, parallel_iterations, sw
     return nest.pack_sequence_as(cell.output_size, outputs), final_state
 
 
-def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
-                     seq_dim=None, batch_dim=None):
-    """TF1's ``tf.reverse_sequence``: in each row ``b`` of ``batch_axis``, the first
-    ``seq_lengths[b]`` entries along ``seq_axis`` reversed, the rest kept."""
-    seq_axis = seq_dim if seq_axis is None else seq_axis
-    batch_axis = (batch_dim if batch_axis is None else batch_axis) or 0
-    x = convert_to_tensor(input)
-    rank = x.shape.ndims
-    if rank is None or seq_axis is None:
-        raise errors.at_user_line(ValueError, "reverse_sequence needs seq_axis and an input of "
-                                  "known rank")
-    with get_default_graph().name_scope(name or "ReverseSequence"):
-        order = [batch_axis, seq_axis] + [a for a in range(rank) if a not in (batch_axis,
-                                                                             seq_axis)]
-        moved = transpose(x, order)  # [batch, time, ...]
-        lengths = cast(convert_to_tensor(seq_lengths), int32)
-        steps = range_op(shape_of(moved)[1])
-        t = steps[None, :]
-        n = lengths[:, None]
-        index = where(t < n, n - 1 - t, t + zeros_like(n))
-        out = gather(moved, index, axis=1, batch_dims=1)
-        back = [order.index(a) for a in range(rank)]
-        return transpose(out, back)
-
-
 def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
                               initial_state_fw=None, initial_state_bw=None, dtype=None,
                               parallel_iterations=None, swap_memory=False, time_major=False,
@@ -170,4 +145,4 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
     return (out_fw, out_bw), (state_fw, state_bw)
 
 
-__all__ = ["dynamic_rnn", "bidirectional_dynamic_rnn", "reverse_sequence"]
+__all__ = ["dynamic_rnn", "bidirectional_dynamic_rnn"]

@@ -3,12 +3,14 @@
 
 With ``sequence_length``, a batch element's steps at or past its length give zeros as output
 and carry its state through unchanged, as in TF1 (which skips the cell with a ``cond`` where
-no element needs it; choosing rows with ``where`` gives the same numbers and gradients).
+no element needs it, and chooses rows with ``where`` where some do).
 """
 
 from .. import dtypes, errors, nest
+from ..ops.cond import cond
 from ..ops.elementwise import cast, greater_equal, where
 from ..ops.movement import concat, stack, unstack
+from ..ops.reduce import reduce_max, reduce_min
 from ..ops.sequence import reverse_sequence
 from ..ops.shape_ops import shape
 from ..ops.sources import convert_to_tensor
@@ -98,17 +100,32 @@ def _zero_output(output_size, batch_size, dtype):
 
 
 def _masked_step(cell, x, state, time, lengths, zero_output):
-    """One step where each row at or past its length keeps zeros and its old state."""
-    new_output, new_state = cell(x, state)
-    nest.assert_same_structure(zero_output, new_output)
-    nest.assert_same_structure(state, new_state)
-    done = greater_equal(time, lengths)  # [batch]: where picks whole rows
+    """One step where each row at or past its length keeps zeros and its old state, as
+    TF1's ``_rnn_step`` builds it: no cell at all once every row has ended, the cell alone
+    while none has, the rows chosen with ``where`` in between (two nested ``cond``s)."""
+    shortest, longest = reduce_min(lengths), reduce_max(lengths)
+    flat_old = nest.flatten(zero_output) + nest.flatten(state)
+    made = {}
 
-    def keep(old, new):
-        return where(done, convert_to_tensor(old), new)
+    def run_cell():
+        new_output, new_state = cell(x, state)
+        nest.assert_same_structure(zero_output, new_output)
+        nest.assert_same_structure(state, new_state)
+        made["structure"] = (new_output, new_state)
+        flat_new = nest.flatten(new_output) + nest.flatten(new_state)
 
-    return (nest.map_structure(keep, zero_output, new_output),
-            nest.map_structure(keep, state, new_state))
+        def copy_some_through():
+            done = greater_equal(time, lengths)  # [batch]: where picks whole rows
+            return [where(done, convert_to_tensor(old), new)
+                    for old, new in zip(flat_old, flat_new)]
+
+        return cond(time < shortest, lambda: flat_new, copy_some_through)
+
+    flat = cond(time >= longest, lambda: flat_old, run_cell)
+    flat = flat if isinstance(flat, list) else [flat]
+    n = len(nest.flatten(zero_output))
+    return (nest.pack_sequence_as(zero_output, flat[:n]),
+            nest.pack_sequence_as(state, flat[n:]))
 
 
 def _reverse_steps(inputs, lengths):

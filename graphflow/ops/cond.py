@@ -170,7 +170,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             f"{errors.describe(pred)}")
     outer = get_default_graph()
     with outer.name_scope(name or "cond") as scope:
-        graph = BodyGraph(outer, scope[:-1])
+        graph = BodyGraph(outer, scope[:-1], "Switch")
         with graph.as_default():
             outs = [true_fn(), false_fn()]
         outs = [_unpack(o, strict) for o in outs]
@@ -266,10 +266,14 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             with control_dependencies([assert_less_equal(count, 1, message=(
                     "Input error: exclusive=True: more than 1 conditions evaluated as True"))]):
                 preds = [identity(p) for p in preds]
-        chosen = default
-        for p, fn in reversed(list(zip(preds, [f for _, f in pairs]))):
-            chosen = (lambda p=p, fn=fn, rest=chosen: cond(p, fn, rest, strict=strict))
-        return chosen()
+        fns = [f for _, f in pairs]
+
+        def pick(k):  # the k-th predicate's function, else the later ones' choice
+            if k == len(fns):
+                return default()
+            return cond(preds[k], fns[k], lambda: pick(k + 1), strict=strict)
+
+        return pick(0)
 
 
 def smart_cond(pred, true_fn=None, false_fn=None, name=None):

@@ -226,7 +226,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     tensors = [v.handle if isinstance(v, TensorArray) else convert_to_tensor(v) for v in flat]
     invariants = _invariants(flat, tensors, shape_invariants, single)
     with outer.name_scope(name or "while") as scope:
-        graph = BodyGraph(outer, scope[:-1])
+        graph = BodyGraph(outer, scope[:-1], "Enter")
         with graph.as_default():
             placeholders = [placeholder(t.dtype, inv, name="Identity")
                             for t, inv in zip(tensors, invariants)]
@@ -336,9 +336,10 @@ def _results(graph, result, flat, placeholders):
         if p.dtype.name != "variant" and not p.shape.is_compatible_with(t.shape):
             raise errors.at_user_line(
                 ValueError, f"Input tensor {entering.name!r} enters the loop with shape "
-                f"{_tf_shape(p.shape)}, but has shape {_tf_shape(t.shape)} after one iteration. To allow the shape to vary "
-                "across iterations, use the `shape_invariants` argument of tf.while_loop to "
-                "specify a less-specific shape.")
+                f"{_tf_shape(p.shape)}, but has shape {_tf_shape(t.shape)} after one "
+                "iteration. To allow the shape to vary across iterations, use the "
+                "`shape_invariants` argument of tf.while_loop to specify a less-specific "
+                "shape.")
         results.append(t)
     return results
 
