@@ -276,3 +276,39 @@ def test_back_prop_false_gives_no_gradient(backend):
     y = gf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a * x), [0, x],
                       back_prop=False)[1]
     assert gf.gradients(gf.reduce_sum(y), x) == [None]
+
+
+# -- compiled whole -----------------------------------------------------------------------
+def test_a_loop_of_scalars_is_compiled_whole_and_agrees_with_the_oracle():
+    n = gf.placeholder(gf.int32, [])
+    rate = gf.placeholder(gf.float64, [])
+    i, a, done = gf.while_loop(
+        lambda i, a, done: gf.logical_and(i < n, gf.logical_not(done)),
+        lambda i, a, done: (i + 1, a * rate + gf.cast(i, gf.float64), a > 1e6),
+        [0, gf.constant(1.0, gf.float64), False], back_prop=False)
+    feeds = {n: 40, rate: 1.5}
+    with gf.Session(backend="numpy") as sess:
+        want = sess.run([i, a, done], feeds)
+    with gf.Session() as sess:
+        for _ in range(3):
+            got = sess.run([i, a, done], feeds)
+        explained = sess.plan([i, a, done], feeds).explain()
+    assert "COMPILED WHOLE" in explained
+    assert got[0] == want[0] and got[2] == want[2]
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
+    assert got[0].dtype == np.int32 and got[1].dtype == np.float64
+
+
+def test_explain_says_why_a_loop_is_not_compiled_whole():
+    x = gf.placeholder(gf.float32, [None, 3])
+    y = gf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * 2.0), [0, x])[1]
+    s = gf.placeholder(gf.float64, [])
+    z = gf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, gf.sin(a) * s), [0, s])[1]
+    (dz,) = gf.gradients(z, s)
+    with gf.Session() as sess:
+        feed = {x: np.ones((2, 3), np.float32), s: 0.5}
+        np.testing.assert_allclose(sess.run(y, feed), 8 * np.ones((2, 3)))
+        assert "not compiled whole: the loop carries or reads" in sess.plan(y, feed).explain()
+        sess.run([z, dz], feed)
+        assert "not compiled whole: its gradient needs" in sess.plan([z, dz], feed).explain()
+        assert "COMPILED WHOLE" in sess.plan(z, feed).explain()  # (the forward alone)

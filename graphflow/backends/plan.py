@@ -240,14 +240,21 @@ class Plan:
 
     def explain_bodies(self, step):
         """How a control-flow step runs its bodies: each a compiled sub-plan of this
-        backend, called from Python per iteration (no loop is compiled whole yet)."""
+        backend, called from Python per iteration, unless the backend compiles the loop
+        whole (``whole_note``)."""
         lines = [f"{step.op.type} '{step.op.name}': {len(step.subplans)} bodies, each a "
-                 "compiled sub-plan called once per iteration/branch taken (not compiled "
-                 "whole: graphflow does not yet generate one function for a whole loop)"]
+                 "compiled sub-plan called once per iteration or branch taken"
+                 + self.whole_note(step)]
         for i, (_, sub) in enumerate(step.subplans):
             kernels = sum(s.group is not None for s in sub.steps)
             lines.append(f"  body {i}: {len(sub.steps)} steps, {kernels} fused kernels")
         return lines
+
+    def whole_note(self, step):
+        """For a loop: whether it is compiled into one function, and if not why not."""
+        if step.op.opdef.loop is None:
+            return ""
+        return f" (not compiled whole: the {type(self).__name__} runs loops from Python)"
 
     def fused_word(self, op):
         return "kernel"

@@ -134,11 +134,18 @@ def element_code(body, leaves, modes, check=None):
         if m in checked:
             cond = _expression(op.opdef.fault.condition, op, names)
             lines.append(check.format(cond=cond, m=m) + f"  # else: {op.opdef.fault.message}")
+        lines.append(scalar_line(op, names, f"t{m}"))
         names[op.outputs[0]] = f"t{m}"
-        lines.append(f"t{m} = {_wrapped(_expression(op.opdef.scalar_expr, op, names), op)}  "
-                     f"# {op.type} '{op.name}'{where}")
         header.append(f"  t{m}: {op.type} '{op.name}'{where}")
     return params, reads + lines, names, header
+
+
+def scalar_line(op, names, target):
+    """``target = `` the element expression of an elementwise ``op`` whose inputs are
+    spelled as ``names`` says, with a comment naming the op and its line."""
+    where = f" at {op.source}" if op.source else ""
+    return (f"{target} = {_wrapped(_expression(op.opdef.scalar_expr, op, names), op)}  "
+            f"# {op.type} '{op.name}'{where}")
 
 
 # Numba computes narrow integers in 64 bits: an int32 (x * x) // 1000 of x = 100000 gave

@@ -119,12 +119,15 @@ class OpDef:
     bodies, drive: for NESTED ops. ``bodies(op) -> [(fed tensors, fetched tensors)]``: the
         pieces of graph the op runs (each backend prepares them as plans of its own);
         ``drive(run_body, *values, **attrs) -> outputs``: the op's semantics, calling
-        ``run_body(i, values) -> outputs`` to run body ``i`` (any number of times).
+        ``run_body(i, values) -> outputs`` to run body ``i`` (any number of times), and
+        ``needed`` (per output, whether the plan reads it; None: all).
+    loop: for NESTED ops that are while loops, ``loop(op)``: the loop's parts
+        (``ops/while_loop.Loop``), which a backend may compile into one function.
     """
 
     def __init__(self, type, kind, infer, reference=None, *, scalar=None, combine=None,
                  update=None, shape_inputs=(), same_elements=False, bodies=None, drive=None,
-                 differentiable=True, tensor_class=Tensor, doc=None, fault=None):
+                 loop=None, differentiable=True, tensor_class=Tensor, doc=None, fault=None):
         if type in REGISTRY:
             raise ValueError(f"op type {type!r} is declared twice")
         self.type = type
@@ -137,7 +140,7 @@ class OpDef:
         self.update = update
         self.shape_inputs = tuple(shape_inputs)
         self.same_elements = same_elements
-        self.bodies, self.drive = bodies, drive
+        self.bodies, self.drive, self.loop = bodies, drive, loop
         self.differentiable = differentiable
         self.tensor_class = tensor_class
         self.grad = None

@@ -117,7 +117,8 @@ def _item(stack, i, t):
 
 
 WHILE = OpDef("While", NESTED, _infer, bodies=lambda op: op._attrs["loop"].bodies(),
-              drive=_drive, doc="tf.while_loop: runs its body while its condition holds")
+              drive=_drive, loop=lambda op: op._attrs["loop"],
+              doc="tf.while_loop: runs its body while its condition holds")
 
 
 def _grad_infer(inputs, *, loop):

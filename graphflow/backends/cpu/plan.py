@@ -33,7 +33,7 @@ from ..plan import (
     results_fit,
 )
 from ..runner import Runner
-from . import codegen, replay
+from . import codegen, replay, whole_loop
 from .recycler import RECYCLER, root
 
 # a group of a single op over fewer elements runs its NumPy reference: a kernel would
@@ -91,6 +91,13 @@ class CpuPlan(Plan):
         self.parallel_from = math.inf if not _PARALLEL or any(
             op.kind == base.CONTRACTION for op in program.ops) else PARALLEL_FROM
         _PLANS.add(self)
+        # loops of scalars run as one Numba function each; why not, for the others
+        self.whole = {}
+        for step in self.steps:
+            loop = step.op.opdef.loop(step.op) if step.op.opdef.loop else None
+            if loop is not None:
+                why = whole_loop.why_not(loop, step.needed)
+                self.whole[step.op] = whole_loop.WholeLoop(loop) if why is None else why
         # kernels never warn; NumPy steps need np.errstate around the run
         self.warns = len(fused) < len(self.steps)
         # results handed out of the run get arrays of their own, which the session keeps as
@@ -129,6 +136,20 @@ class CpuPlan(Plan):
     def held_bytes(self):
         """The bytes of the buffers the replays own (they count toward the budget)."""
         return sum(r.nbytes for r in list(self.replays.values()))
+
+    def run_nested(self, step, args, state):
+        whole = self.whole.get(step.op)
+        if isinstance(whole, whole_loop.WholeLoop):
+            return whole.run(args)
+        return super().run_nested(step, args, state)
+
+    def whole_note(self, step):
+        whole = self.whole.get(step.op)
+        if whole is None:
+            return ""
+        if isinstance(whole, whole_loop.WholeLoop):
+            return f"; COMPILED WHOLE: one Numba function runs every iteration ({whole.key})"
+        return f" (not compiled whole: {whole})"
 
     def run_step(self, step, args, live, env, state):
         if step.group is not None:
