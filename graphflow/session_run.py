@@ -26,6 +26,10 @@ class Call:
     def __init__(self, session, executable, locks, feed_tensors, fetch_tensors, elements,
                  rebuild, single):
         self.session, self.feed_tensors = session, feed_tensors
+        # fed variables: a control-flow body reads its variables from the run's state, which
+        # gives it the fed value as TF1's loops see a fed variable
+        self.fed_variables = [(i, t.op.origin) for i, t in enumerate(feed_tensors)
+                              if t.op.kind == "variable"]
         self.locks = locks  # of the variables this run assigns, in the variables' order
         # an array of exactly this dtype and static shape needs no check (else convert_feed;
         # always for strings: an object array may hold str or numbers)
@@ -81,7 +85,7 @@ class Call:
 
     def _run(self, values):
         """The runner's results; a stateful run's writes committed once it succeeded."""
-        state = RunState(self.session, values) if self.stateful else None
+        state = RunState(self.session, values, self.fed_variables) if self.stateful else None
         if self.warns:  # NumPy steps: silence log(0) and friends
             with np.errstate(all="ignore"):
                 results = self.runner(values, state)
@@ -122,13 +126,16 @@ def _handout_all(values, fresh, borrowed):
 class RunState:
     """Variable values during one run: reads of the committed values, staged writes."""
 
-    def __init__(self, session, feeds):
+    def __init__(self, session, feeds, fed_variables=()):
         self.session = session
         self.committed = session._values
         self.pending = {}
         self.feeds = feeds  # the fed arrays
+        self.fed = {var: feeds[i] for i, var in fed_variables}  # variable -> its fed value
 
     def snapshot(self, var_op):
+        if self.fed and var_op in self.fed:
+            return self.fed[var_op]
         value = self.committed.get(var_op)
         if value is None:
             raise errors.FailedPreconditionError(

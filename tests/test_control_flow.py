@@ -312,3 +312,15 @@ def test_explain_says_why_a_loop_is_not_compiled_whole():
         sess.run([z, dz], feed)
         assert "not compiled whole: its gradient needs" in sess.plan([z, dz], feed).explain()
         assert "COMPILED WHOLE" in sess.plan(z, feed).explain()  # (the forward alone)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_fed_variable_is_what_a_loop_body_reads(backend):
+    w = gf.Variable(2.0, dtype=gf.float64)
+    one = gf.constant(1.0, gf.float64)
+    y = gf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * w), [0, one])[1]
+    with gf.Session(backend=backend) as sess:
+        sess.run(gf.global_variables_initializer())
+        assert sess.run(y) == 8.0
+        assert sess.run(y, {w: 3.0}) == 27.0  # (as TF1: the loop reads the fed value)
+        assert sess.run(y) == 8.0

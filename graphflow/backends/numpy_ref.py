@@ -106,6 +106,8 @@ def _body_runner(op, state):
         feeds, interpreter = bodies[i]
         return interpreter.run(dict(zip(feeds, values)), state)
 
+    from .plan import HostArrays
+    run_body.arrays = HostArrays
     return run_body
 
 

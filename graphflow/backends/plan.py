@@ -101,6 +101,23 @@ class Live(dict):
                 self.pool.give(buf)
 
 
+class HostArrays:
+    """How a control-flow op's drive handles values (``run_body.arrays``), for backends
+    whose values are NumPy arrays: ``host(v)`` reads one (a predicate, a count),
+    ``device(a)`` puts a NumPy array where the backend keeps values, ``add(a, b)`` sums
+    two (gradients over iterations)."""
+
+    host = staticmethod(np.asarray)
+
+    @staticmethod
+    def device(a):
+        return a
+
+    @staticmethod
+    def add(a, b):
+        return a + b
+
+
 class Plan:
     """An executable Program: its steps, pool and sub-plans (see the module docstring)."""
 
@@ -148,6 +165,7 @@ class Plan:
             self.pool.end_run()
 
     copies_out = False  # True: leave() copies results out, so their buffers go back too
+    arrays = HostArrays  # how control-flow drives read, make and sum this backend's values
 
     def run_steps(self, env, live, state, trace=None):
         """Every step on ``env`` (the program's feed tensors -> values); the outputs.
@@ -185,6 +203,7 @@ class Plan:
                 live.give_back()
                 sub.pool.end_run()
 
+        run_body.arrays = self.arrays
         return step.op.opdef.drive(run_body, *args, needed=step.needed, **step.op._attrs)
 
     def launch_for(self, step, args):

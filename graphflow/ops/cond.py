@@ -73,7 +73,7 @@ def _common_shape(a, b):
 def _drive(run_body, pred, *values, branches, needed):
     n = len(branches.results[0])
     caps = [values[k] for k in branches.fed]
-    taken = 0 if bool(pred) else 1
+    taken = 0 if bool(run_body.arrays.host(pred)) else 1
     saved = branches.saved
     save = any(saved) and (needed is None or any(needed[n:]))
     out = run_body(taken + (2 if save else 0), caps)
@@ -97,7 +97,8 @@ def _grad_infer(inputs, *, branches):
 
 
 def _grad_drive(run_body, pred, *values, branches, needed):
-    taken = 0 if bool(pred) else 1
+    arrays = run_body.arrays
+    taken = 0 if bool(arrays.host(pred)) else 1
     n_seeds = [sum(s is not None for s in g.seeds) for g in branches.gradients]
     seeds = list(values[:n_seeds[0]])
     rest = values[n_seeds[0]:]
@@ -116,7 +117,7 @@ def _grad_drive(run_body, pred, *values, branches, needed):
         else:
             like = fed_value.get(inner)
             shape = np.shape(like) if like is not None else inner.shape.as_list()
-            results.append(np.zeros(shape, inner.dtype.np))
+            results.append(arrays.device(np.zeros(shape, inner.dtype.np)))
     return results
 
 

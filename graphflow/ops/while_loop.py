@@ -77,7 +77,8 @@ def _drive(run_body, *values, loop, needed):
     save = bool(loop.saved) and (needed is None or any(needed[nv:]))
     stacks = [[] for _ in loop.saved]
     count = 0
-    while bool(run_body(0, state + caps)[0]):
+    arrays = run_body.arrays  # the backend's values: host reads, uploads, sums
+    while bool(arrays.host(run_body(0, state + caps)[0])):
         out = run_body(2 if save else 1, state + caps)
         state = out[:nv]
         for j, value in enumerate(state):
@@ -88,7 +89,7 @@ def _drive(run_body, *values, loop, needed):
         count += 1
     if not loop.ready:
         return state
-    return state + [_stack(s, t) for s, t in zip(stacks, loop.saved)] + [np.int32(count)]
+    return state + [_per_iteration(s) for s in stacks] + [arrays.device(np.int32(count))]
 
 
 def _check_invariant(loop, j, value):
@@ -99,21 +100,13 @@ def _check_invariant(loop, j, value):
                          f"{p.shape}")
 
 
-def _stack(values, t):
-    """One saved tensor's values over the iterations, as one array (object for lists)."""
-    if t.dtype.name == "variant" or len({np.shape(v) for v in values}) > 1:
-        out = np.empty(len(values), object)
-        for i, v in enumerate(values):
-            out[i] = unbox(v) if t.dtype.name == "variant" else v
-        return out
-    if not values:
-        return np.zeros(0, t.dtype.np)
-    return np.stack(values)
-
-
-def _item(stack, i, t):
-    value = stack[i]
-    return box(value) if t.dtype.name == "variant" else np.asarray(value)
+def _per_iteration(values):
+    """One saved tensor's values over the iterations: an object array of them, as they
+    are (in the backend's memory; shapes may differ from one iteration to the next)."""
+    out = np.empty(len(values), object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
 
 
 WHILE = OpDef("While", NESTED, _infer, bodies=lambda op: op._attrs["loop"].bodies(),
@@ -131,40 +124,41 @@ def _grad_drive(run_body, *values, loop, needed):
     grads = list(values[:nd])
     stacks = values[nd:nd + ns]
     caps = list(values[nd + ns:-1])
-    count = int(values[-1])
+    arrays = run_body.arrays
+    count = int(arrays.host(values[-1]))
     xs = [loop.placeholders[j] for j in loop.dvars]
     cap_xs = [loop.captures[k][1] for k in loop.dcaps]
     fed_value = {loop.captures[k][1]: v for k, v in zip(loop.fed, caps)}
     sums = [None] * len(cap_xs)
     for i in reversed(range(count)):
-        out = iter(run_body(0, grads + [_item(s, i, t) for s, t in zip(stacks, loop.saved)]
+        out = iter(run_body(0, grads + [s[i] for s in stacks]
                             + caps))
         wrt = loop.gradient.grads
-        grads = [next(out) if wrt[j] is not None else _zeros(x, like=grads[j])
+        grads = [next(out) if wrt[j] is not None else _zeros(arrays, x, like=grads[j])
                  for j, x in enumerate(xs)]
         for m in range(len(cap_xs)):
             g = wrt[len(xs) + m]
             if g is not None:
-                sums[m] = _add(sums[m], next(out))
-    return grads + [s if s is not None else _zeros(x, like=fed_value.get(x))
+                sums[m] = _add(arrays, sums[m], next(out))
+    return grads + [s if s is not None else _zeros(arrays, x, like=fed_value.get(x))
                     for s, x in zip(sums, cap_xs)]
 
 
-def _add(total, term):
+def _add(arrays, total, term):
     if total is None:
         return term
     if isinstance(unbox(term), TensorList):
         from .tensor_array import add_lists
         return add_lists(total, term)
-    return total + term
+    return arrays.add(total, term)
 
 
-def _zeros(x, like=None):
+def _zeros(arrays, x, like=None):
     """A zero gradient for body tensor ``x`` (``like``: a value of its shape, if known)."""
     if x.dtype.name == "variant":
         return box(gradient_list({}))
     shape = np.shape(like) if like is not None else x.shape.as_list()
-    return np.zeros(shape, x.dtype.np)
+    return arrays.device(np.zeros(shape, x.dtype.np))
 
 
 WHILE_GRAD = OpDef("WhileGrad", NESTED, _grad_infer,

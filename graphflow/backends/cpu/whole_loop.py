@@ -14,7 +14,7 @@ from ... import subgraph
 from ...ops import base
 from ..kernel_cache import load_kernel
 from ..scalar_code import literal, scalar_line
-from .codegen import FASTMATH, _module
+from .codegen import _module
 
 
 def why_not(loop, needed=None):

@@ -11,6 +11,8 @@ of the wrong buffer).
 import bisect
 import threading
 
+import numpy as np
+
 from . import env as cuda_env
 
 
@@ -39,8 +41,8 @@ class AddressTable:
 
     def owner(self, value):
         """The pool buffer ``value`` is (a view of), or None."""
-        if value is None or not value.size or not self.starts:
-            return None
+        if value is None or not value.size or not self.starts or isinstance(value, np.ndarray):
+            return None  # (a host value: a TensorArray's list, a loop's saved values)
         where = cuda_env.address(value)
         with self._lock:
             at = bisect.bisect(self.starts, where) - 1

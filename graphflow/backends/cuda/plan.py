@@ -83,6 +83,7 @@ class CudaPlan(Plan):
         self._kernels = {}  # (fused op, modes) -> (cache key, module)
         self._constants = {}  # source op -> its device outputs
         self.host_runs = set()  # names of ops that ran on the host at least once
+        self.arrays = _DeviceArrays(self)  # (control flow: predicates, counts, sums)
         # stored tensor -> the variable its Assign writes: kernels write those into arrays
         # of their own (which the variable keeps), or into a captured graph's fixed buffers
         self.stored = {op.inputs[1]: op.inputs[0].op.origin
@@ -175,8 +176,8 @@ class CudaPlan(Plan):
     def _on_host(self, op, args, state):
         if op.kind != base.RANDOM:
             self.host_runs.add(op.name)
-        host = [None if a is None else a.copy_to_host() for a in args]
-        return [self.cuda.to_device(_contiguous(v)) for v in evaluate(op, host, state)]
+        host = [None if a is None else self.arrays.host(a) for a in args]
+        return [self.arrays.device(v) for v in evaluate(op, host, state)]
 
     def _on_device(self, state, var, value):
         """A variable's value as a device array; a NumPy value (``load_variable``, a
@@ -400,3 +401,25 @@ def _accumulator_dtype(reduction):
 def _contiguous(value):
     """A C-contiguous array of ``value`` (np.ascontiguousarray would make a 0-d one 1-d)."""
     return np.asarray(value, order="C")
+
+
+class _DeviceArrays:
+    """``Plan.arrays`` for device values: a control-flow drive reads predicates and counts
+    on the host; host values (TensorArrays' lists, which stay on the host) pass as they
+    are; gradient sums over iterations are made on the host and uploaded."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    def host(self, value):
+        return value if isinstance(value, (np.ndarray, np.generic)) else self.plan._host(value)
+
+    def device(self, value):
+        if isinstance(value, np.generic):
+            value = np.asarray(value)
+        if not isinstance(value, np.ndarray) or value.dtype == object:
+            return value
+        return self.plan.cuda.to_device(_contiguous(value))
+
+    def add(self, a, b):
+        return self.device(self.host(a) + self.host(b))
