@@ -83,8 +83,9 @@ class Tensor:
     def __bool__(self):
         raise TypeError(
             f"using the graphflow Tensor {self.name!r} as a Python bool is not allowed: it has no "
-            "value until Session.run; use gf.where (which computes both sides) for data-dependent "
-            "choices"
+            "value until Session.run; for a data-dependent choice use gf.cond (runs only the "
+            "branch taken) or gf.where (elementwise, computes both sides), for a loop "
+            "gf.while_loop"
         )
 
     def __iter__(self):

@@ -1,6 +1,6 @@
 """Writes the tutorial notebooks from the cells below and runs them to fill in the outputs.
 
-    python notebooks/make_notebooks.py          # all four, executed (needs the notebooks extra)
+    python notebooks/make_notebooks.py          # all of them, executed (needs the notebooks extra)
 
 The cells live here, as code, so a change of the API is one edit and one command away from
 notebooks that show it; the .ipynb files (with outputs) are what readers open and what CI
@@ -795,11 +795,438 @@ are tested against, not to be fast.
 """),
 ]
 
+# -- 05 control flow and RNNs -----------------------------------------------------------------
+
+CONTROL_FLOW = [
+    md("""
+# 05 · Control flow and RNNs: Python's `if` and `for` versus ops in the graph
+
+In PyTorch, control flow is Python's: an `if` picks a branch, a loop calls the LSTM cell once
+per time step, and autograd records whatever ran. A graphflow graph is built **once**, before
+any value exists, and then run many times with different feeds, so a choice or a loop that
+depends on the data has to be an op *in* the graph: `gf.cond` and `gf.while_loop` (TF1's
+names). On top of them, `gf.TensorArray` collects one value per iteration and
+`gf.nn.dynamic_rnn` runs an RNN cell over time. Each step below shows both sides and checks
+that they agree.
+"""),
+    py("""
+import numpy as np
+import torch
+import torch.nn.functional as F
+import graphflow as gf
+
+torch.set_num_threads(1)    # tiny models: one thread is fastest and leaves the cores to graphflow
+_ = torch.manual_seed(0)
+gf.set_random_seed(0)      # graphflow's initializers draw from it
+sess = gf.Session()
+"""),
+    md("""
+## 1 Choices and loops in the graph
+
+### A Python `if` versus `gf.cond`
+
+A logarithm that is 0 for inputs that are not positive. PyTorch decides with a Python `if`
+on the value. A graphflow placeholder has no value while the graph is built, so a Python
+`if` on it is an error, not a silent choice made once:
+"""),
+    py("""
+# PyTorch (imperative): the if runs on the value, now
+def torch_safe_log(x):
+    return torch.log(x) if x > 0 else torch.zeros(())
+
+
+print([torch_safe_log(torch.tensor(v)).item() for v in (2.0, -1.0)])
+
+# graphflow (symbolic): x is a node; its value arrives with a feed
+x = gf.placeholder(gf.float32, [], name="x")
+try:
+    if x > 0:
+        pass
+except TypeError as error:
+    print("TypeError:", error)
+"""),
+    md("""
+`gf.cond(pred, true_fn, false_fn)` puts the choice in the graph: both functions are called
+once, to build both branches, and at run time the `Cond` op runs **only the branch the
+predicate picks**. To show it, the `log` branch checks its result with `check_numerics`,
+which fails the run on a NaN (the log of a negative number): fed `-1`, that branch does not
+run, so nothing fails.
+"""),
+    py("""
+def log_branch():   # fails the run if it computes a NaN
+    return gf.debugging.check_numerics(gf.log(x), "log of x")
+
+
+safe_log = gf.cond(x > 0, log_branch, lambda: gf.constant(0.0))
+for value in (2.0, -1.0):
+    g, t = sess.run(safe_log, {x: value}), torch_safe_log(torch.tensor(value)).item()
+    print(f"x = {value:4}   graphflow {g:.6f}   torch {t:.6f}")
+    np.testing.assert_allclose(g, t, rtol=1e-6)
+"""),
+    md("""
+`gf.where(pred, a, b)` is no substitute: it is an elementwise op whose inputs `a` and `b`
+are both computed before it picks, so the failing side runs too:
+"""),
+    py("""
+both_sides = gf.where(x > 0, log_branch(), 0.0)
+print(sess.run(both_sides, {x: 2.0}))
+try:
+    sess.run(both_sides, {x: -1.0})
+except gf.errors.InvalidArgumentError as error:
+    print(type(error).__name__, "-", str(error).splitlines()[0])
+"""),
+    md("""
+### A Python `while` versus `gf.while_loop`
+
+The Collatz sequence: halve an even number, map an odd one to `3n + 1`, stop at 1. How many
+steps that takes depends on the number, so the trip count is known only at run time. PyTorch
+runs a Python `while` and appends to a list. In graphflow,
+`gf.while_loop(cond, body, loop_vars)` builds the condition and the body once; the `While` op
+runs them until the condition is false. A `gf.TensorArray` plays the list (`write` returns
+the array with one more element, carried as a loop variable), and `n` is fed at run time:
+one graph for every `n`.
+"""),
+    py("""
+# PyTorch (imperative)
+def torch_collatz(n):
+    path = [n]
+    while path[-1] > 1:
+        v = path[-1]
+        path.append(v // 2 if v % 2 == 0 else 3 * v + 1)
+    return torch.stack(path)
+
+
+# graphflow (symbolic)
+n = gf.placeholder(gf.int32, [], name="n")
+body_calls = []
+
+
+def keep_going(i, v, visited):
+    return v > 1
+
+
+def step(i, v, visited):
+    body_calls.append(i)     # Python runs this once, while the graph is built
+    next_v = gf.where(gf.equal(v % 2, 0), v // 2, 3 * v + 1)
+    return i + 1, next_v, visited.write(i, v)
+
+
+visited = gf.TensorArray(gf.int32, size=0, dynamic_size=True)
+steps, last, visited = gf.while_loop(keep_going, step, [0, n, visited])
+path = gf.concat([visited.stack(), [last]], axis=0)
+
+for value in (6, 7, 27):
+    g_steps, g_path = sess.run([steps, path], {n: value})
+    t_path = torch_collatz(torch.tensor(value))
+    np.testing.assert_array_equal(g_path, t_path.numpy())
+    print(f"n = {value:<3} {g_steps:4} steps   {' '.join(map(str, g_path[:10]))} ...")
+print(f"the Python body ran {len(body_calls)} time; the loop ran "
+      f"{sum(sess.run(steps, {n: v}) for v in (6, 7, 27))} iterations")
+"""),
+    md("""
+### Why the graph needs them
+
+That is the reason for these ops: the Python code that builds a graph runs once, so it
+cannot branch or loop on values that arrive later. PyTorch has no such split, since the
+Python code *is* the computation, run again for each input. The price of the graph is this
+indirection; what it buys is a program that exists before it runs, which graphflow can
+compile (the body is a compiled sub-plan, §4), differentiate (§3) and draw:
+"""),
+    py("""
+gf.viz.show([steps, path], rankdir="LR", legend=False)
+"""),
+    md("""
+The `while` cluster holds the body, drawn once however many times it runs: its inputs are
+placeholders (`Identity`, `Identity_1`, `Identity_2`: the loop variables `i`, `v`,
+`visited`) that the `While` op feeds each iteration, and its `Exit` outputs are the final
+loop variables. (The small `gradients` cluster inside is the body's gradient, which graphflow
+builds when the loop is made because a TensorArray is carried; for this integer loop it is
+never used.)
+"""),
+    md("""
+## 2 An RNN: a Python loop over time versus `dynamic_rnn`
+
+An LSTM over a batch of 2 sequences of 5 steps, 3 features, 4 units. graphflow first:
+`BasicLSTMCell` is TF1's, and `dynamic_rnn` puts a `While` in the graph whose body is *one*
+step of the cell; the number of steps is read from the input at run time (`[batch, None,
+depth]`). The bias starts at zero; we load a random one so that a mix-up of the gates would
+show.
+"""),
+    py("""
+batch, depth, units = 2, 3, 4
+rng = np.random.default_rng(0)
+xs = rng.normal(size=(batch, 5, depth)).astype(np.float32)
+
+# graphflow (symbolic)
+inputs = gf.placeholder(gf.float32, [None, None, depth], name="inputs")
+cell = gf.nn.rnn_cell.BasicLSTMCell(units)
+outputs, state = gf.nn.dynamic_rnn(cell, inputs, dtype=gf.float32)
+kernel_var, bias_var = cell.variables
+sess.run(gf.global_variables_initializer())
+bias_var.load(rng.normal(0, 0.5, 4 * units).astype(np.float32), sess)
+kernel, bias = sess.run([kernel_var, bias_var])
+print(outputs)
+print(state)
+print(kernel_var.name, kernel.shape, bias_var.name, bias.shape)
+"""),
+    md("""
+PyTorch's `nn.LSTMCell` computes the same function with its parameters laid out
+differently, so copying the weights takes care:
+
+- **weights**: graphflow has one `kernel` `[depth + units, 4 units]` that multiplies
+  `concat([x, h])`; PyTorch has `weight_ih` `[4 units, depth]` for `x` and `weight_hh`
+  `[4 units, units]` for `h`.
+- **gate order**: graphflow's blocks are `i, j, f, o` (`j` is the candidate, PyTorch's `g`);
+  PyTorch's are `i, f, g, o`.
+- **bias**: graphflow has one `bias` and adds `forget_bias=1.0` to `f` at run time; PyTorch
+  adds `bias_ih + bias_hh`.
+
+So: transpose the kernel, reorder its four blocks of rows, split the columns into the input
+and the hidden part, and fold the forget bias into `bias_ih` (with `bias_hh` zero). The
+PyTorch RNN is a Python loop over time, one cell call per step.
+"""),
+    py("""
+def torch_lstm_cell(kernel, bias, forget_bias=1.0):
+    \"\"\"An nn.LSTMCell computing what BasicLSTMCell(kernel, bias) computes.\"\"\"
+    n = kernel.shape[1] // 4
+    d = kernel.shape[0] - n
+    i, j, f, o = np.split(kernel.T, 4)                 # each [units, depth + units]
+    bi, bj, bf, bo = np.split(bias, 4)
+    weight = np.concatenate([i, f, j, o])               # torch's gate order
+    torch_cell = torch.nn.LSTMCell(d, n)
+    with torch.no_grad():
+        torch_cell.weight_ih.copy_(torch.tensor(weight[:, :d]))
+        torch_cell.weight_hh.copy_(torch.tensor(weight[:, d:]))
+        torch_cell.bias_ih.copy_(torch.tensor(np.concatenate([bi, bf + forget_bias, bj, bo])))
+        torch_cell.bias_hh.zero_()
+    return torch_cell
+
+
+def torch_rnn(torch_cell, x):
+    \"\"\"x [batch, time, depth] -> (outputs [batch, time, units], (c, h)).\"\"\"
+    h = c = torch.zeros(x.shape[0], torch_cell.hidden_size)
+    hs = []
+    for t in range(x.shape[1]):           # the loop is Python's
+        h, c = torch_cell(x[:, t], (h, c))
+        hs.append(h)
+    return torch.stack(hs, dim=1), (c, h)
+
+
+# PyTorch (imperative)
+torch_cell = torch_lstm_cell(kernel, bias)
+t_outputs, (t_c, t_h) = torch_rnn(torch_cell, torch.tensor(xs))
+
+g_outputs, g_state = sess.run([outputs, state], {inputs: xs})
+print("h of sequence 0, step by step:")
+print(f"{'t':>2}  {'graphflow':<40}  torch")
+for t in range(xs.shape[1]):
+    print(f"{t:>2}  {np.array2string(g_outputs[0, t], precision=5):<40}  "
+          f"{np.array2string(t_outputs[0, t].detach().numpy(), precision=5)}")
+np.testing.assert_allclose(g_outputs, t_outputs.detach().numpy(), atol=1e-5)
+np.testing.assert_allclose(g_state.c, t_c.detach().numpy(), atol=1e-5)
+np.testing.assert_allclose(g_state.h, t_h.detach().numpy(), atol=1e-5)
+print("same outputs and final state (c, h)")
+"""),
+    md("""
+The loop is in the graph, so a longer sequence is just a bigger feed: the graph does not
+change. `static_rnn`, TF1's other RNN, is the Python loop again, at build time: it unrolls
+the cell once per step of a fixed-length list, and the graph grows with the length. Called
+with the same `cell`, it shares its weights:
+"""),
+    py("""
+graph = gf.get_default_graph()
+ops_before = len(graph.get_operations())
+long_xs = rng.normal(size=(batch, 50, depth)).astype(np.float32)
+g_long = sess.run(outputs, {inputs: long_xs})
+t_long, _ = torch_rnn(torch_cell, torch.tensor(long_xs))
+np.testing.assert_allclose(g_long, t_long.detach().numpy(), atol=1e-5)
+print(f"50 steps: the same {len(graph.get_operations())} ops "
+      f"(was {ops_before}); outputs {g_long.shape}")
+
+steps_list = gf.unstack(gf.constant(xs), axis=1)     # a Python list of 5 [batch, depth] tensors
+static_outputs, _ = gf.nn.static_rnn(cell, steps_list, dtype=gf.float32)
+print(f"static_rnn over 5 steps added {len(graph.get_operations()) - ops_before} ops")
+np.testing.assert_allclose(sess.run(gf.stack(static_outputs, axis=1)), g_outputs, atol=1e-6)
+"""),
+    md("""
+Sequences of different lengths in one batch: `sequence_length` makes each row stop at its
+length (zeros as output from there on, the state kept), as PyTorch's packed sequences do for
+`nn.LSTM`, which gets the same weights:
+"""),
+    py("""
+lengths = np.array([5, 3], np.int32)
+# graphflow (symbolic): a second RNN in the graph, with the same cell (the same weights)
+seq_len = gf.placeholder(gf.int32, [None], name="seq_len")
+ragged, ragged_state = gf.nn.dynamic_rnn(cell, inputs, sequence_length=seq_len,
+                                         dtype=gf.float32, scope="ragged")
+g_ragged, g_ragged_state = sess.run([ragged, ragged_state], {inputs: xs, seq_len: lengths})
+# PyTorch (imperative)
+lstm = torch.nn.LSTM(depth, units, batch_first=True)
+with torch.no_grad():
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        getattr(lstm, name + "_l0").copy_(getattr(torch_cell, name))
+packed = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(xs), torch.tensor(lengths),
+                                                 batch_first=True, enforce_sorted=False)
+t_packed, (t_h_n, t_c_n) = lstm(packed)
+t_ragged, _ = torch.nn.utils.rnn.pad_packed_sequence(t_packed, batch_first=True)
+print("sequence 1 (length 3), h per step:")
+print(np.array2string(g_ragged[1], precision=5))
+np.testing.assert_allclose(g_ragged, t_ragged.detach().numpy(), atol=1e-5)
+np.testing.assert_allclose(g_ragged_state.h, t_h_n[0].detach().numpy(), atol=1e-5)
+np.testing.assert_allclose(g_ragged_state.c, t_c_n[0].detach().numpy(), atol=1e-5)
+np.testing.assert_allclose(g_ragged[1, :3], g_outputs[1, :3], atol=1e-6)
+"""),
+    md("""
+## 3 Gradients through the loop
+
+PyTorch's tape recorded every cell call of the Python loop, and `backward()` walks them back.
+`gf.gradients` adds a `WhileGrad` op to the graph: it runs the gradient of the loop's body
+over the iterations in reverse, reading the values the forward loop saved for it (TF1 keeps
+them on stacks too). The same loss both ways, and the gradients with respect to the kernel,
+the bias and the inputs; torch's gradients are put back into TF1's layout (the inverse of
+the copy above).
+"""),
+    py("""
+targets = rng.normal(size=(batch, 5, units)).astype(np.float32)
+
+# graphflow (symbolic)
+loss = gf.reduce_mean(gf.square(outputs - targets)) + gf.reduce_sum(state.c)
+grads = gf.gradients(loss, [kernel_var, bias_var, inputs])
+g_loss, g_grads = sess.run([loss, grads], {inputs: xs})
+
+# PyTorch (imperative)
+t_inputs = torch.tensor(xs, requires_grad=True)
+t_out, (t_c, _) = torch_rnn(torch_cell, t_inputs)
+t_loss = ((t_out - torch.tensor(targets)) ** 2).mean() + t_c.sum()
+t_loss.backward()
+
+
+def tf1_layout(cell_grads):
+    \"\"\"weight_ih, weight_hh, bias_ih gradients -> kernel and bias gradients (i, j, f, o).\"\"\"
+    w_ih, w_hh, b_ih = cell_grads
+    i, f, g, o = np.split(np.concatenate([w_ih, w_hh], axis=1), 4)
+    bi, bf, bg, bo = np.split(b_ih, 4)
+    return np.concatenate([i, g, f, o]).T, np.concatenate([bi, bg, bf, bo])
+
+
+t_grads = [*tf1_layout([torch_cell.weight_ih.grad.numpy(), torch_cell.weight_hh.grad.numpy(),
+                        torch_cell.bias_ih.grad.numpy()]), t_inputs.grad.numpy()]
+print(f"loss: graphflow {g_loss:.6f}   torch {t_loss.item():.6f}")
+print(f"{'d loss / d':<28} {'shape':<10} {'norm graphflow':>15} {'norm torch':>12}")
+for wrt, g, t in zip([kernel_var, bias_var, inputs], g_grads, t_grads):
+    print(f"{wrt.name:<28} {str(g.shape):<10} {np.linalg.norm(g):15.6f} {np.linalg.norm(t):12.6f}")
+    np.testing.assert_allclose(g, t, rtol=1e-4, atol=1e-6)
+np.testing.assert_allclose(g_loss, t_loss.item(), rtol=1e-5)
+"""),
+    md("""
+### Training a tiny character model
+
+A next-character model on one short string: one-hot characters into the LSTM (16 units),
+a dense layer to the vocabulary, softmax cross-entropy, SGD with momentum (TF1's
+`MomentumOptimizer` and `torch.optim.SGD(momentum=...)` take the same steps, as in notebook
+03). graphflow gets a graph of
+its own (so `minimize` sees only this model's variables); PyTorch gets the same initial
+weights. One detail of the copy matters now: torch has two biases, and both would receive
+the same gradient, so SGD would move their sum twice as far as TF1's single bias. We train
+`bias_ih` (which holds the forget bias) and freeze `bias_hh` at zero.
+"""),
+    py("""
+text = "hello graphflow. hello torch. "
+vocab = sorted(set(text))
+ids = np.array([vocab.index(c) for c in text], np.int32)
+chars_in, chars_next = ids[None, :-1], ids[None, 1:]
+char_units, lr, momentum, train_steps = 16, 0.2, 0.9, 50
+w_dense = rng.normal(0, 0.3, (char_units, len(vocab))).astype(np.float32)
+
+# graphflow (symbolic)
+char_graph = gf.Graph()
+with char_graph.as_default():
+    chars = gf.placeholder(gf.int32, [1, None], name="chars")
+    next_chars = gf.placeholder(gf.int32, [1, None], name="next_chars")
+    char_cell = gf.nn.rnn_cell.BasicLSTMCell(char_units)
+    hidden, _ = gf.nn.dynamic_rnn(char_cell, gf.one_hot(chars, len(vocab)), dtype=gf.float32)
+    logits = gf.layers.dense(hidden, len(vocab), name="dense",
+                             kernel_initializer=gf.constant_initializer(w_dense))
+    char_loss = gf.losses.sparse_softmax_cross_entropy(next_chars, logits)
+    train = gf.train.MomentumOptimizer(lr, momentum).minimize(char_loss)
+    char_sess = gf.Session(graph=char_graph)
+    char_sess.run(gf.global_variables_initializer())
+    char_kernel, char_bias = char_sess.run(char_cell.variables)
+
+# PyTorch (imperative)
+t_char_cell = torch_lstm_cell(char_kernel, char_bias)
+t_char_cell.bias_hh.requires_grad_(False)
+t_dense = torch.nn.Linear(char_units, len(vocab))
+with torch.no_grad():
+    t_dense.weight.copy_(torch.tensor(w_dense.T))
+    t_dense.bias.zero_()
+t_params = [t_char_cell.weight_ih, t_char_cell.weight_hh, t_char_cell.bias_ih,
+            *t_dense.parameters()]
+t_opt = torch.optim.SGD(t_params, lr=lr, momentum=momentum)
+t_chars_in = F.one_hot(torch.tensor(chars_in, dtype=torch.int64), len(vocab)).float()
+t_chars_next = torch.tensor(chars_next[0], dtype=torch.int64)
+
+feed = {chars: chars_in, next_chars: chars_next}
+for step in range(1, train_steps + 1):
+    g_step_loss, _ = char_sess.run([char_loss, train], feed)
+    t_hidden, _ = torch_rnn(t_char_cell, t_chars_in)
+    t_step_loss = F.cross_entropy(t_dense(t_hidden)[0], t_chars_next)
+    t_opt.zero_grad()
+    t_step_loss.backward()
+    t_opt.step()
+    np.testing.assert_allclose(g_step_loss, t_step_loss.item(), rtol=1e-4)
+    if step == 1 or step % 10 == 0:
+        print(f"step {step:>2}  loss graphflow {g_step_loss:.5f}   torch {t_step_loss.item():.5f}")
+"""),
+    py("""
+# what each model now predicts after each character of the string
+g_pred = char_sess.run(logits, feed)[0].argmax(axis=1)
+with torch.no_grad():
+    t_pred = t_dense(torch_rnn(t_char_cell, t_chars_in)[0])[0].argmax(dim=1).numpy()
+print("text      ", repr(text[1:]))
+print("graphflow ", repr("".join(vocab[k] for k in g_pred)))
+print("torch     ", repr("".join(vocab[k] for k in t_pred)))
+print(f"next character right: graphflow {np.mean(g_pred == ids[1:]):.2f}, "
+      f"torch {np.mean(t_pred == ids[1:]):.2f}")
+assert np.mean(g_pred == t_pred) > 0.95
+"""),
+    md("""
+## 4 Looking inside
+
+`sess.plan(fetches, feed).explain()` lists the compiled steps of a run. A `While` (or
+`Cond`, or `WhileGrad`) is one step that holds its bodies as compiled sub-plans, each with
+its own fused kernels; the step calls them from Python once per iteration (or branch
+taken). For a `While`, body 0 is the condition and body 1 the body; body 2 is the body that
+also hands out the values its gradient reads, used by runs that need them, like this one.
+The plan of the gradient run of §3: its step count, its two control-flow steps, and their
+bodies:
+"""),
+    py("""
+explained = sess.plan(grads, {inputs: xs}).explain().splitlines()
+steps_at = next(i for i, line in enumerate(explained) if line.startswith("steps"))
+bodies_at = next(i for i, line in enumerate(explained) if line.startswith("While"))
+print(explained[steps_at])
+print("\\n".join(line for line in explained[steps_at:bodies_at] if "nested" in line))
+print("\\n".join(explained[bodies_at:]))
+"""),
+    md("""
+The graph of the LSTM drawn: the `rnn` scope holds the set-up (zero state, the TensorArrays
+for inputs and outputs), the `While` op, and, as the `while` cluster, the body: one LSTM step
+(`MatMul` of `concat([x, h])` with the kernel, `split` into the gates, sigmoids and tanhs),
+drawn once. The captured kernel and bias enter it as `Enter` nodes. The body's own gradient
+(built with the loop) is collapsed into one orange node.
+"""),
+    py("""
+gf.viz.show(outputs, rankdir="LR", collapse=["rnn/while/gradients"], legend=False)
+"""),
+]
+
 NOTEBOOKS = {
     "01_tensors.ipynb": TENSORS,
     "02_autograd.ipynb": AUTOGRAD,
     "03_training_loop.ipynb": TRAINING,
     "04_inside_the_compiler.ipynb": COMPILER,
+    "05_rnn_and_control_flow.ipynb": CONTROL_FLOW,
 }
 
 

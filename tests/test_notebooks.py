@@ -36,7 +36,7 @@ def _require_notebook_tools():
                     "test needs the notebooks extra: pip install -e '.[notebooks]'")
 
 
-def test_there_are_four_notebooks_and_they_match_their_generator():
+def test_the_notebooks_are_the_generators_and_match_it():
     generator = _make_notebooks().NOTEBOOKS
     assert [p.name for p in NOTEBOOKS] == list(generator)
     for path in NOTEBOOKS:  # an edit of make_notebooks.py must be followed by a rerun of it
