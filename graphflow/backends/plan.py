@@ -264,9 +264,11 @@ class Plan:
         lines = [f"{step.op.type} '{step.op.name}': {len(step.subplans)} bodies, each a "
                  "compiled sub-plan called once per iteration or branch taken"
                  + self.whole_note(step)]
+        labels = getattr(step.op.opdef, "body_labels", ())
         for i, (_, sub) in enumerate(step.subplans):
             kernels = sum(s.group is not None for s in sub.steps)
-            lines.append(f"  body {i}: {len(sub.steps)} steps, {kernels} fused kernels")
+            label = f" ({labels[i]})" if i < len(labels) else ""
+            lines.append(f"  body {i}{label}: {len(sub.steps)} steps, {kernels} fused kernels")
         return lines
 
     def whole_note(self, step):

@@ -286,3 +286,9 @@ def smart_cond(pred, true_fn=None, false_fn=None, name=None):
     if known is not None:
         return true_fn() if bool(known) else false_fn()
     return cond(pred, true_fn, false_fn, name=name)
+
+
+COND.body_labels = ("the true branch", "the false branch",
+                    "the true branch, handing on what its gradient reads",
+                    "the false branch, handing on what its gradient reads")
+COND_GRAD.body_labels = ("the true branch's gradient", "the false branch's gradient")

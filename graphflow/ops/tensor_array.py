@@ -265,6 +265,14 @@ def _unstack_grad(op, g):
     return [g, PICK(g, indices, shape_of(value), dtype=value.dtype, like=value.shape)]
 
 
+def element_dtype(t):
+    """The element dtype of the TensorArray whose tensor is ``t``, if the graph says it
+    (None: a placeholder standing for one, in a body)."""
+    while t.op.opdef in (WRITE, SCATTER, UNSTACK):
+        t = t.op.inputs[0]
+    return t.op._attrs["dtype"] if t.op.opdef is CREATE else None
+
+
 def add_gradient_lists(terms):
     """The sum of variant gradient terms (autodiff)."""
     total = terms[0]

@@ -237,6 +237,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             shaped = [r if isinstance(r, TensorArray) else v  # (a TensorArray's elements'
                       for r, v in zip(nest.flatten(result), flat)]  # shape, as written)
         loop = Loop(graph, placeholders, pred, results)
+        # a TensorArray of integers carries no gradient (nor does one it captures)
+        loop.dvars = [j for j in loop.dvars if not isinstance(flat[j], TensorArray)
+                      or flat[j].dtype.is_floating]
+        loop.dcaps = [k for k in loop.dcaps if _floating_elements(loop.captures[k][0])]
         if back_prop and (loop.dvars or loop.dcaps):
             xs = [placeholders[j] for j in loop.dvars] + [loop.captures[k][1]
                                                           for k in loop.dcaps]
@@ -275,6 +279,15 @@ def _with_counter(cond, body, loop_vars, shape_invariants, back_prop, name, limi
         lambda i, lv: (i + 1, body(*args(lv))), (counter, loop_vars), invariants,
         back_prop=back_prop, name=scope, return_same_structure=True)
     return result
+
+
+def _floating_elements(t):
+    """False for a TensorArray tensor whose elements are known not to be floats."""
+    if t.dtype.name != "variant":
+        return True
+    from .tensor_array import element_dtype
+    dtype = element_dtype(t)
+    return dtype is None or dtype.is_floating
 
 
 def _invariants(flat, tensors, shape_invariants, single):
@@ -344,3 +357,7 @@ def _tf_shape(shape):
     if shape.ndims is None:
         return "<unknown>"
     return "(" + ", ".join(str(d) for d in shape.dims) + ("," if shape.ndims == 1 else "") + ")"
+
+
+WHILE.body_labels = ("the condition", "the body", "the body, handing on what its gradient reads")
+WHILE_GRAD.body_labels = ("the body's gradient",)
