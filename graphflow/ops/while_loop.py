@@ -130,6 +130,7 @@ def _grad_drive(run_body, *values, loop, needed):
     cap_xs = [loop.captures[k][1] for k in loop.dcaps]
     fed_value = {loop.captures[k][1]: v for k, v in zip(loop.fed, caps)}
     sums = [None] * len(cap_xs)
+    summed = [False] * len(cap_xs)  # sums[m] is a sum this loop made (added into in place)
     for i in reversed(range(count)):
         out = iter(run_body(0, grads + [s[i] for s in stacks]
                             + caps))
@@ -138,19 +139,23 @@ def _grad_drive(run_body, *values, loop, needed):
                  for j, x in enumerate(xs)]
         for m in range(len(cap_xs)):
             g = wrt[len(xs) + m]
-            if g is not None:
-                sums[m] = _add(arrays, sums[m], next(out))
+            if g is None:
+                continue
+            term = next(out)
+            if sums[m] is None:
+                sums[m] = term
+            else:
+                sums[m] = _add(arrays, sums[m], term, summed[m])
+                summed[m] = True
     return grads + [s if s is not None else _zeros(arrays, x, like=fed_value.get(x))
                     for s, x in zip(sums, cap_xs)]
 
 
-def _add(arrays, total, term):
-    if total is None:
-        return term
+def _add(arrays, total, term, in_place):
     if isinstance(unbox(term), TensorList):
         from .tensor_array import add_lists
         return add_lists(total, term)
-    return arrays.add(total, term)
+    return arrays.add(total, term, in_place)
 
 
 def _zeros(arrays, x, like=None):

@@ -421,5 +421,5 @@ class _DeviceArrays:
             return value
         return self.plan.cuda.to_device(_contiguous(value))
 
-    def add(self, a, b):
+    def add(self, a, b, in_place=False):
         return self.device(self.host(a) + self.host(b))
