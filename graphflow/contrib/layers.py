@@ -70,8 +70,6 @@ def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
     return VarianceScaling(1.0, "FAN_AVG", uniform, seed, dtype)
 
 
-xavier_initializer_conv2d = xavier_initializer
-
 
 def l2_regularizer(scale, scope=None):
     """A regularizer ``scale * l2_loss(weights)`` (``scale`` 0: one that adds nothing)."""
@@ -164,5 +162,6 @@ def _contract_last(x, weights):
 
 
 errors.wrap_public(globals())
+xavier_initializer_conv2d = xavier_initializer  # one function under both names (TF1)
 
 __getattr__ = tf1_names.module_getattr("tf.contrib.layers", __name__)  # a TF1 name we lack
