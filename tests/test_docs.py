@@ -172,6 +172,9 @@ def _public(module, own_only):
 # (table prefix, module, only names defined in the module: the others are imports)
 NAMESPACES = [
     ("gf.", gf, False), ("gf.nn.", gf.nn, False), ("gf.train.", gf.train, True),
+    ("gf.nn.rnn_cell.", gf.nn.rnn_cell, False), ("gf.contrib.rnn.", gf.contrib.rnn, False),
+    ("gf.contrib.layers.", gf.contrib.layers, True),
+    ("gf.contrib.seq2seq.", gf.contrib.seq2seq, True),
     ("gf.layers.", gf.layers, True), ("gf.losses.", gf.losses, True),
     ("gf.metrics.", gf.metrics, True), ("gf.initializers.", gf.initializers, True),
     ("gf.image.", gf.image, True),
