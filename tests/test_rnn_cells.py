@@ -316,3 +316,12 @@ def test_errors_name_the_problem():
         rnn.MultiRNNCell([rnn.GRUCell(2), "cell"])
     with pytest.raises(gf.errors.UnimplementedError, match="num_unit_shards"):
         rnn.LSTMCell(2, num_unit_shards=2)
+
+
+def test_device_wrapper_puts_the_cell_and_its_zero_state_on_the_device():
+    x = gf.placeholder(gf.float32, [2, 3])
+    cell = rnn.DeviceWrapper(rnn.GRUCell(2), "/cpu:0")
+    zero = cell.zero_state(2, gf.float32)
+    output, _ = cell(x, zero)
+    assert output.op.device == zero.op.device == "/device:CPU:0" and x.op.device == ""
+    assert cell.variables == gf.global_variables() and cell.output_size == 2
