@@ -47,6 +47,9 @@ _PYTHON_VIEWS = {
     "training.rmsprop": (_TRAIN,),
     "training.adagrad": (_TRAIN,),
     "training.training_util": (_TRAIN,),
+    "ops.rnn": (_NN,),
+    "ops.rnn_cell": ("graphflow.nn.rnn_cell",),
+    "ops.rnn_cell_impl": ("graphflow.nn.rnn_cell",),
     "layers.core": ("graphflow.layers",),
     "layers.layers": ("graphflow.layers",),
     **{f"ops.{m}": _OPS for m in (

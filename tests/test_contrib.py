@@ -190,6 +190,7 @@ def test_a_tf1_program_using_contrib_runs_under_graphflow_run(tmp_path):
         import tensorflow as tf
         from tensorflow.contrib import rnn
         from tensorflow.contrib.layers import fully_connected
+        from tensorflow.python.ops import rnn_cell as internal
 
         xs = [tf.placeholder(tf.float32, [2, 3]) for _ in range(2)]
         cell = tf.contrib.rnn.MultiRNNCell([rnn.BasicLSTMCell(4), tf.nn.rnn_cell.GRUCell(3)])
@@ -199,11 +200,12 @@ def test_a_tf1_program_using_contrib_runs_under_graphflow_run(tmp_path):
                                                 tf.ones([2, 2]))
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            print(np.isfinite(sess.run(loss, {x: np.ones((2, 3)) for x in xs})))
+            print(np.isfinite(sess.run(loss, {x: np.ones((2, 3)) for x in xs})),
+                  internal.GRUCell is tf.nn.rnn_cell.GRUCell)
         print(tf.contrib.rnn.LayerNormBasicLSTMCell)
     """))
     done = subprocess.run([sys.executable, "-m", "graphflow", "run", str(script)],
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
-    assert done.returncode == 1 and done.stdout == "True\n", done.stderr
+    assert done.returncode == 1 and done.stdout == "True True\n", done.stderr
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(
-        f"{script}:16: tf.contrib.rnn.LayerNormBasicLSTMCell is a TF1 name")
+        f"{script}:18: tf.contrib.rnn.LayerNormBasicLSTMCell is a TF1 name")
