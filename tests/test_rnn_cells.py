@@ -325,3 +325,34 @@ def test_device_wrapper_puts_the_cell_and_its_zero_state_on_the_device():
     output, _ = cell(x, zero)
     assert output.op.device == zero.op.device == "/device:CPU:0" and x.op.device == ""
     assert cell.variables == gf.global_variables() and cell.output_size == 2
+
+
+class MinimalGRU(rnn.RNNCell):
+    """A user's cell in TF1's style: its variables made with get_variable inside call."""
+
+    def __init__(self, num_units, reuse=None):
+        super().__init__(_reuse=reuse)
+        self._num_units = num_units
+
+    state_size = property(lambda self: self._num_units)
+    output_size = property(lambda self: self._num_units)
+
+    def call(self, inputs, state):
+        w = gf.get_variable("w", [inputs.shape[1] + self._num_units, self._num_units])
+        h = gf.tanh(gf.matmul(gf.concat([inputs, state], 1), w))
+        return h, h
+
+
+def test_a_users_cell_makes_its_variables_in_call_and_reuses_them():
+    xs = [gf.placeholder(gf.float32, [2, 3]) for _ in range(3)]
+    cell = MinimalGRU(4)
+    outputs, _ = gf.nn.static_rnn(cell, xs, dtype=gf.float32)
+    assert _names() == ["rnn/minimal_gru/w"]
+    assert cell.variables == cell.trainable_variables == gf.global_variables()
+    assert run_shape(outputs[-1], {x: np.ones((2, 3)) for x in xs}) == (2, 4)
+
+
+def run_shape(tensor, feed):
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        return sess.run(tensor, feed).shape

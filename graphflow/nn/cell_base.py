@@ -14,7 +14,7 @@ import collections
 import re
 
 from .. import dtypes, errors, nest
-from ..graph import Tensor, get_default_graph, name_scope
+from ..graph import GraphKeys, Tensor, get_default_graph, name_scope
 from ..initializers import Zeros
 from ..ops import elementwise as ew
 from ..ops.movement import stack
@@ -83,7 +83,8 @@ class RNNCell:
         return self._scope.name if self._scope else None
 
     def build(self, inputs_shape):
-        """Make the variables (once, on the first call, in the cell's variable scope)."""
+        """Make the variables (once, on the first call, in the cell's variable scope);
+        ``call`` may also make them with ``get_variable``, as TF1's cells may."""
 
     def call(self, inputs, state):
         raise NotImplementedError
@@ -122,21 +123,36 @@ class RNNCell:
         with captured as found:
             return found
 
-    def add_variable(self, name, shape, initializer=None):
-        """``get_variable(name)`` in the cell's scope, with the cell's dtype; recorded in
-        ``variables``. ``initializer`` None: the scope's, else glorot_uniform."""
-        var = get_variable(name, shape, self._dtype, initializer, trainable=self.trainable)
+    def add_variable(self, name, shape, dtype=None, initializer=None, regularizer=None,
+                     trainable=None):
+        """``get_variable(name)`` in the cell's scope (TF1's ``add_weight``), by default
+        with the cell's dtype; recorded in ``variables``. ``initializer`` None: the scope's,
+        else glorot_uniform."""
+        trainable = self.trainable if trainable is None else trainable
+        var = get_variable(name, shape, dtype or self._dtype, initializer, regularizer,
+                           trainable)
         if all(var is not v for v in self._variables):
             self._variables.append(var)
         return var
 
+    add_weight = add_variable
+
     @property
     def variables(self):
-        return list(self._variables)
+        """The variables ``build`` made, then any ``call`` made with ``get_variable``."""
+        found = list(self._variables)
+        if self._scope is not None:
+            prefix = self._scope.name + "/"
+            found += [v for v in self._graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
+                      if v.op.name.startswith(prefix) and all(v is not f for f in found)]
+        return found
 
     @property
     def trainable_variables(self):
-        return list(self._variables) if self.trainable else []
+        if not self.trainable or self._graph is None:
+            return []
+        trainable = self._graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
+        return [v for v in self.variables if any(v is t for t in trainable)]
 
     weights = variables
     trainable_weights = trainable_variables
