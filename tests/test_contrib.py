@@ -78,7 +78,8 @@ def test_fully_connected_on_rank_3_inputs_with_a_normalizer_and_a_regularizer():
     y = contrib.layers.fully_connected(
         x, 2, activation_fn=gf.tanh, normalizer_fn=normalizer, normalizer_params={"scale": 2.0},
         weights_regularizer=contrib.layers.l2_regularizer(0.5),
-        weights_initializer=gf.constant_initializer(0.1), variables_collections=["mine"])
+        weights_initializer=gf.constant_initializer(0.1),
+        variables_collections={"weights": ["mine"]})
     assert y.shape.as_list() == [None, 4, 2] and len(seen) == 1
     assert [v.name for v in gf.global_variables()] == ["fully_connected/weights:0"]
     assert gf.get_collection("mine") == gf.global_variables()
@@ -95,6 +96,7 @@ def test_l2_regularizer_scales_and_a_zero_scale_adds_nothing():
     assert reg.name == "l2_regularizer:0"
     np.testing.assert_allclose(run(reg), 0.1 * 30 / 2, rtol=1e-6)
     assert contrib.layers.l2_regularizer(0.0)(w) is None
+    np.testing.assert_allclose(run(contrib.layers.l2_regularizer(gf.constant(0.2))(w)), 3.0)
     with pytest.raises(ValueError, match="scale cannot be an integer"):
         contrib.layers.l2_regularizer(1)
 
@@ -150,6 +152,8 @@ MODES = {  # (average_across_timesteps, average_across_batch, sum_over_timesteps
     "sum_time": ((False, False, True, False),
                  lambda xe, w: _div_no_nan(xe.sum(1), np.count_nonzero(w, 1))),
     "none": ((False, False, False, False), lambda xe, w: xe),
+    "average_wins": ((False, True, True, False),  # TF1: averaging one axis, summing none
+                     lambda xe, w: _div_no_nan(xe.sum(0), w.sum(0))),
 }
 
 
@@ -173,7 +177,8 @@ def test_sequence_loss_reduces_as_contrib_does(mode):
 
 def test_sequence_loss_refuses_to_average_and_sum_one_axis_and_checks_ranks():
     logits = gf.zeros([2, 3, 4])
-    with pytest.raises(ValueError, match="cannot both average and sum"):
+    with pytest.raises(ValueError, match="average_across_timesteps and sum_over_timesteps "
+                                         "cannot be set to True at same time"):
         contrib.seq2seq.sequence_loss(logits, gf.zeros([2, 3], gf.int32), gf.ones([2, 3]),
                                       sum_over_timesteps=True)
     with pytest.raises(ValueError, match="Logits must be a \\[batch_size x sequence_length"):

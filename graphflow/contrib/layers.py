@@ -72,15 +72,17 @@ def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
 
 
 def l2_regularizer(scale, scope=None):
-    """A regularizer ``scale * l2_loss(weights)`` (``scale`` 0: one that adds nothing)."""
-    if isinstance(scale, numbers.Integral) or not isinstance(scale, numbers.Real):
+    """A regularizer ``scale * l2_loss(weights)`` (``scale`` a float or a scalar tensor;
+    the float 0 gives one that adds nothing)."""
+    if isinstance(scale, numbers.Integral):
         raise errors.at_user_line(errors.InvalidArgumentError,
                                   f"scale cannot be an integer: {scale!r}")
-    if scale < 0.0:
-        raise errors.at_user_line(errors.InvalidArgumentError,
-                                  f"Setting a scale less than 0 on a regularizer: {scale}")
-    if scale == 0.0:
-        return lambda weights: None
+    if isinstance(scale, numbers.Real):  # (a tensor is taken as it is)
+        if scale < 0.0:
+            raise errors.at_user_line(errors.InvalidArgumentError, "Setting a scale less "
+                                      f"than 0 on a regularizer: {scale}.")
+        if scale == 0.0:
+            return lambda weights: None
 
     def l2(weights):
         with name_scope(scope, "l2_regularizer") as name:
@@ -115,8 +117,8 @@ def fully_connected(inputs, num_outputs, activation_fn=nn.relu, normalizer_fn=No
     ``biases_initializer=None``) there are no biases; the normalizer gets the product."""
     x = convert_to_tensor(inputs, name="inputs")
     if not isinstance(num_outputs, numbers.Integral) or num_outputs < 1:
-        raise errors.at_user_line(errors.InvalidArgumentError, "num_outputs should be a "
-                                  f"positive int, got {num_outputs!r}")
+        raise errors.at_user_line(errors.InvalidArgumentError, "num_outputs should be int or "
+                                  f"long, got {num_outputs!r}.")
     depth = x.shape[-1] if x.shape.ndims else None
     if depth is None or x.shape.ndims < 2:
         raise errors.at_user_line(errors.ShapeError, "fully_connected needs inputs of rank "
@@ -141,8 +143,11 @@ def fully_connected(inputs, num_outputs, activation_fn=nn.relu, normalizer_fn=No
 
 
 def _model_variable(name, shape_, dtype, initializer, regularizer, trainable, collections):
-    """A variable that is also in MODEL_VARIABLES and ``collections`` (contrib's)."""
+    """A variable that is also in MODEL_VARIABLES and ``collections`` (a list, or a dict
+    from ``"weights"``/``"biases"`` to a list, as contrib's)."""
     var = get_variable(name, shape_, dtype, initializer, regularizer, trainable)
+    if isinstance(collections, dict):
+        collections = collections.get(name)
     graph = get_default_graph()
     for key in [MODEL_VARIABLES] + ([collections] if isinstance(collections, str) else
                                     list(collections or [])):

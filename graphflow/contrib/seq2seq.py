@@ -29,9 +29,10 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
 
     ``average_across_*`` divide the sum along time and/or batch by the sum of the weights;
     ``sum_over_*`` divide it by the number of nonzero weights (a division by 0 gives 0).
-    Both averaged or both summed: a scalar; one of them: a vector over the other axis;
-    neither: the [batch, time] losses. ``softmax_loss_function(labels=, logits=)`` replaces
-    the sparse softmax cross-entropy.
+    Both averaged or both summed: a scalar; else averaging along one axis (which wins over
+    summing along the other, as TF1) or summing along one gives a vector over the other
+    axis; none of them: the [batch, time] losses. ``softmax_loss_function(labels=,
+    logits=)`` replaces the sparse softmax cross-entropy.
     """
     logits = convert_to_tensor(logits, name="logits")
     targets = convert_to_tensor(targets, name="targets")
@@ -42,14 +43,12 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
             raise errors.at_user_line(
                 errors.ShapeError, f"{what} must be a [batch_size x sequence_length"
                 f"{' x logits' if rank == 3 else ''}] tensor, got {errors.describe(tensor)}")
-    for first, second in ((average_across_timesteps, sum_over_timesteps),
-                          (average_across_batch, sum_over_batch),
-                          (average_across_batch, sum_over_timesteps),
-                          (average_across_timesteps, sum_over_batch)):
-        if first and second:
+    for axis, average, add_up in (("timesteps", average_across_timesteps, sum_over_timesteps),
+                                  ("batch", average_across_batch, sum_over_batch)):
+        if average and add_up:
             raise errors.at_user_line(
-                errors.InvalidArgumentError, "sequence_loss cannot both average and sum "
-                "(average_across_timesteps/batch against sum_over_timesteps/batch)")
+                errors.InvalidArgumentError, f"average_across_{axis} and sum_over_{axis} "
+                "cannot be set to True at same time.")
     with name_scope(name, "sequence_loss"):
         classes = shape(logits)[2]
         flat_logits = reshape(logits, [-1, classes])
