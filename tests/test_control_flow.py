@@ -324,3 +324,20 @@ def test_a_fed_variable_is_what_a_loop_body_reads(backend):
         assert sess.run(y) == 8.0
         assert sess.run(y, {w: 3.0}) == 27.0  # (as TF1: the loop reads the fed value)
         assert sess.run(y) == 8.0
+
+
+def test_a_body_replay_that_misses_keeps_the_runs_earlier_writes():
+    """A loop body's replay runs inside a run that may have written a variable already; when
+    it misses (a shape changes across iterations) and is redone, those writes stay."""
+    counter = gf.Variable(0.0, dtype=gf.float64)
+    x = gf.placeholder(gf.float64, [3])
+    bumped = gf.cond(x[0] > 0, lambda: counter.assign_add(gf.reduce_sum(x)),
+                     lambda: gf.identity(counter))
+    with gf.control_dependencies([bumped]):
+        grown = gf.while_loop(lambda a: gf.size(a) < 24, lambda a: gf.concat([a, a], 0),
+                              [x], shape_invariants=[gf.TensorShape([None])])
+    with gf.Session() as sess:
+        sess.run(gf.global_variables_initializer())
+        for run in range(1, 5):
+            assert sess.run(grown, {x: [1.0, 2.0, 3.0]}).shape == (24,)
+            assert sess.run(counter) == 6.0 * run

@@ -194,20 +194,24 @@ class Plan:
         """A nested op's outputs: its OpDef drives the bodies, each run as a sub-plan on
         values already in this backend's memory, with buffers of its own."""
         def run_body(i, values):
-            feeds, sub = step.subplans[i]
-            env = {sub.program.feeds[t]: v for t, v in zip(feeds, values)}
-            live = Live(sub.pool, sub.owner)
-            try:
-                outputs = sub.run_steps(env, live, state)
-                # the results outlive the body's run (the next iteration reads them): one in
-                # a pool buffer of the body's is copied out, and every buffer goes back
-                return [sub.detach(v) if id(sub.owner(v)) in live else v for v in outputs]
-            finally:
-                live.give_back()
-                sub.pool.end_run()
+            return self.run_body(step, i, values, state)
 
         run_body.arrays = self.arrays
         return step.op.opdef.drive(run_body, *args, needed=step.needed, **step.op._attrs)
+
+    def run_body(self, step, i, values, state):
+        """Body ``i`` of a nested step on ``values``: its results, which outlive the run
+        (the next iteration reads them): one in a pool buffer of the body's is copied
+        out, and every buffer goes back."""
+        feeds, sub = step.subplans[i]
+        env = {sub.program.feeds[t]: v for t, v in zip(feeds, values)}
+        live = Live(sub.pool, sub.owner)
+        try:
+            outputs = sub.run_steps(env, live, state)
+            return [sub.detach(v) if id(sub.owner(v)) in live else v for v in outputs]
+        finally:
+            live.give_back()
+            sub.pool.end_run()
 
     def launch_for(self, step, args):
         """The Launch of a fused step for these operands, worked out (and its kernel

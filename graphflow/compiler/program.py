@@ -7,7 +7,7 @@ graph is never touched. Each copy keeps its name, source line, role and ``origin
 """
 
 from ..graph import Graph, Operation
-from ..ops.base import ASSIGN, CONTROL, EFFECT, PLACEHOLDER, RANDOM, OpDef, Spec
+from ..ops.base import ASSIGN, CONTROL, EFFECT, NESTED, PLACEHOLDER, RANDOM, OpDef, Spec
 from ..ops.checks import CHECK_SHAPE, claim
 
 # A fed tensor enters the program as a FEED op: its value comes from feed_dict.
@@ -109,8 +109,9 @@ def prune(program):
     """Drop pure ops that nothing fetched or effectful depends on."""
     live = set()
     stack = [t.op for t in program.outputs]
-    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL, RANDOM, EFFECT)
-              or op.name in program.targets]  # effects (draws advance a generator), targets
+    stack += [op for op in program.ops if op.kind in (ASSIGN, CONTROL, RANDOM, EFFECT, NESTED)
+              or op.name in program.targets]  # effects (draws advance a generator; a cond or
+    # a loop may assign, draw or print), targets
     while stack:
         op = stack.pop()
         if op not in live:

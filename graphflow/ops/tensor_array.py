@@ -81,34 +81,30 @@ def unbox(array):
     return array[()] if isinstance(array, np.ndarray) else array
 
 
+class GradientList:
+    """The gradient of a TensorArray tensor: ``entries`` {index: array}, zeros elsewhere
+    (a read's gradient has one entry: sparse, so a loop of n reads sums in O(n))."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries):
+        self.entries = entries
+
+
 def gradient_list(entries):
-    """A TensorList of gradients, ``entries`` {index: array}."""
-    size = max(entries, default=-1) + 1
-    tl = TensorList(size, None, dynamic=True)
-    for i, g in entries.items():
-        tl.items[i] = np.array(g)  # (a copy, as TensorList.write)
-    return tl
+    """A GradientList of copies of ``entries`` {index: array}."""
+    return GradientList({int(i): np.array(g) for i, g in entries.items()})
 
 
-def add_lists(a, b):
-    """The entrywise sum of two gradient TensorLists (missing entries are zeros)."""
+def add_lists(a, b, in_place=False):
+    """The entrywise sum of two gradient lists; ``in_place``: into ``a`` (a sum made
+    earlier, no one else's)."""
     a, b = unbox(a), unbox(b)
-    n = max(len(a.items), len(b.items))
-    out = TensorList(n, a.dtype if a.dtype is not None else b.dtype, dynamic=True)
-    for i in range(n):
-        x = a.items[i] if i < len(a.items) else None
-        y = b.items[i] if i < len(b.items) else None
-        out.items[i] = x if y is None else y if x is None else x + y
+    out = a if in_place else GradientList(dict(a.entries))
+    for i, g in b.entries.items():
+        x = out.entries.get(i)
+        out.entries[i] = g if x is None else x + g
     return box(out)
-
-
-def _rows(tl, n, row_shape, dtype):
-    """Entries 0..n-1 of a gradient list stacked, zeros where missing."""
-    out = np.zeros((n, *row_shape), dtype)
-    for i, g in enumerate(tl.items[:n]):
-        if g is not None:
-            out[i] = g
-    return out
 
 
 # -- the ops ------------------------------------------------------------------------------
@@ -193,11 +189,17 @@ SIZE = OpDef("TensorArraySizeV3", CONTAINER, lambda inputs: Spec(TensorShape([])
 
 
 # -- gradients ----------------------------------------------------------------------------
-# entries of a gradient list: at ``indices`` (a scalar: one entry), rows of ``values``
-SPREAD = OpDef("TensorArrayGradSpread", CONTAINER, lambda inputs: _handle(),
-               lambda indices, values: box(gradient_list(
-                   {int(i): v for i, v in zip(np.ravel(indices), np.reshape(
-                       values, (-1, *np.shape(values)[np.ndim(indices):])))})),
+# a gradient list with entries at ``indices`` (a scalar: one entry), rows of ``values``
+def _spread(indices, values):
+    rows = np.reshape(values, (-1, *np.shape(values)[np.ndim(indices):]))
+    entries = {}
+    for i, row in zip(np.ravel(indices), rows):  # an index gathered twice: its rows add up
+        i = int(i)
+        entries[i] = entries[i] + row if i in entries else np.array(row)
+    return box(GradientList(entries))
+
+
+SPREAD = OpDef("TensorArrayGradSpread", CONTAINER, lambda inputs: _handle(), _spread,
                differentiable=False)
 # rows of a gradient list at ``indices``, shaped like the value ``shape`` says, zeros where
 # no gradient came
@@ -219,8 +221,9 @@ def _pick(tl, indices, shape, dtype):
     flat = np.ravel(indices)
     out = np.zeros((len(flat), *row), dtype.np)
     for k, i in enumerate(flat):
-        if 0 <= i < len(tl.items) and tl.items[i] is not None:
-            out[k] = tl.items[i]
+        g = tl.entries.get(int(i))
+        if g is not None:
+            out[k] = g
     return out.reshape(shape)
 
 

@@ -23,7 +23,7 @@ from ..shapes import TensorShape, as_shape
 from .base import NESTED, OpDef, Spec
 from .elementwise import identity
 from .sources import convert_to_tensor, placeholder
-from .tensor_array import TensorArray, TensorList, box, gradient_list, unbox
+from .tensor_array import GradientList, TensorArray, box, gradient_list, unbox
 
 
 class Loop:
@@ -152,9 +152,9 @@ def _grad_drive(run_body, *values, loop, needed):
 
 
 def _add(arrays, total, term, in_place):
-    if isinstance(unbox(term), TensorList):
+    if isinstance(unbox(term), GradientList):
         from .tensor_array import add_lists
-        return add_lists(total, term)
+        return add_lists(total, term, in_place)
     return arrays.add(total, term, in_place)
 
 

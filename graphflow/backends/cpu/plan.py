@@ -91,6 +91,7 @@ class CpuPlan(Plan):
         self.parallel_from = math.inf if not _PARALLEL or any(
             op.kind == base.CONTRACTION for op in program.ops) else PARALLEL_FROM
         _PLANS.add(self)
+        self._body_runners = {}  # nested step -> its bodies' runners (replays)
         # loops of scalars run as one Numba function each; why not, for the others
         self.whole = {}
         for step in self.steps:
@@ -142,6 +143,22 @@ class CpuPlan(Plan):
         if isinstance(whole, whole_loop.WholeLoop):
             return whole.run(args)
         return super().run_nested(step, args, state)
+
+    def run_body(self, step, i, values, state):
+        """As ``Plan.run_body``, through the body's replay runner: from the third run of
+        a feed signature (a loop's third iteration), one generated function per run. A
+        result the replay may reuse next time is copied; fresh ones and values passed
+        through are handed on as they are."""
+        runners = self._body_runners.get(step)
+        if runners is None:
+            runners = self._body_runners[step] = [sub.runner(feeds)
+                                                  for feeds, sub in step.subplans]
+        outputs, fresh = runners[i](values, state)
+        if fresh is True:
+            return outputs
+        given = {id(v) for v in values}
+        return [v if (fresh and fresh[k]) or id(v) in given or not isinstance(v, np.ndarray)
+                or v.dtype == object else v.copy() for k, v in enumerate(outputs)]
 
     def whole_note(self, step):
         whole = self.whole.get(step.op)

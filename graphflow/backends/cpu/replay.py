@@ -65,11 +65,16 @@ class Runner:
                 draws = [(g, g.bit_generator.state) for g in
                          (state.rng(op) for op in self.plan.random_ops)
                          ] if self.plan.random_ops else ()
+                # writes staged before this replay (a loop body's replay runs inside a run
+                # that may have written already) survive its failure; its own are undone
+                staged = dict(state.pending) if state is not None and state.pending else None
                 try:
                     return replayer.fn(values, state), replayer.fresh
                 except Exception:  # noqa: BLE001 (the dynamic run reports it properly)
                     if state is not None:
                         state.pending.clear()
+                        if staged:
+                            state.pending.update(staged)
                     for generator, drawn_from in draws:  # the rerun draws the same numbers
                         generator.bit_generator.state = drawn_from
                 finally:
