@@ -147,7 +147,10 @@ def tf1_lstm_step(tf, data, config=None):
         sess.run(tf.global_variables_initializer())
         by_name = {v.name.split(":")[0]: v for v in tf.global_variables()}
         for name, value in zip(("kernel", "bias"), tf1_cell_weights(data)):
-            sess.run(tf.assign(by_name[f"rnn/basic_lstm_cell/{name}"], value))
+            name = f"rnn/basic_lstm_cell/{name}"  # TF1's names, which checkpoints rely on
+            if name not in by_name:
+                raise KeyError(f"no variable {name} among {sorted(by_name)}")
+            sess.run(tf.assign(by_name[name], value))
     feed = {ids: data.ids, targets: data.targets}
     return lambda: sess.run([train, loss], feed)[1]
 

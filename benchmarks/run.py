@@ -451,7 +451,7 @@ def w6_while(repeat):
              ("jax lax.while_loop", lstm_peers.jax_while_loop())]
     loops = [(name, loop) for name, loop in loops if loop is not None]
     for name, loop in loops:
-        if int(loop()) != count:
+        if int(np.squeeze(loop())) != count:  # a one-tensor list, or the tensor, as in TF1
             raise AssertionError(f"W6: {name} counted to {loop()}, not {count}")
     report(f"W6 trivial while_loop (i + 1 while i < n, n = {count:,} fed), per iteration",
            [(name, measure(loop, repeat)) for name, loop in loops], base="python loop",
