@@ -1,11 +1,13 @@
-"""graphflow benchmarks W1-W5 of shared/workloads.md, side by side with NumPy eager.
+"""graphflow benchmarks W1-W6 of shared/workloads.md, side by side with NumPy eager.
 
-    python benchmarks/run.py [--quick] [--only W1,W3,W5]
+    python benchmarks/run.py [--quick] [--only W1,W3,W6]
 
 Each workload reports the median time over many repetitions after a warm-up, the
 ratio to NumPy eager measured in the same run (contenders take turns, in blocks), and the
 peak memory NumPy allocated during one call (tracemalloc). PyTorch, JAX and TensorFlow run
-too where installed.
+too where installed. W6 (an LSTM training step, and a trivial loop's cost per iteration) lives in
+lstm.py and lstm_peers.py; its graphflow line is the TF1 program itself, reported as not
+available while graphflow lacks ``nn.dynamic_rnn`` / ``while_loop``.
 """
 
 import argparse
@@ -21,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import graphflow as gf  # noqa: E402
+from benchmarks import lstm, lstm_peers  # noqa: E402
 from benchmarks.jax_mlp import jax_mlp_step  # noqa: E402
 from benchmarks.jax_mlp import mlp_data as _mlp_data  # noqa: E402
 
@@ -56,19 +59,23 @@ def _time_round_robin(contenders):
     return results
 
 
-def report(title, rows):
+def report(title, rows, base="numpy eager", per=1):
+    """Times ``rows`` round-robin and prints each median (divided by ``per``: a time per
+    iteration), its ratio to the row named ``base`` and its peak memory."""
     rows = list(zip([name for name, _ in rows], _time_round_robin([c for _, c in rows])))
-    base = dict(rows).get("numpy eager", (None, None))[0]
+    base_time = dict(rows).get(base, (None, None))[0]
     print(f"\n{title}")
-    print(f"  {'':<28}{'median':>12}{'vs numpy':>10}{'peak MiB':>10}")
+    print(f"  {'':<28}{'median':>12}{'vs ' + base.split()[0]:>10}{'peak MiB':>10}")
     for name, (t, peak) in rows:
-        ratio = f"{t / base:.2f}x" if base else ""
+        ratio = f"{t / base_time:.2f}x" if base_time else ""
         mem = f"{peak / 2**20:.1f}" if peak is not None else ""
-        print(f"  {name:<28}{_fmt(t):>12}{ratio:>10}{mem:>10}")
+        print(f"  {name:<28}{_fmt(t / per):>12}{ratio:>10}{mem:>10}")
 
 
 def _fmt(t):
-    return f"{t * 1e3:.3f} ms" if t >= 1e-3 else f"{t * 1e6:.1f} us"
+    if t >= 1e-3:
+        return f"{t * 1e3:.3f} ms"
+    return f"{t * 1e6:.1f} us" if t >= 1e-6 else f"{t * 1e9:.1f} ns"
 
 
 # -- W1: fused elementwise chain -------------------------------------------------------------
@@ -404,10 +411,59 @@ def w5(repeat):
            rows)
 
 
+# -- W6: a char-level LSTM training step, and the cost of a loop iteration -------------------
+
+def w6(repeat):
+    data = lstm.lstm_data()
+    has_rnn = lstm.has_dynamic_rnn(gf)
+    steps = [("numpy eager", lstm.numpy_lstm_step(data)),  # hand-written BPTT
+             ("graphflow (numba)", lstm.tf1_lstm_step(gf, data) if has_rnn else None),
+             ("pytorch nn.LSTM (fused)", lstm_peers.torch_lstm_step(data)),
+             ("pytorch LSTMCell loop", lstm_peers.torch_lstm_step(data, looping=True)),
+             ("jax lax.scan", lstm_peers.jax_lstm_step(data))]
+    steps = [(name, step) for name, step in steps if step is not None]
+    before, after = _same_first_losses(steps)
+    report("W6 char-LSTM training step: vocabulary 64, batch 32, 50 steps, hidden 256",
+           [(name, measure(step, repeat)) for name, step in steps])
+    print(f"  loss {before:.5f} before the first SGD step, {after:.5f} after it, "
+          f"in all {len(steps)} within 1e-4")
+    if not has_rnn:
+        print("  graphflow: not available (no dynamic_rnn)")
+
+
+def _same_first_losses(steps):
+    """Runs each step twice from the same weights: the losses before and after one SGD step
+    must agree with NumPy's (the same model, data and update), else the timings compare
+    different work."""
+    losses = {name: [float(step()) for _ in range(2)] for name, step in steps}
+    ref = losses["numpy eager"]
+    for name, pair in losses.items():
+        if not np.allclose(pair, ref, rtol=0, atol=1e-4):
+            raise AssertionError(f"W6: {name}'s losses {pair} differ from NumPy's {ref}")
+    return ref
+
+
+def w6_while(repeat):
+    count = lstm.WHILE_COUNT
+    has_loop = lstm.has_while_loop(gf)
+    loops = [("python loop", lstm_peers.python_while_loop()),
+             ("graphflow while_loop", lstm.tf1_while_loop(gf) if has_loop else None),
+             ("jax lax.while_loop", lstm_peers.jax_while_loop())]
+    loops = [(name, loop) for name, loop in loops if loop is not None]
+    for name, loop in loops:
+        if int(np.squeeze(loop())) != count:  # a one-tensor list, or the tensor, as in TF1
+            raise AssertionError(f"W6: {name} counted to {loop()}, not {count}")
+    report(f"W6 trivial while_loop (i + 1 while i < n, n = {count:,} fed), per iteration",
+           [(name, measure(loop, repeat)) for name, loop in loops], base="python loop",
+           per=count)
+    if not has_loop:
+        print("  graphflow: not available (no while_loop)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", default="W1,W2,W3,W4,W5")
+    parser.add_argument("--only", default="W1,W2,W3,W4,W5,W6")
     args = parser.parse_args(argv)
     r = 5 if args.quick else 20
     only = args.only.split(",")
@@ -424,6 +480,11 @@ def main(argv=None):
         w4()
     if "W5" in only:
         w5(r)
+    if "W6" in only:
+        # the first step after another library's is slow (its threads still hold the cores):
+        # blocks of three or more keep that one out of the median
+        w6(r * 3)
+        w6_while(r * 5)
 
 
 if __name__ == "__main__":
