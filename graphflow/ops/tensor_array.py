@@ -195,10 +195,7 @@ SIZE = OpDef("TensorArraySizeV3", CONTAINER, lambda inputs: Spec(TensorShape([])
 # -- gradients ----------------------------------------------------------------------------
 # entries of a gradient list: at ``indices`` (a scalar: one entry), rows of ``values``
 SPREAD = OpDef("TensorArrayGradSpread", CONTAINER, lambda inputs: _handle(),
-               lambda indices, values: box(gradient_list(
-                   {int(i): v for i, v in zip(np.ravel(indices), np.reshape(
-                       values, (-1, *np.shape(values)[np.ndim(indices):])))})),
-               differentiable=False)
+               lambda indices, values: box(_spread(indices, values)), differentiable=False)
 # rows of a gradient list at ``indices``, shaped like the value ``shape`` says, zeros where
 # no gradient came
 PICK = OpDef("TensorArrayGradPick", CONTAINER,
@@ -210,6 +207,17 @@ ADD_LISTS = OpDef("TensorArrayGradAdd", CONTAINER, lambda inputs: _handle(),
                   lambda a, b: add_lists(a, b), differentiable=False)
 EMPTY = OpDef("TensorArrayGradZeros", CONTAINER, lambda inputs: _handle(),
               lambda: box(gradient_list({})), differentiable=False)
+
+
+def _spread(indices, values):
+    """A gradient list with the rows of ``values`` at ``indices``; rows for an index that
+    repeats (a ``gather([2, 2])``) add up."""
+    entries = {}
+    rows = np.reshape(values, (-1, *np.shape(values)[np.ndim(indices):]))
+    for i, v in zip(np.ravel(indices), rows):
+        i = int(i)
+        entries[i] = v if i not in entries else entries[i] + v
+    return gradient_list(entries)
 
 
 def _pick(tl, indices, shape, dtype):
