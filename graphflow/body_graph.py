@@ -97,18 +97,22 @@ class Gradient:
             list(saved), error
 
 
-def differentiate(graph, ys, xs, variant):
+def differentiate(graph, ys, xs, variant, seeded=None):
     """The gradient of ``ys`` with respect to ``xs``, built in ``graph`` (a BodyGraph);
     ``variant``: tensors that change from one iteration to the next (a loop's variables;
-    nothing for a branch), the rest of the body being recomputed by the gradient."""
+    nothing for a branch), the rest of the body being recomputed by the gradient;
+    ``seeded``: per y, whether a gradient comes in for it (default: if it is
+    differentiable); the nested op hands in exactly these seeds."""
     from .autodiff import gradients
     from .ops.sources import placeholder
 
     first = len(graph._ops)
     xs = list(xs)
     with graph.as_default(), graph.name_scope(None), graph.name_scope(graph.scope + "/"):
-        seeds = [placeholder(y.dtype, y.shape, name="grad_seed") if differentiable(y) else None
-                 for y in ys]
+        if seeded is None:
+            seeded = [differentiable(y) for y in ys]
+        seeds = [placeholder(y.dtype, y.shape, name="grad_seed") if wanted else None
+                 for y, wanted in zip(ys, seeded)]
         pairs = [(y, s) for y, s in zip(ys, seeds) if s is not None]
         if not pairs or not xs:
             return Gradient(seeds, [None] * len(xs))

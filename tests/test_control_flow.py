@@ -324,3 +324,24 @@ def test_a_fed_variable_is_what_a_loop_body_reads(backend):
         assert sess.run(y) == 8.0
         assert sess.run(y, {w: 3.0}) == 27.0  # (as TF1: the loop reads the fed value)
         assert sess.run(y) == 8.0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_gather_with_a_repeated_index_adds_its_gradients(backend):
+    x = gf.placeholder(gf.float64, [4, 2])
+    gathered = gf.TensorArray(gf.float64, size=4).unstack(x).gather([0, 2, 2, 3])
+    v = np.arange(8.0).reshape(4, 2)
+    check_gradient(backend, gf.reduce_sum(gathered * gathered), x, v)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_map_fn_with_an_integer_output_beside_a_float_one_has_a_gradient(backend):
+    # the integer TensorArray carries no gradient: the body's gradient takes no seed for it
+    x = gf.placeholder(gf.float64, [3, 2])
+    k = gf.constant([1, 2, 3])
+    doubled, counts = gf.map_fn(lambda t: (gf.sin(t[0]), t[1] + 1), (x, k),
+                                dtype=(gf.float64, gf.int32))
+    v = np.linspace(-1.0, 1.0, 6).reshape(3, 2)
+    check_gradient(backend, gf.reduce_sum(doubled), x, v)
+    with gf.Session(backend=backend) as sess:
+        assert sess.run(counts, {x: v}).tolist() == [2, 3, 4]

@@ -244,7 +244,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if back_prop and (loop.dvars or loop.dcaps):
             xs = [placeholders[j] for j in loop.dvars] + [loop.captures[k][1]
                                                           for k in loop.dcaps]
-            loop.gradient = differentiate(graph, results, xs, placeholders)
+            # seeds for the variables WhileGrad carries gradients of (loop.dvars) only
+            seeded = [j in loop.dvars for j in range(len(results))]
+            loop.gradient = differentiate(graph, results, xs, placeholders, seeded)
         outs = WHILE(*tensors, *[o for o, _ in loop.captures], loop=loop, name=scope)
         outs = [outs] if isinstance(outs, Tensor) else outs
         # TF1's names for the results: while/Exit, while/Exit_1... (identities, dropped
