@@ -345,3 +345,16 @@ def test_map_fn_with_an_integer_output_beside_a_float_one_has_a_gradient(backend
     check_gradient(backend, gf.reduce_sum(doubled), x, v)
     with gf.Session(backend=backend) as sess:
         assert sess.run(counts, {x: v}).tolist() == [2, 3, 4]
+
+
+def test_a_loop_compiled_whole_sums_float32_in_order_as_numpy():
+    # a loop-carried sum must not be regrouped across iterations (fastmath 'reassoc' did:
+    # 1000.0015 instead of 999.9029)
+    _, total = gf.while_loop(lambda i, t: i < 10000, lambda i, t: (i + 1, t + 0.1),
+                             [0, gf.constant(0.0, gf.float32)])
+    with gf.Session(backend="numpy") as sess:
+        want = sess.run(total)
+    with gf.Session() as sess:
+        got = sess.run(total)
+        assert "COMPILED WHOLE" in sess.plan(total).explain()
+    assert got == want
