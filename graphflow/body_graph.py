@@ -43,6 +43,7 @@ class BodyGraph(Graph):
         self._name_stack = self.scope = scope
         self.seed_offset = next(_offsets) << 24
         self.captured = {}  # tensor of ``outer`` -> the tensor of this graph standing for it
+        self.control_captured = []  # ops of outer graphs the nested op must run after
 
     def _capture(self, t, opdef):
         if self.outer is None or not self.outer.descends_from(t.graph):
@@ -52,6 +53,23 @@ class BodyGraph(Graph):
         if inner is None:
             inner = self.captured[outer_t] = self._stand_in(outer_t)
         return inner
+
+    def control_dependencies(self, control_inputs):
+        """As ``Graph.control_dependencies``; an op of an outer graph becomes a control
+        input of the nested op instead (it runs once, before the loop or branch: TF1's
+        rule)."""
+        if control_inputs is None:
+            return super().control_dependencies(None)
+        own = []
+        for c in control_inputs:
+            op = c if isinstance(c, Operation) else getattr(c, "op", None)
+            if isinstance(op, Operation) and op.graph is not self and \
+                    self.descends_from(op.graph):
+                if op not in self.control_captured:
+                    self.control_captured.append(op)
+            else:
+                own.append(c)
+        return super().control_dependencies(own)
 
     def capture(self, t):
         """``t`` as a tensor of this graph (captured if it belongs to an outer one)."""

@@ -358,3 +358,35 @@ def test_a_loop_compiled_whole_sums_float32_in_order_as_numpy():
         got = sess.run(total)
         assert "COMPILED WHOLE" in sess.plan(total).explain()
     assert got == want
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_control_dependency_on_an_outer_op_inside_a_body_runs_it_once_before(backend):
+    # TF1's numbers; the body used to refuse the outer op ("is from another graph")
+    v = gf.Variable(1.0, dtype=gf.float64)
+    bump = v.assign_add(1.0)
+
+    def body(i, a):
+        with gf.control_dependencies([bump]):
+            return i + 1, a + v.read_value()
+
+    def outer_body(i, a):
+        def inner(j, b):
+            with gf.control_dependencies([bump]):
+                return j + 1, b + 1.0
+        return i + 1, a + gf.while_loop(lambda j, b: j < 2, inner, [0, a])[1]
+
+    def branch():
+        with gf.control_dependencies([bump]):
+            return gf.identity(v.read_value())
+
+    _, summed = gf.while_loop(lambda i, a: i < 3, body, [0, gf.constant(0.0, gf.float64)])
+    _, nested = gf.while_loop(lambda i, a: i < 2, outer_body, [0, gf.constant(0.0, gf.float64)])
+    p = gf.placeholder(gf.bool, [])
+    picked = gf.cond(p, branch, lambda: gf.constant(0.0, gf.float64))
+    with gf.Session(backend=backend) as sess:
+        sess.run(gf.global_variables_initializer())
+        assert (sess.run(summed), sess.run(v)) == (6.0, 2.0)
+        assert (sess.run(picked, {p: True}), sess.run(v)) == (3.0, 3.0)
+        assert (sess.run(picked, {p: False}), sess.run(v)) == (0.0, 4.0)
+        assert (sess.run(nested), sess.run(v)) == (6.0, 5.0)

@@ -187,7 +187,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         xs = [branches.captures[k][1] for k in branches.dcaps]
         if xs and any(differentiable(t) for t in results[0]):
             branches.gradients = [differentiate(graph, r, xs, ()) for r in results]
-        made = COND(pred, *[o for o, _ in branches.captures], branches=branches, name=scope)
+        with outer.control_dependencies(graph.control_captured):
+            made = COND(pred, *[o for o, _ in branches.captures], branches=branches, name=scope)
         if isinstance(made, Operation):  # (no tensor results: the branches' ops only)
             op, made = made, []
         else:

@@ -247,7 +247,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             # seeds for the variables WhileGrad carries gradients of (loop.dvars) only
             seeded = [j in loop.dvars for j in range(len(results))]
             loop.gradient = differentiate(graph, results, xs, placeholders, seeded)
-        outs = WHILE(*tensors, *[o for o, _ in loop.captures], loop=loop, name=scope)
+        with outer.control_dependencies(graph.control_captured):
+            outs = WHILE(*tensors, *[o for o, _ in loop.captures], loop=loop, name=scope)
         outs = [outs] if isinstance(outs, Tensor) else outs
         # TF1's names for the results: while/Exit, while/Exit_1... (identities, dropped
         # by the compiler)
