@@ -19,6 +19,8 @@ that the gradient reads (the nested op hands them on: per iteration, for a loop)
 
 import itertools
 
+import numpy as np
+
 from . import errors
 from .graph import Graph, Operation
 from .ops import base
@@ -166,6 +168,15 @@ def _invariance(variant):
         return memo[op]
 
     return invariant
+
+
+def truth(value, what):
+    """A predicate's value (on the host) as a Python bool; as TF1, one that is not a
+    scalar is refused (a placeholder of unknown shape may be fed any)."""
+    value = np.asarray(value)
+    if value.ndim != 0:
+        raise ValueError(f"{what} must be a scalar, but it has shape {list(value.shape)}")
+    return bool(value)
 
 
 def refused_capture(t, what):

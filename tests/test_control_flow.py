@@ -390,3 +390,19 @@ def test_a_control_dependency_on_an_outer_op_inside_a_body_runs_it_once_before(b
         assert (sess.run(picked, {p: True}), sess.run(v)) == (3.0, 3.0)
         assert (sess.run(picked, {p: False}), sess.run(v)) == (0.0, 4.0)
         assert (sess.run(nested), sess.run(v)) == (6.0, 5.0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_predicate_fed_as_an_array_is_refused_as_tf1_does(backend):
+    p = gf.placeholder(gf.bool)  # unknown shape: any value may be fed
+    limit = gf.placeholder(gf.float64)
+    picked = gf.cond(p, lambda: gf.constant(1.0), lambda: gf.constant(2.0))
+    _, counted = gf.while_loop(lambda i, a: a < limit, lambda i, a: (i + 1, a + 1.0),
+                               [0, gf.constant(0.0, gf.float64)])
+    with gf.Session(backend=backend) as sess:
+        with pytest.raises(gf.errors.InvalidArgumentError, match="must be a scalar, but it "
+                           r"has shape \[1\]"):
+            sess.run(picked, {p: [True]})
+        with pytest.raises(gf.errors.InvalidArgumentError, match="condition must be a scalar"):
+            sess.run(counted, {limit: [3.0, 4.0]})
+        assert sess.run([picked, counted], {p: False, limit: 3.0}) == [2.0, 3.0]

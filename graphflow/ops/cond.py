@@ -14,7 +14,7 @@ the untaken branch contributes zeros.
 import numpy as np
 
 from .. import errors, nest
-from ..body_graph import BodyGraph, differentiable, differentiate
+from ..body_graph import BodyGraph, differentiable, differentiate, truth
 from ..dtypes import bool_
 from ..graph import Operation, Tensor, get_default_graph
 from ..shapes import TensorShape
@@ -73,7 +73,7 @@ def _common_shape(a, b):
 def _drive(run_body, pred, *values, branches, needed):
     n = len(branches.results[0])
     caps = [values[k] for k in branches.fed]
-    taken = 0 if bool(run_body.arrays.host(pred)) else 1
+    taken = 0 if truth(run_body.arrays.host(pred), "the predicate of cond") else 1
     saved = branches.saved
     save = any(saved) and (needed is None or any(needed[n:]))
     out = run_body(taken + (2 if save else 0), caps)
@@ -98,7 +98,7 @@ def _grad_infer(inputs, *, branches):
 
 def _grad_drive(run_body, pred, *values, branches, needed):
     arrays = run_body.arrays
-    taken = 0 if bool(arrays.host(pred)) else 1
+    taken = 0 if truth(arrays.host(pred), "the predicate of cond") else 1
     n_seeds = [sum(s is not None for s in g.seeds) for g in branches.gradients]
     seeds = list(values[:n_seeds[0]])
     rest = values[n_seeds[0]:]
