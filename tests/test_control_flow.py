@@ -84,6 +84,11 @@ def test_cond_refuses_a_python_bool_and_different_structures():
     p = gf.placeholder(gf.bool, [])
     with pytest.raises(ValueError, match="same structure"):
         gf.cond(p, lambda: (1.0, 2.0), lambda: 3.0)
+    # a branch returning nothing beside one returning a value (the value was dropped)
+    with pytest.raises(ValueError, match="'true_fn' must have a return value"):
+        gf.cond(p, lambda: None, lambda: gf.constant(1.0))
+    with pytest.raises(ValueError, match="'false_fn' must have a return value"):
+        gf.cond(p, lambda: gf.constant(1.0), lambda: None)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -406,3 +411,16 @@ def test_a_predicate_fed_as_an_array_is_refused_as_tf1_does(backend):
         with pytest.raises(gf.errors.InvalidArgumentError, match="condition must be a scalar"):
             sess.run(counted, {limit: [3.0, 4.0]})
         assert sess.run([picked, counted], {p: False, limit: 3.0}) == [2.0, 3.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_case_without_default_refuses_when_no_predicate_holds(backend):
+    # TF1: the last function is the default, and it checks its own predicate
+    a, b = gf.placeholder(gf.bool, []), gf.placeholder(gf.bool, [])
+    picked = gf.case([(a, lambda: gf.constant(1)), (b, lambda: gf.constant(2))])
+    with gf.Session(backend=backend) as sess:
+        assert [sess.run(picked, {a: x, b: y}) for x, y in
+                ((True, False), (False, True), (True, True))] == [1, 2, 1]
+        with pytest.raises(gf.errors.InvalidArgumentError,
+                           match="None of conditions evaluated as True"):
+            sess.run(picked, {a: False, b: False})
