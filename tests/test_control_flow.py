@@ -424,3 +424,23 @@ def test_case_without_default_refuses_when_no_predicate_holds(backend):
         with pytest.raises(gf.errors.InvalidArgumentError,
                            match="None of conditions evaluated as True"):
             sess.run(picked, {a: False, b: False})
+
+
+def test_a_tensor_made_inside_a_body_is_refused_outside_it_with_the_reason():
+    x = gf.placeholder(gf.float64, [])
+    made = []
+
+    def body(i, v):
+        made.append(v * 2.0)
+        return i + 1, made[-1]
+
+    gf.while_loop(lambda i, v: i < 3, body, [0, x])
+    reason = "made inside the body of 'while'.*return it from the body"
+    # used by an op out of the body: refused while building (it went into the body before)
+    with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
+        made[0] + 1.0
+    with gf.Session() as sess:
+        with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
+            sess.run(made[0], {x: 1.0})
+        with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
+            sess.run(x, {made[0]: 1.0, x: 1.0})
