@@ -444,3 +444,19 @@ def test_a_tensor_made_inside_a_body_is_refused_outside_it_with_the_reason():
             sess.run(made[0], {x: 1.0})
         with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
             sess.run(x, {made[0]: 1.0, x: 1.0})
+
+
+def test_a_loop_compiled_whole_runs_in_chunks_keeping_dtypes(monkeypatch):
+    # chunks of BUDGET iterations, so that Ctrl-C is taken between them (Numba code never
+    # looks at signals: an endless loop could not be stopped); int32 still wraps as NumPy
+    from graphflow.backends.cpu import whole_loop
+    monkeypatch.setattr(whole_loop, "BUDGET", 3)
+    i, v, done = gf.while_loop(lambda i, v, d: gf.logical_and(i < 40, gf.logical_not(d)),
+                               lambda i, v, d: (i + 1, v * 3 + 1, i > 37),
+                               [0, gf.constant(1, gf.int32), False])
+    with gf.Session(backend="numpy") as sess:
+        want = sess.run([i, v, done])
+    with gf.Session() as sess:
+        got = sess.run([i, v, done])
+        assert "COMPILED WHOLE" in sess.plan([i, v, done]).explain()
+    assert got == want and got[1].dtype == np.int32
