@@ -19,6 +19,8 @@ that the gradient reads (the nested op hands them on: per iteration, for a loop)
 
 import itertools
 
+import numpy as np
+
 from . import errors
 from .graph import Graph, Operation
 from .ops import base
@@ -43,6 +45,7 @@ class BodyGraph(Graph):
         self._name_stack = self.scope = scope
         self.seed_offset = next(_offsets) << 24
         self.captured = {}  # tensor of ``outer`` -> the tensor of this graph standing for it
+        self.control_captured = []  # ops of outer graphs the nested op must run after
 
     def _capture(self, t, opdef):
         if self.outer is None or not self.outer.descends_from(t.graph):
@@ -52,6 +55,23 @@ class BodyGraph(Graph):
         if inner is None:
             inner = self.captured[outer_t] = self._stand_in(outer_t)
         return inner
+
+    def control_dependencies(self, control_inputs):
+        """As ``Graph.control_dependencies``; an op of an outer graph becomes a control
+        input of the nested op instead (it runs once, before the loop or branch: TF1's
+        rule)."""
+        if control_inputs is None:
+            return super().control_dependencies(None)
+        own = []
+        for c in control_inputs:
+            op = c if isinstance(c, Operation) else getattr(c, "op", None)
+            if isinstance(op, Operation) and op.graph is not self and \
+                    self.descends_from(op.graph):
+                if op not in self.control_captured:
+                    self.control_captured.append(op)
+            else:
+                own.append(c)
+        return super().control_dependencies(own)
 
     def capture(self, t):
         """``t`` as a tensor of this graph (captured if it belongs to an outer one)."""
@@ -97,18 +117,22 @@ class Gradient:
             list(saved), error
 
 
-def differentiate(graph, ys, xs, variant):
+def differentiate(graph, ys, xs, variant, seeded=None):
     """The gradient of ``ys`` with respect to ``xs``, built in ``graph`` (a BodyGraph);
     ``variant``: tensors that change from one iteration to the next (a loop's variables;
-    nothing for a branch), the rest of the body being recomputed by the gradient."""
+    nothing for a branch), the rest of the body being recomputed by the gradient;
+    ``seeded``: per y, whether a gradient comes in for it (default: if it is
+    differentiable); the nested op hands in exactly these seeds."""
     from .autodiff import gradients
     from .ops.sources import placeholder
 
     first = len(graph._ops)
     xs = list(xs)
     with graph.as_default(), graph.name_scope(None), graph.name_scope(graph.scope + "/"):
-        seeds = [placeholder(y.dtype, y.shape, name="grad_seed") if differentiable(y) else None
-                 for y in ys]
+        if seeded is None:
+            seeded = [differentiable(y) for y in ys]
+        seeds = [placeholder(y.dtype, y.shape, name="grad_seed") if wanted else None
+                 for y, wanted in zip(ys, seeded)]
         pairs = [(y, s) for y, s in zip(ys, seeds) if s is not None]
         if not pairs or not xs:
             return Gradient(seeds, [None] * len(xs))
@@ -144,6 +168,15 @@ def _invariance(variant):
         return memo[op]
 
     return invariant
+
+
+def truth(value, what):
+    """A predicate's value (on the host) as a Python bool; as TF1, one that is not a
+    scalar is refused (a placeholder of unknown shape may be fed any)."""
+    value = np.asarray(value)
+    if value.ndim != 0:
+        raise ValueError(f"{what} must be a scalar, but it has shape {list(value.shape)}")
+    return bool(value)
 
 
 def refused_capture(t, what):

@@ -9,7 +9,7 @@ for it, so a repeated run skips both.
 import copy
 
 from . import errors
-from .graph import Operation, Tensor
+from .graph import Operation, Tensor, body_tensor_used_outside
 
 ELEMENTS = (Tensor, Operation, str)
 
@@ -43,6 +43,8 @@ def flatten(fetches, graph):
     if isinstance(fetches, ELEMENTS):
         element = graph.as_graph_element(fetches) if isinstance(fetches, str) else fetches
         if element.graph is not graph:
+            if element.graph.descends_from(graph):
+                raise errors.InvalidArgumentError(body_tensor_used_outside(element, "fetch"))
             raise errors.InvalidArgumentError(
                 f"cannot fetch {errors.describe(element)}: it belongs to another graph than "
                 "this session's")

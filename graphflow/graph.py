@@ -510,5 +510,15 @@ def graph_for(inputs):
     graph = get_default_graph()
     if not inputs or graph.descends_from(inputs[0].graph):
         return graph
+    if inputs[0].graph.outer is not None and inputs[0].graph.descends_from(graph):
+        raise errors.at_user_line(errors.InvalidArgumentError, body_tensor_used_outside(
+            inputs[0], "use"))
     return inputs[0].graph
+
+
+def body_tensor_used_outside(t, verb):
+    """Why ``t``, made inside a loop's or branch's body, cannot be used out of it."""
+    return (f"cannot {verb} {errors.describe(t)}: it was made inside the body of "
+            f"'{t.graph.scope}' and has a value per iteration or branch; return it from the "
+            "body, or write it to a TensorArray")
 

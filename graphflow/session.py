@@ -16,7 +16,13 @@ from .backends import get_backend
 from .backends.buffer_pool import Budget
 from .config import ConfigProto
 from .fetches import ELEMENTS, flatten, structure_key
-from .graph import Operation, Tensor, get_default_graph, set_session_resolver
+from .graph import (
+    Operation,
+    Tensor,
+    body_tensor_used_outside,
+    get_default_graph,
+    set_session_resolver,
+)
 from .ops.random import generator
 from .session_run import Call, convert_feed
 
@@ -178,6 +184,8 @@ class Session:
         if not isinstance(t, Tensor):
             raise errors.DTypeError(f"feed keys must be tensors, got the operation "
                                     f"{t.name!r}; did you mean '{t.name}:0'?")
+        if t.graph is not self.graph and t.graph.descends_from(self.graph):
+            raise errors.InvalidArgumentError(body_tensor_used_outside(t, "feed"), t)
         if t.graph is not self.graph:
             raise errors.InvalidArgumentError(
                 f"cannot feed {errors.describe(t)}: it belongs to another graph than "

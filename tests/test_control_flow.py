@@ -84,6 +84,11 @@ def test_cond_refuses_a_python_bool_and_different_structures():
     p = gf.placeholder(gf.bool, [])
     with pytest.raises(ValueError, match="same structure"):
         gf.cond(p, lambda: (1.0, 2.0), lambda: 3.0)
+    # a branch returning nothing beside one returning a value (the value was dropped)
+    with pytest.raises(ValueError, match="'true_fn' must have a return value"):
+        gf.cond(p, lambda: None, lambda: gf.constant(1.0))
+    with pytest.raises(ValueError, match="'false_fn' must have a return value"):
+        gf.cond(p, lambda: gf.constant(1.0), lambda: None)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -341,3 +346,134 @@ def test_a_body_replay_that_misses_keeps_the_runs_earlier_writes():
         for run in range(1, 5):
             assert sess.run(grown, {x: [1.0, 2.0, 3.0]}).shape == (24,)
             assert sess.run(counter) == 6.0 * run
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_gather_with_a_repeated_index_adds_its_gradients(backend):
+    x = gf.placeholder(gf.float64, [4, 2])
+    gathered = gf.TensorArray(gf.float64, size=4).unstack(x).gather([0, 2, 2, 3])
+    v = np.arange(8.0).reshape(4, 2)
+    check_gradient(backend, gf.reduce_sum(gathered * gathered), x, v)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_map_fn_with_an_integer_output_beside_a_float_one_has_a_gradient(backend):
+    # the integer TensorArray carries no gradient: the body's gradient takes no seed for it
+    x = gf.placeholder(gf.float64, [3, 2])
+    k = gf.constant([1, 2, 3])
+    doubled, counts = gf.map_fn(lambda t: (gf.sin(t[0]), t[1] + 1), (x, k),
+                                dtype=(gf.float64, gf.int32))
+    v = np.linspace(-1.0, 1.0, 6).reshape(3, 2)
+    check_gradient(backend, gf.reduce_sum(doubled), x, v)
+    with gf.Session(backend=backend) as sess:
+        assert sess.run(counts, {x: v}).tolist() == [2, 3, 4]
+
+
+def test_a_loop_compiled_whole_sums_float32_in_order_as_numpy():
+    # a loop-carried sum must not be regrouped across iterations (fastmath 'reassoc' did:
+    # 1000.0015 instead of 999.9029)
+    _, total = gf.while_loop(lambda i, t: i < 10000, lambda i, t: (i + 1, t + 0.1),
+                             [0, gf.constant(0.0, gf.float32)])
+    with gf.Session(backend="numpy") as sess:
+        want = sess.run(total)
+    with gf.Session() as sess:
+        got = sess.run(total)
+        assert "COMPILED WHOLE" in sess.plan(total).explain()
+    assert got == want
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_control_dependency_on_an_outer_op_inside_a_body_runs_it_once_before(backend):
+    # TF1's numbers; the body used to refuse the outer op ("is from another graph")
+    v = gf.Variable(1.0, dtype=gf.float64)
+    bump = v.assign_add(1.0)
+
+    def body(i, a):
+        with gf.control_dependencies([bump]):
+            return i + 1, a + v.read_value()
+
+    def outer_body(i, a):
+        def inner(j, b):
+            with gf.control_dependencies([bump]):
+                return j + 1, b + 1.0
+        return i + 1, a + gf.while_loop(lambda j, b: j < 2, inner, [0, a])[1]
+
+    def branch():
+        with gf.control_dependencies([bump]):
+            return gf.identity(v.read_value())
+
+    _, summed = gf.while_loop(lambda i, a: i < 3, body, [0, gf.constant(0.0, gf.float64)])
+    _, nested = gf.while_loop(lambda i, a: i < 2, outer_body, [0, gf.constant(0.0, gf.float64)])
+    p = gf.placeholder(gf.bool, [])
+    picked = gf.cond(p, branch, lambda: gf.constant(0.0, gf.float64))
+    with gf.Session(backend=backend) as sess:
+        sess.run(gf.global_variables_initializer())
+        assert (sess.run(summed), sess.run(v)) == (6.0, 2.0)
+        assert (sess.run(picked, {p: True}), sess.run(v)) == (3.0, 3.0)
+        assert (sess.run(picked, {p: False}), sess.run(v)) == (0.0, 4.0)
+        assert (sess.run(nested), sess.run(v)) == (6.0, 5.0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_predicate_fed_as_an_array_is_refused_as_tf1_does(backend):
+    p = gf.placeholder(gf.bool)  # unknown shape: any value may be fed
+    limit = gf.placeholder(gf.float64)
+    picked = gf.cond(p, lambda: gf.constant(1.0), lambda: gf.constant(2.0))
+    _, counted = gf.while_loop(lambda i, a: a < limit, lambda i, a: (i + 1, a + 1.0),
+                               [0, gf.constant(0.0, gf.float64)])
+    with gf.Session(backend=backend) as sess:
+        with pytest.raises(gf.errors.InvalidArgumentError, match="must be a scalar, but it "
+                           r"has shape \[1\]"):
+            sess.run(picked, {p: [True]})
+        with pytest.raises(gf.errors.InvalidArgumentError, match="condition must be a scalar"):
+            sess.run(counted, {limit: [3.0, 4.0]})
+        assert sess.run([picked, counted], {p: False, limit: 3.0}) == [2.0, 3.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_case_without_default_refuses_when_no_predicate_holds(backend):
+    # TF1: the last function is the default, and it checks its own predicate
+    a, b = gf.placeholder(gf.bool, []), gf.placeholder(gf.bool, [])
+    picked = gf.case([(a, lambda: gf.constant(1)), (b, lambda: gf.constant(2))])
+    with gf.Session(backend=backend) as sess:
+        assert [sess.run(picked, {a: x, b: y}) for x, y in
+                ((True, False), (False, True), (True, True))] == [1, 2, 1]
+        with pytest.raises(gf.errors.InvalidArgumentError,
+                           match="None of conditions evaluated as True"):
+            sess.run(picked, {a: False, b: False})
+
+
+def test_a_tensor_made_inside_a_body_is_refused_outside_it_with_the_reason():
+    x = gf.placeholder(gf.float64, [])
+    made = []
+
+    def body(i, v):
+        made.append(v * 2.0)
+        return i + 1, made[-1]
+
+    gf.while_loop(lambda i, v: i < 3, body, [0, x])
+    reason = "made inside the body of 'while(_[0-9]+)?'.*return it from the body"
+    # used by an op out of the body: refused while building (it went into the body before)
+    with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
+        made[0] + 1.0
+    with gf.Session() as sess:
+        with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
+            sess.run(made[0], {x: 1.0})
+        with pytest.raises(gf.errors.InvalidArgumentError, match=reason):
+            sess.run(x, {made[0]: 1.0, x: 1.0})
+
+
+def test_a_loop_compiled_whole_runs_in_chunks_keeping_dtypes(monkeypatch):
+    # chunks of BUDGET iterations, so that Ctrl-C is taken between them (Numba code never
+    # looks at signals: an endless loop could not be stopped); int32 still wraps as NumPy
+    from graphflow.backends.cpu import whole_loop
+    monkeypatch.setattr(whole_loop, "BUDGET", 3)
+    i, v, done = gf.while_loop(lambda i, v, d: gf.logical_and(i < 40, gf.logical_not(d)),
+                               lambda i, v, d: (i + 1, v * 3 + 1, i > 37),
+                               [0, gf.constant(1, gf.int32), False])
+    with gf.Session(backend="numpy") as sess:
+        want = sess.run([i, v, done])
+    with gf.Session() as sess:
+        got = sess.run([i, v, done])
+        assert "COMPILED WHOLE" in sess.plan([i, v, done]).explain()
+    assert got == want and got[1].dtype == np.int32

@@ -14,7 +14,7 @@ the untaken branch contributes zeros.
 import numpy as np
 
 from .. import errors, nest
-from ..body_graph import BodyGraph, differentiable, differentiate
+from ..body_graph import BodyGraph, differentiable, differentiate, truth
 from ..dtypes import bool_
 from ..graph import Operation, Tensor, get_default_graph
 from ..shapes import TensorShape
@@ -73,7 +73,7 @@ def _common_shape(a, b):
 def _drive(run_body, pred, *values, branches, needed):
     n = len(branches.results[0])
     caps = [values[k] for k in branches.fed]
-    taken = 0 if bool(run_body.arrays.host(pred)) else 1
+    taken = 0 if truth(run_body.arrays.host(pred), "the predicate of cond") else 1
     saved = branches.saved
     save = any(saved) and (needed is None or any(needed[n:]))
     out = run_body(taken + (2 if save else 0), caps)
@@ -98,7 +98,7 @@ def _grad_infer(inputs, *, branches):
 
 def _grad_drive(run_body, pred, *values, branches, needed):
     arrays = run_body.arrays
-    taken = 0 if bool(arrays.host(pred)) else 1
+    taken = 0 if truth(arrays.host(pred), "the predicate of cond") else 1
     n_seeds = [sum(s is not None for s in g.seeds) for g in branches.gradients]
     seeds = list(values[:n_seeds[0]])
     rest = values[n_seeds[0]:]
@@ -187,7 +187,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         xs = [branches.captures[k][1] for k in branches.dcaps]
         if xs and any(differentiable(t) for t in results[0]):
             branches.gradients = [differentiate(graph, r, xs, ()) for r in results]
-        made = COND(pred, *[o for o, _ in branches.captures], branches=branches, name=scope)
+        with outer.control_dependencies(graph.control_captured):
+            made = COND(pred, *[o for o, _ in branches.captures], branches=branches, name=scope)
         if isinstance(made, Operation):  # (no tensor results: the branches' ops only)
             op, made = made, []
         else:
@@ -220,6 +221,10 @@ def _split(graph, flats):
     for their effect."""
     results, ops = [[], []], [[], []]
     for a, b in zip(*flats):
+        for fn, v, other in (("true_fn", a, b), ("false_fn", b, a)):
+            if v is None and other is not None and not isinstance(other, Operation):
+                raise errors.at_user_line(  # (the other branch's value would be lost)
+                    ValueError, f"'{fn}' must have a return value.")
         if isinstance(a, Operation) or a is None:
             for k, v in enumerate((a, b)):
                 if isinstance(v, Tensor):
@@ -250,12 +255,14 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
     as nested conds. ``exclusive=True`` also checks at run time that at most one holds."""
     pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else \
         list(pred_fn_pairs)
-    if default is None:
-        if not pairs:
-            raise errors.at_user_line(ValueError, "case needs at least one predicate or a "
-                                      "default")
-        *pairs, (_, default) = pairs
+    if default is None and not pairs:
+        raise errors.at_user_line(ValueError, "case needs at least one predicate or a "
+                                  "default")
     with get_default_graph().name_scope(name):
+        if default is None:  # TF1: the last function, checked to have a true predicate
+            *pairs, (last, fn) = pairs
+            default = _checked_default(convert_to_tensor(last), fn,
+                                       [convert_to_tensor(p) for p, _ in pairs])
         preds = [convert_to_tensor(p) for p, _ in pairs]
         if exclusive and len(preds) > 1:
             from ..graph import control_dependencies
@@ -275,6 +282,22 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             return cond(preds[k], fns[k], lambda: pick(k + 1), strict=strict)
 
         return pick(0)
+
+
+def _checked_default(pred, fn, others):
+    """``fn`` as ``case``'s default when none was given: it runs when the other
+    predicates are all false, and TF1 then refuses a false ``pred`` at run time."""
+    def default():
+        from ..graph import control_dependencies
+        from .logging_ops import Assert
+        from .movement import stack
+        check = Assert(pred, ["Input error: None of conditions evaluated as True:",
+                              stack(others + [pred])])
+        with control_dependencies([check]):
+            out = fn()
+            return nest.map_structure(
+                lambda t: identity(t) if isinstance(t, Tensor) else t, out)
+    return default
 
 
 def smart_cond(pred, true_fn=None, false_fn=None, name=None):

@@ -16,7 +16,7 @@ variables' gradients and summing the captures' gradients.
 import numpy as np
 
 from .. import errors, nest
-from ..body_graph import BodyGraph, differentiable, differentiate
+from ..body_graph import BodyGraph, differentiable, differentiate, truth
 from ..dtypes import bool_, int32
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape
@@ -78,7 +78,7 @@ def _drive(run_body, *values, loop, needed):
     stacks = [[] for _ in loop.saved]
     count = 0
     arrays = run_body.arrays  # the backend's values: host reads, uploads, sums
-    while bool(arrays.host(run_body(0, state + caps)[0])):
+    while truth(arrays.host(run_body(0, state + caps)[0]), "the while_loop condition"):
         out = run_body(2 if save else 1, state + caps)
         state = out[:nv]
         for j, value in enumerate(state):
@@ -249,8 +249,11 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if back_prop and (loop.dvars or loop.dcaps):
             xs = [placeholders[j] for j in loop.dvars] + [loop.captures[k][1]
                                                           for k in loop.dcaps]
-            loop.gradient = differentiate(graph, results, xs, placeholders)
-        outs = WHILE(*tensors, *[o for o, _ in loop.captures], loop=loop, name=scope)
+            # seeds for the variables WhileGrad carries gradients of (loop.dvars) only
+            seeded = [j in loop.dvars for j in range(len(results))]
+            loop.gradient = differentiate(graph, results, xs, placeholders, seeded)
+        with outer.control_dependencies(graph.control_captured):
+            outs = WHILE(*tensors, *[o for o, _ in loop.captures], loop=loop, name=scope)
         outs = [outs] if isinstance(outs, Tensor) else outs
         # TF1's names for the results: while/Exit, while/Exit_1... (identities, dropped
         # by the compiler)

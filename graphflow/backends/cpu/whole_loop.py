@@ -16,6 +16,8 @@ from ..kernel_cache import load_kernel
 from ..scalar_code import literal, scalar_line
 from .codegen import _module
 
+BUDGET = 1 << 22  # iterations per kernel call (a few ms for a small body)
+
 
 def why_not(loop, needed=None):
     """None if ``loop`` (a While op's ``loop`` attr) can be compiled whole, else why not;
@@ -52,7 +54,9 @@ def _ops(loop):
 
 
 def source(loop):
-    """The generated function ``kernel(v0.., c0..) -> (v0.., count)``."""
+    """The generated function ``kernel(v0.., c0.., budget) -> (v0.., count, done)``: at
+    most ``budget`` iterations per call, so that the caller can take Ctrl-C between
+    calls (Numba code does not look at signals)."""
     feeds = loop.feeds()
     names = {t: f"v{j}" for j, t in enumerate(loop.placeholders)}
     names.update({t: f"c{k}" for k, t in enumerate(feeds[len(loop.placeholders):])})
@@ -62,21 +66,24 @@ def source(loop):
     cond_code, cond_names = _lines(cond_ops, names, "p", header)
     body_code, body_names = _lines(body_ops, names, "b", header)
     lines.append("    count = 0")
-    lines.append("    while True:")
+    targets = [names[p] for p in loop.placeholders]
+    lines.append("    while count < budget:")
     lines += ["        " + c for c in cond_code]
     lines.append(f"        if not {cond_names[loop.pred]}:")
-    lines.append("            break")
+    lines.append(f"            return {', '.join(targets)}, count, True")
     lines += ["        " + c for c in body_code]
     results = [body_names[t] for t in loop.results]
-    targets = [names[p] for p in loop.placeholders]
     casts = [f"np.{p.dtype.np.name}({r})" if not p.dtype.is_bool else f"bool({r})"
              for p, r in zip(loop.placeholders, results)]
     lines.append(f"        {', '.join(targets)}, = {', '.join(casts)},")
     lines.append("        count += 1")
-    lines.append(f"    return {', '.join(targets)}, count")
+    lines.append(f"    return {', '.join(targets)}, count, False")
     params = ", ".join([names[p] for p in loop.placeholders] +
-                       [f"c{k}" for k in range(len(feeds) - len(loop.placeholders))])
-    decorator = '@njit(cache=True, error_model="numpy", fastmath=FASTMATH)'
+                       [f"c{k}" for k in range(len(feeds) - len(loop.placeholders))] +
+                       ["budget"])
+    # no 'reassoc': across iterations it regroups a loop-carried sum (v + 0.1 ten thousand
+    # times in float32 ends at 1000.0015, not NumPy's 999.9029)
+    decorator = '@njit(cache=True, error_model="numpy", fastmath={"contract"})'
     title = f"while loop '{loop.graph.scope}' compiled whole: condition and body, {len(header)} ops"
     return _module(title, header, decorator, params, lines)
 
@@ -112,12 +119,18 @@ class WholeLoop:
         args = [_scalar(v, p) for v, p in zip(values[:nv], loop.placeholders)]
         feeds = loop.feeds()[nv:]
         args += [_scalar(values[nv + k], t) for k, t in zip(loop.fed, feeds)]
-        out = self.kernel(*args)
+        count = 0
+        while True:  # chunks of iterations: Python between them takes Ctrl-C
+            out = self.kernel(*args, BUDGET)
+            count += out[nv]
+            if out[nv + 1]:
+                break
+            args[:nv] = [_scalar(v, p) for v, p in zip(out[:nv], loop.placeholders)]
         values = [np.asarray(v, p.dtype.np) for v, p in zip(out[:nv], loop.placeholders)]
         if not loop.ready:
             return values
         # nothing reads the per-iteration values (why_not): empty; then the count
-        return values + [np.zeros(0, t.dtype.np) for t in loop.saved] + [np.int32(out[nv])]
+        return values + [np.zeros(0, t.dtype.np) for t in loop.saved] + [np.int32(count)]
 
 
 def _scalar(value, t):
