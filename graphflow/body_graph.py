@@ -81,7 +81,7 @@ class BodyGraph(Graph):
         base_name = self.capture_name
         if t.op.kind == base.VARIABLE:
             opdef, origin = VARIABLE_OP, t.op.origin
-            attrs = {"shape": t.shape, "dtype": t.dtype, "fresh": True}
+            attrs = {"shape": t.shape, "dtype": t.dtype, "fresh": True, "captured": True}
         else:
             opdef, origin = PLACEHOLDER_OP, None
             attrs = {"shape": t.shape, "dtype": t.dtype}

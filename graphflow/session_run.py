@@ -134,14 +134,19 @@ class RunState:
         self.fed = {var: feeds[i] for i, var in fed_variables}  # variable -> its fed value
 
     def snapshot(self, var_op):
-        if self.fed and var_op in self.fed:
-            return self.fed[var_op]
         value = self.committed.get(var_op)
         if value is None:
             raise errors.FailedPreconditionError(
                 f"attempting to use the uninitialized variable {errors.describe(var_op.outputs[0])}"
                 "\n  run its initializer (or gf.global_variables_initializer()) first", var_op)
         return value
+
+    def captured(self, var_op):
+        """A control-flow body's read of an outer variable: its fed value if the run fed
+        it (as the outer graph's reads see it), else its current one."""
+        if self.fed and var_op in self.fed:
+            return self.fed[var_op]
+        return self.current(var_op)
 
     def current(self, var_op):
         value = self.pending.get(var_op)

@@ -74,7 +74,7 @@ def evaluate(op, args, state):
     """One op's outputs from its input values, by kind (shared with compiled backends)."""
     kind, attrs = op.kind, op._attrs
     if kind == base.VARIABLE:  # a compiled program marks reads after assignments "fresh"
-        read = state.current if op._attrs.get("fresh") else state.snapshot
+        read = variable_read(op, state)
         return (read(op.origin),)
     if kind == base.ASSIGN:
         var = op.inputs[0].op.origin
@@ -95,6 +95,20 @@ def evaluate(op, args, state):
     if isinstance(result, (tuple, list)):
         return [np.asarray(r) for r in result]
     return (np.asarray(result),)
+
+
+def variable_read(op, state):
+    """The state's read for a VARIABLE op (see ``read_name``)."""
+    return getattr(state, read_name(op))
+
+
+def read_name(op):
+    """How a VARIABLE op reads the run state: ``snapshot`` (the value the run started
+    with), ``current`` after the run's assignments ("fresh"), ``captured`` in a
+    control-flow body (which also sees a fed value)."""
+    if op._attrs.get("captured"):
+        return "captured"
+    return "current" if op._attrs.get("fresh") else "snapshot"
 
 
 def _body_runner(op, state):

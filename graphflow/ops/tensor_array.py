@@ -189,7 +189,6 @@ SIZE = OpDef("TensorArraySizeV3", CONTAINER, lambda inputs: Spec(TensorShape([])
 
 
 # -- gradients ----------------------------------------------------------------------------
-<<<<<<< HEAD
 # a gradient list with entries at ``indices`` (a scalar: one entry), rows of ``values``
 def _spread(indices, values):
     rows = np.reshape(values, (-1, *np.shape(values)[np.ndim(indices):]))
@@ -202,11 +201,6 @@ def _spread(indices, values):
 
 SPREAD = OpDef("TensorArrayGradSpread", CONTAINER, lambda inputs: _handle(), _spread,
                differentiable=False)
-=======
-# entries of a gradient list: at ``indices`` (a scalar: one entry), rows of ``values``
-SPREAD = OpDef("TensorArrayGradSpread", CONTAINER, lambda inputs: _handle(),
-               lambda indices, values: box(_spread(indices, values)), differentiable=False)
->>>>>>> reviewa
 # rows of a gradient list at ``indices``, shaped like the value ``shape`` says, zeros where
 # no gradient came
 PICK = OpDef("TensorArrayGradPick", CONTAINER,
@@ -218,17 +212,6 @@ ADD_LISTS = OpDef("TensorArrayGradAdd", CONTAINER, lambda inputs: _handle(),
                   lambda a, b: add_lists(a, b), differentiable=False)
 EMPTY = OpDef("TensorArrayGradZeros", CONTAINER, lambda inputs: _handle(),
               lambda: box(gradient_list({})), differentiable=False)
-
-
-def _spread(indices, values):
-    """A gradient list with the rows of ``values`` at ``indices``; rows for an index that
-    repeats (a ``gather([2, 2])``) add up."""
-    entries = {}
-    rows = np.reshape(values, (-1, *np.shape(values)[np.ndim(indices):]))
-    for i, v in zip(np.ravel(indices), rows):
-        i = int(i)
-        entries[i] = v if i not in entries else entries[i] + v
-    return gradient_list(entries)
 
 
 def _pick(tl, indices, shape, dtype):

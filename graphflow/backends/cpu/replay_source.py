@@ -16,7 +16,7 @@ import numpy as np
 from ...compiler.fuse import FUSED
 from ...compiler.fuse import group as fused_group
 from ...ops import base
-from ..numpy_ref import evaluate
+from ..numpy_ref import evaluate, read_name
 from ..plan import fallback
 from . import gemm_updates, recycler
 from .recycler import root
@@ -176,7 +176,7 @@ def _numpy_step(gen, op, reads, args, outputs):
     if kind == base.CONTROL:
         return
     if kind == base.VARIABLE:
-        read = "state.current" if op._attrs.get("fresh") else "state.snapshot"
+        read = f"state.{read_name(op)}"
         gen.dynamic(op.outputs[0], f"{read}({gen.constant(op.origin)})")  # a static shape
         return
     if kind in STATELESS_KINDS:

@@ -20,7 +20,7 @@ from ...ops import base
 from ...ops.base import Faulted
 from ...ops.state import ASSIGN_OP
 from .. import kernel_cache
-from ..numpy_ref import evaluate
+from ..numpy_ref import evaluate, variable_read
 from ..plan import (
     REFERENCE,
     Launch,
@@ -121,7 +121,7 @@ class CudaPlan(Plan):
         if step.subplans:
             return self.run_nested(step, args, state)
         if kind == base.VARIABLE:
-            read = state.current if op._attrs.get("fresh") else state.snapshot
+            read = variable_read(op, state)
             return (self._on_device(state, op.origin, read(op.origin)),)
         if kind == base.ASSIGN:
             return self._assign(op, args, state)
