@@ -8,7 +8,10 @@
 - W1: ``y = tanh(x*a + b) * sigmoid(x) + 0.5*x*x`` over N float32 (x a variable on the
   device, y stored in one), beside a device-to-device copy of x and torch eager/compile;
 - W2: an MLP 784-512-512-10 SGD training step (batches fed from the host), beside torch;
-- GEMM: float32 n x n matmul stored on the device, beside cuBLAS with TF32 off.
+- GEMM: float32 n x n matmul stored on the device, beside cuBLAS with TF32 off;
+- control flow: cond, while_loop with a TensorArray and dynamic_rnn, values and gradients
+  against the NumPy backend (tests/cuda/test_cuda_control_flow.py), then W6 (the char-LSTM
+  training step of benchmarks/lstm.py) on the device.
 Times are medians after a warm-up; the whole run is meant to take under 5 minutes.
 """
 
@@ -154,6 +157,44 @@ def gemm(gf, n, repeat, torch):
     return rows
 
 
+def control_flow(gf, big, repeat):
+    """(passed, failed names) of the CUDA control-flow checks, and W6's row on the device."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "cuda"))
+    import test_cuda_control_flow as checks
+
+    passed, failed = 0, []
+    for name in sorted(n for n in dir(checks) if n.startswith("test_")):
+        args = [[True], [False]] if name == "test_cond_and_its_gradient_on_cuda" else [[]]
+        for a in args:
+            try:
+                with gf.Graph().as_default():
+                    getattr(checks, name)(*a)
+                passed += 1
+            except Exception as e:  # a report, not a stop
+                failed.append(f"{name}{a}: {str(e).splitlines()[0][:120]}")
+    rows = []
+    if big:
+        sys.path.insert(0, ROOT)
+        from benchmarks import lstm
+
+        step = lstm.tf1_lstm_step(_CudaModule(gf), lstm.lstm_data())
+        rows.append(("W6 char-LSTM step (dynamic_rnn, cuda)", median_ms(step, lambda: None,
+                                                                        repeat)))
+    return passed, failed, rows
+
+
+class _CudaModule:
+    """graphflow with ``Session`` on the cuda backend (for TF1 programs like W6's)."""
+
+    def __init__(self, gf):
+        self._gf = gf
+
+    def __getattr__(self, name):
+        if name == "Session":
+            return lambda config=None: self._gf.Session(backend="cuda")
+        return getattr(self._gf, name)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sim", action="store_true", help="tiny sizes on the CUDA simulator")
@@ -184,6 +225,12 @@ def main(argv=None):
         sizes = (784, 512, 512, 10) if big else (6, 5, 5, 3)
         rows += w2(gf, batch, 50 if big else 1, torch, sizes)
     rows += gemm(gf, 4096 if big else 8, 10 if big else 1, torch)
+    cf_passed, cf_failed, cf_rows = control_flow(gf, big, 10 if big else 1)
+    print(f"control flow: {cf_passed}/{cf_passed + len(cf_failed)} checks pass on backend cuda")
+    for line in cf_failed:
+        print("  FAILED", line)
+    failed += cf_failed
+    rows += cf_rows
     width = max(len(name) for name, _ in rows)
     print(f"{'workload':<{width}}  {'median ms':>10}")
     for name, ms in rows:
