@@ -324,3 +324,24 @@ def test_a_fed_variable_is_what_a_loop_body_reads(backend):
         assert sess.run(y) == 8.0
         assert sess.run(y, {w: 3.0}) == 27.0  # (as TF1: the loop reads the fed value)
         assert sess.run(y) == 8.0
+
+
+def test_a_replay_copies_a_loop_or_branch_result_that_is_its_input():
+    """A loop of no iterations (a branch returning its input) hands out its input as it
+    is; a replay traced when the result was a copy reuses that input's buffer for a later
+    kernel, which overwrote the result (review: wrong numbers from the third run on)."""
+    n = 1 << 17  # kernels, not NumPy steps
+    x = gf.placeholder(gf.float64, [n])
+    k = gf.placeholder(gf.int32, [])
+    p = gf.placeholder(gf.bool, [])
+    a = x * 2.0 + 1.0
+    _, y = gf.while_loop(lambda i, v: i < k, lambda i, v: (i + 1, v * 1.5 + 0.5), (0, a))
+    c = gf.cond(p, lambda: a, lambda: a * 0.5 - 1.0)
+    out = [y + gf.nn.softmax(gf.exp(x) * 3.0 + 1.0), c + gf.nn.softmax(gf.sin(x) * 2.0)]
+    xv = np.linspace(0, 1, n)
+    runs = [(2, False)] * 3 + [(0, True), (0, True), (1, False), (0, True)]
+    with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
+        for kv, pv in runs:
+            feeds = {x: xv, k: kv, p: pv}
+            for got, want in zip(sess.run(out, feeds), ref.run(out, feeds)):
+                np.testing.assert_allclose(got, want, rtol=1e-12)
