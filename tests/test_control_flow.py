@@ -345,3 +345,23 @@ def test_a_replay_copies_a_loop_or_branch_result_that_is_its_input():
             feeds = {x: xv, k: kv, p: pv}
             for got, want in zip(sess.run(out, feeds), ref.run(out, feeds)):
                 np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_the_oracle_keeps_no_per_iteration_values_nothing_reads(monkeypatch):
+    """The NumPy backend stacked every iteration's values for a gradient it was not asked
+    for (40 iterations of an 80 MB loop variable held 3 GB); it keeps them only when read."""
+    from graphflow.ops import while_loop
+
+    kept = []
+    per_iteration = while_loop._per_iteration
+    monkeypatch.setattr(while_loop, "_per_iteration",
+                        lambda values: kept.append(len(values)) or per_iteration(values))
+    x = gf.placeholder(gf.float64, [3])
+    _, y = gf.while_loop(lambda i, v: i < 5, lambda i, v: (i + 1, gf.sin(v) * v), (0, x))
+    (g,) = gf.gradients(gf.reduce_sum(y), [x])
+    with gf.Session(backend="numpy") as sess:
+        sess.run(y, {x: [1.0, 2.0, 3.0]})
+        assert kept and not any(kept)
+        kept.clear()
+        sess.run(g, {x: [1.0, 2.0, 3.0]})
+        assert kept and all(n == 5 for n in kept)
