@@ -365,3 +365,21 @@ def test_the_oracle_keeps_no_per_iteration_values_nothing_reads(monkeypatch):
         kept.clear()
         sess.run(g, {x: [1.0, 2.0, 3.0]})
         assert kept and all(n == 5 for n in kept)
+
+
+def test_a_loop_gradient_reads_its_first_iteration_input_after_later_kernels_ran():
+    """A loop's per-iteration values hold its input as it is for the first iteration; the
+    input's pool buffer went back when the While step was its last reader, and a later
+    kernel overwrote it before the gradient read it (review: wrong gradients on numba)."""
+    n = 1 << 17
+    x = gf.placeholder(gf.float64, [n])
+    k = gf.placeholder(gf.int32, [])
+    a = x * 2.0 + 1.0
+    _, y = gf.while_loop(lambda i, v: i < k, lambda i, v: (i + 1, gf.sin(v) * v), (0, a))
+    loss = gf.reduce_sum(y) + gf.reduce_sum(gf.nn.softmax(gf.exp(x) * 3.0 + 1.0))
+    (g,) = gf.gradients(loss, [x])
+    xv = np.linspace(0, 1, n)
+    with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
+        for kv in (1, 1, 1, 2, 0, 3):
+            np.testing.assert_allclose(sess.run(g, {x: xv, k: kv}), ref.run(g, {x: xv, k: kv}),
+                                       rtol=1e-9, atol=1e-12)
