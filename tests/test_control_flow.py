@@ -383,3 +383,25 @@ def test_a_loop_gradient_reads_its_first_iteration_input_after_later_kernels_ran
         for kv in (1, 1, 1, 2, 0, 3):
             np.testing.assert_allclose(sess.run(g, {x: xv, k: kv}), ref.run(g, {x: xv, k: kv}),
                                        rtol=1e-9, atol=1e-12)
+
+
+def test_nested_loop_gradients_keep_the_inner_loops_first_inputs():
+    """An inner loop's per-iteration values, handed out of the outer body for its gradient,
+    held the inner loop's input as it is: a pool buffer of the body's run, which the next
+    iteration reused (review: wrong nested-loop gradients on numba)."""
+    n = 1 << 17
+    x = gf.placeholder(gf.float64, [n])
+    k = gf.placeholder(gf.int32, [])
+
+    def outer_body(i, v):
+        a = v * 0.5 + 0.25
+        _, w = gf.while_loop(lambda j, u: j < 2, lambda j, u: (j + 1, gf.sin(u) * u), (0, a))
+        return i + 1, w + gf.cos(v) * 0.1
+
+    _, y = gf.while_loop(lambda i, v: i < k, outer_body, (0, x))
+    (g,) = gf.gradients(gf.reduce_sum(y), [x])
+    xv = np.linspace(0, 1, n)
+    with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
+        for kv in (2, 2, 3):
+            np.testing.assert_allclose(sess.run(g, {x: xv, k: kv}), ref.run(g, {x: xv, k: kv}),
+                                       rtol=1e-9, atol=1e-12)

@@ -112,6 +112,20 @@ def _parts(value):
     return (value,)
 
 
+def _detached(sub, live, value):
+    """``value``, or a copy of each of its parts (``_parts``) that is a pool buffer of the
+    run ``live`` of the plan ``sub``."""
+    if id(sub.owner(value)) in live:
+        return sub.detach(value)
+    parts = _parts(value)
+    if parts is value and any(id(sub.owner(v)) in live for v in parts):
+        out = np.empty(len(parts), object)
+        for i, v in enumerate(parts):
+            out[i] = sub.detach(v) if id(sub.owner(v)) in live else v
+        return out
+    return value
+
+
 class HostArrays:
     """How a control-flow op's drive handles values (``run_body.arrays``), for backends
     whose values are NumPy arrays: ``host(v)`` reads one (a predicate, a count),
@@ -208,8 +222,9 @@ class Plan:
             try:
                 outputs = sub.run_steps(env, live, state)
                 # the results outlive the body's run (the next iteration reads them): one in
-                # a pool buffer of the body's is copied out, and every buffer goes back
-                return [sub.detach(v) if id(sub.owner(v)) in live else v for v in outputs]
+                # a pool buffer of the body's is copied out (an inner loop's per-iteration
+                # values too), and every buffer goes back
+                return [_detached(sub, live, v) for v in outputs]
             finally:
                 live.give_back()
                 sub.pool.end_run()
