@@ -477,3 +477,84 @@ def test_a_loop_compiled_whole_runs_in_chunks_keeping_dtypes(monkeypatch):
         got = sess.run([i, v, done])
         assert "COMPILED WHOLE" in sess.plan([i, v, done]).explain()
     assert got == want and got[1].dtype == np.int32
+
+
+def test_a_replay_copies_a_loop_or_branch_result_that_is_its_input():
+    """A loop of no iterations (a branch returning its input) hands out its input as it
+    is; a replay traced when the result was a copy reuses that input's buffer for a later
+    kernel, which overwrote the result (review: wrong numbers from the third run on)."""
+    n = 1 << 17  # kernels, not NumPy steps
+    x = gf.placeholder(gf.float64, [n])
+    k = gf.placeholder(gf.int32, [])
+    p = gf.placeholder(gf.bool, [])
+    a = x * 2.0 + 1.0
+    _, y = gf.while_loop(lambda i, v: i < k, lambda i, v: (i + 1, v * 1.5 + 0.5), (0, a))
+    c = gf.cond(p, lambda: a, lambda: a * 0.5 - 1.0)
+    out = [y + gf.nn.softmax(gf.exp(x) * 3.0 + 1.0), c + gf.nn.softmax(gf.sin(x) * 2.0)]
+    xv = np.linspace(0, 1, n)
+    runs = [(2, False)] * 3 + [(0, True), (0, True), (1, False), (0, True)]
+    with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
+        for kv, pv in runs:
+            feeds = {x: xv, k: kv, p: pv}
+            for got, want in zip(sess.run(out, feeds), ref.run(out, feeds)):
+                np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_the_oracle_keeps_no_per_iteration_values_nothing_reads(monkeypatch):
+    """The NumPy backend stacked every iteration's values for a gradient it was not asked
+    for (40 iterations of an 80 MB loop variable held 3 GB); it keeps them only when read."""
+    from graphflow.ops import while_loop
+
+    kept = []
+    per_iteration = while_loop._per_iteration
+    monkeypatch.setattr(while_loop, "_per_iteration",
+                        lambda values: kept.append(len(values)) or per_iteration(values))
+    x = gf.placeholder(gf.float64, [3])
+    _, y = gf.while_loop(lambda i, v: i < 5, lambda i, v: (i + 1, gf.sin(v) * v), (0, x))
+    (g,) = gf.gradients(gf.reduce_sum(y), [x])
+    with gf.Session(backend="numpy") as sess:
+        sess.run(y, {x: [1.0, 2.0, 3.0]})
+        assert kept and not any(kept)
+        kept.clear()
+        sess.run(g, {x: [1.0, 2.0, 3.0]})
+        assert kept and all(n == 5 for n in kept)
+
+
+def test_a_loop_gradient_reads_its_first_iteration_input_after_later_kernels_ran():
+    """A loop's per-iteration values hold its input as it is for the first iteration; the
+    input's pool buffer went back when the While step was its last reader, and a later
+    kernel overwrote it before the gradient read it (review: wrong gradients on numba)."""
+    n = 1 << 17
+    x = gf.placeholder(gf.float64, [n])
+    k = gf.placeholder(gf.int32, [])
+    a = x * 2.0 + 1.0
+    _, y = gf.while_loop(lambda i, v: i < k, lambda i, v: (i + 1, gf.sin(v) * v), (0, a))
+    loss = gf.reduce_sum(y) + gf.reduce_sum(gf.nn.softmax(gf.exp(x) * 3.0 + 1.0))
+    (g,) = gf.gradients(loss, [x])
+    xv = np.linspace(0, 1, n)
+    with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
+        for kv in (1, 1, 1, 2, 0, 3):
+            np.testing.assert_allclose(sess.run(g, {x: xv, k: kv}), ref.run(g, {x: xv, k: kv}),
+                                       rtol=1e-9, atol=1e-12)
+
+
+def test_nested_loop_gradients_keep_the_inner_loops_first_inputs():
+    """An inner loop's per-iteration values, handed out of the outer body for its gradient,
+    held the inner loop's input as it is: a pool buffer of the body's run, which the next
+    iteration reused (review: wrong nested-loop gradients on numba)."""
+    n = 1 << 17
+    x = gf.placeholder(gf.float64, [n])
+    k = gf.placeholder(gf.int32, [])
+
+    def outer_body(i, v):
+        a = v * 0.5 + 0.25
+        _, w = gf.while_loop(lambda j, u: j < 2, lambda j, u: (j + 1, gf.sin(u) * u), (0, a))
+        return i + 1, w + gf.cos(v) * 0.1
+
+    _, y = gf.while_loop(lambda i, v: i < k, outer_body, (0, x))
+    (g,) = gf.gradients(gf.reduce_sum(y), [x])
+    xv = np.linspace(0, 1, n)
+    with gf.Session(backend="numpy") as ref, gf.Session(backend="numba") as sess:
+        for kv in (2, 2, 3):
+            np.testing.assert_allclose(sess.run(g, {x: xv, k: kv}), ref.run(g, {x: xv, k: kv}),
+                                       rtol=1e-9, atol=1e-12)

@@ -72,20 +72,22 @@ class Live(dict):
             self.taken[id(buf)] = buf
 
     def hold(self, value):
-        entry = self.get(id(self.owner(value))) if self else None
-        if entry is not None:
-            entry[1] += 1
+        for part in _parts(value) if self else ():
+            entry = self.get(id(self.owner(part)))
+            if entry is not None:
+                entry[1] += 1
 
     def release(self, tensors, env):
         """The tensors are dead: their buffers go back once nothing else reads them."""
         for t in tensors:
             value = env.pop(t, None)
-            entry = self.get(id(self.owner(value))) if self and value is not None else None
-            if entry is not None:
-                entry[1] -= 1
-                if entry[1] == 0:
-                    del self[id(entry[0])]
-                    self.pool.give(entry[0])
+            for part in _parts(value) if self and value is not None else ():
+                entry = self.get(id(self.owner(part)))
+                if entry is not None:
+                    entry[1] -= 1
+                    if entry[1] == 0:
+                        del self[id(entry[0])]
+                        self.pool.give(entry[0])
 
     def drop(self, buf):
         """A buffer the run took and no tensor holds (scratch): back to the pool now."""
@@ -99,6 +101,29 @@ class Live(dict):
             if key not in kept:
                 del self[key]
                 self.pool.give(buf)
+
+
+def _parts(value):
+    """The arrays a value holds buffers through: itself, or a loop's per-iteration values
+    (an object array of arrays: the first iteration's may be the loop's input as it is,
+    a pool buffer of the run that must outlive the gradient that reads it)."""
+    if isinstance(value, np.ndarray) and value.dtype == object and value.ndim == 1:
+        return value
+    return (value,)
+
+
+def _detached(sub, live, value):
+    """``value``, or a copy of each of its parts (``_parts``) that is a pool buffer of the
+    run ``live`` of the plan ``sub``."""
+    if id(sub.owner(value)) in live:
+        return sub.detach(value)
+    parts = _parts(value)
+    if parts is value and any(id(sub.owner(v)) in live for v in parts):
+        out = np.empty(len(parts), object)
+        for i, v in enumerate(parts):
+            out[i] = sub.detach(v) if id(sub.owner(v)) in live else v
+        return out
+    return value
 
 
 class HostArrays:
@@ -202,13 +227,13 @@ class Plan:
     def run_body(self, step, i, values, state):
         """Body ``i`` of a nested step on ``values``: its results, which outlive the run
         (the next iteration reads them): one in a pool buffer of the body's is copied
-        out, and every buffer goes back."""
+        out (an inner loop's per-iteration values too), and every buffer goes back."""
         feeds, sub = step.subplans[i]
         env = {sub.program.feeds[t]: v for t, v in zip(feeds, values)}
         live = Live(sub.pool, sub.owner)
         try:
             outputs = sub.run_steps(env, live, state)
-            return [sub.detach(v) if id(sub.owner(v)) in live else v for v in outputs]
+            return [_detached(sub, live, v) for v in outputs]
         finally:
             live.give_back()
             sub.pool.end_run()

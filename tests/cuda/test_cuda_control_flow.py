@@ -67,3 +67,19 @@ def _dynamic_rnn_on_cuda():
         weights = sess.run(gf.trainable_variables())
     feeds = {x: v, **dict(zip(gf.trainable_variables(), weights))}
     _close(*_both([out, state.c, state.h] + grads, feeds))
+
+
+def test_shape_values_made_in_a_loop_body_are_not_kept_for_good():
+    """A shape op's result is uploaded every iteration with a host mirror; the mirrors
+    held every one of them, one more per iteration and run (review: unbounded growth)."""
+    k = gf.placeholder(gf.int32, [])
+    x = gf.placeholder(gf.float32, [None])
+    _, y = gf.while_loop(lambda i, v: i < k,
+                         lambda i, v: (i + 1, v * 0.5 + gf.cast(gf.size(v), gf.float32)),
+                         (0, x))
+    feeds = {k: 30, x: np.ones(4, np.float32)}
+    with gf.Session(backend="cuda") as sess:
+        for _ in range(3):
+            np.testing.assert_allclose(sess.run(y, feeds), np.full(4, 8.0), rtol=1e-5)
+        bodies = [sub for step in sess.plan(y, feeds).steps for _, sub in step.subplans]
+        assert all(len(sub._mirrors) < 5 for sub in bodies)

@@ -157,8 +157,8 @@ class CpuPlan(Plan):
         if fresh is True:
             return outputs
         given = {id(v) for v in values}
-        return [v if (fresh and fresh[k]) or id(v) in given or not isinstance(v, np.ndarray)
-                or v.dtype == object else v.copy() for k, v in enumerate(outputs)]
+        return [v if (fresh and fresh[k]) or id(v) in given else _own(v)
+                for k, v in enumerate(outputs)]
 
     def whole_note(self, step):
         whole = self.whole.get(step.op)
@@ -293,6 +293,20 @@ class CpuPlan(Plan):
             return []
         return [f"replays ({len(self.replays)}): feed shapes "
                 + ", ".join(str(list(shapes)) for _, shapes in self.replays)]
+
+
+def _own(value):
+    """A body result the body's replay may reuse, as arrays of its own: a copy; an inner
+    loop's per-iteration values (an object array of arrays), each copied; a TensorArray
+    (a 0-d object array: a host list) as it is."""
+    if not isinstance(value, np.ndarray) or value.dtype == object and value.ndim == 0:
+        return value
+    if value.dtype != object:
+        return value.copy()
+    out = np.empty(len(value), object)
+    for i, v in enumerate(value):
+        out[i] = v.copy() if isinstance(v, np.ndarray) and v.dtype != object else v
+    return out
 
 
 def operand_values(launch, args):

@@ -69,7 +69,7 @@ def generate(plan, feed_tensors, trace):
         elif is_kernel:
             _kernel_step(gen, plan, step, reads, args, outputs)
         elif step.subplans:
-            _call_step(gen, op, reads, outputs, functools.partial(plan.run_nested, step),
+            _call_step(gen, op, reads, outputs, _OwnResults(plan.run_nested, step, gen.buffers),
                        with_state=True)
         else:
             _numpy_step(gen, op, reads, args, outputs)
@@ -216,6 +216,23 @@ def _call_step(gen, op, reads, outputs, call, reference_of=None, with_state=Fals
     checks = " or ".join(f"{n}.shape != {v.shape!r}" for n, v in zip(names, outputs))
     gen.line(f"if {checks}:")
     gen.line("    raise Miss")
+
+
+class _OwnResults:
+    """A nested step's call in a replay, whose results never are the replay's buffers: a
+    branch or a loop of no iterations hands out its input as it is, and if that input is
+    a buffer the replay reuses for a later step (as the traced run, whose result was a
+    copy, could), the later step overwrote it. Such a result is copied."""
+
+    def __init__(self, run_nested, step, buffers):
+        self.run_nested, self.step, self.buffers = run_nested, step, buffers  # (the list
+        # fills up while the replay is generated)
+
+    def __call__(self, args, state):
+        outputs = self.run_nested(self.step, args, state)
+        owned = {id(b) for b in self.buffers}
+        return [v.copy() if isinstance(v, np.ndarray) and id(root(v)) in owned else v
+                for v in outputs]
 
 
 class _Spares:

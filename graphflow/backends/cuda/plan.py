@@ -12,6 +12,7 @@ runner launches a captured CUDA graph for feed signatures it has seen (``graphs`
 
 import importlib
 import math
+import weakref
 
 import numpy as np
 
@@ -162,16 +163,22 @@ class CudaPlan(Plan):
         return outputs
 
     def _upload(self, value):
-        """A device copy of a host value that also stays readable on the host."""
+        """A device copy of a host value that also stays readable on the host, while the
+        device copy lives (a shape op's results are made every run, or every iteration of
+        a loop: their mirrors held them all, one more per iteration, for good)."""
         value = _contiguous(value)
         device = self.cuda.to_device(value)
-        self._mirrors[id(device)] = (device, value)
+        try:
+            self._mirrors[id(device)] = (weakref.ref(device), value)
+        except TypeError:  # (a device array with no weak references: read back when needed)
+            return device
+        weakref.finalize(device, self._mirrors.pop, id(device), None)
         return device
 
     def _host(self, a):
         """A small device array's value on the host (no copy for constants and shapes)."""
         mirror = self._mirrors.get(id(a))
-        return mirror[1] if mirror is not None and mirror[0] is a else a.copy_to_host()
+        return mirror[1] if mirror is not None and mirror[0]() is a else a.copy_to_host()
 
     def _on_host(self, op, args, state):
         if op.kind != base.RANDOM:
