@@ -38,6 +38,9 @@ class Loop:
                     if inner.op.kind != "variable"]  # captures the op feeds (not variables)
         self.gradient = None
         self.dvars = [j for j, p in enumerate(placeholders) if differentiable(p)]
+        # each loop variable's shape invariant as dims (None: any shape, a TensorArray's)
+        self.invariant_dims = [None if p.shape.ndims is None or p.dtype.name == "variant"
+                               else tuple(p.shape.dims) for p in placeholders]
         self.dcaps = [k for k, (_, inner) in enumerate(self.captures) if differentiable(inner)]
 
     n_vars = property(lambda self: len(self.placeholders))
@@ -93,8 +96,13 @@ def _drive(run_body, *values, loop, needed):
 
 
 def _check_invariant(loop, j, value):
+    dims = loop.invariant_dims[j]
+    shape = np.shape(value)
+    if dims is None or len(dims) == len(shape) and all(
+            d is None or d == n for d, n in zip(dims, shape)):
+        return
     p = loop.placeholders[j]
-    if p.dtype.name != "variant" and not p.shape.is_compatible_with(np.shape(value)):
+    if p.dtype.name != "variant" and not p.shape.is_compatible_with(shape):
         raise ValueError(f"the loop variable {j} ({p.name!r}) has shape {list(np.shape(value))} "
                          f"after an iteration, which does not fit its shape invariant "
                          f"{p.shape}")
