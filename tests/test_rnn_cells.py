@@ -356,3 +356,16 @@ def run_shape(tensor, feed):
     with gf.Session() as sess:
         sess.run(gf.global_variables_initializer())
         return sess.run(tensor, feed).shape
+
+
+def test_a_cells_variables_are_its_own_not_an_optimizers_slots():
+    with gf.Graph().as_default() as graph:
+        x = gf.placeholder(gf.float32, [2, 3, 4])
+        cell = gf.nn.rnn_cell.BasicLSTMCell(5)
+        out, _ = gf.nn.dynamic_rnn(cell, x, dtype=gf.float32)
+        gf.train.MomentumOptimizer(0.1, 0.9).minimize(gf.reduce_sum(out))
+        assert [v.op.name for v in cell.variables] == ["rnn/basic_lstm_cell/kernel",
+                                                       "rnn/basic_lstm_cell/bias"]
+        (loop,) = [op for op in graph.get_operations() if op.type == "While"]
+        body = [op.name for op in loop.attrs["loop"].graph.get_operations()]
+        assert "rnn/while/basic_lstm_cell/MatMul" in body  # (TF1's name, in the loop)

@@ -100,8 +100,10 @@ class RNNCell:
             raise errors.at_user_line(errors.InvalidArgumentError, f"cell {self.name!r} was "
                                       "built in another graph")
         reuse = True if self.built else self._reuse
+        made = len(graph.get_collection_ref(GraphKeys.GLOBAL_VARIABLES))
+        # (the name scope of the graph the ops go into: a loop's body, when called in one)
         with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False), \
-                graph.name_scope(self._scope.original_name_scope):
+                get_default_graph().name_scope(self._scope.original_name_scope):
             if not self.built:
                 _check_float("inputs", inputs)
                 if self._dtype is None:
@@ -111,7 +113,14 @@ class RNNCell:
             state = nest.map_structure(lambda s: convert_to_tensor(s, name="state"), state)
             for s in nest.flatten(state):
                 _check_float("state", s)
-            return self.call(inputs, state)
+            result = self.call(inputs, state)
+        # variables ``call`` made with get_variable are the cell's too (not an optimizer's
+        # slots made later under the same scope)
+        prefix = self._scope.name + "/"
+        for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)[made:]:
+            if v.op.name.startswith(prefix) and all(v is not f for f in self._variables):
+                self._variables.append(v)
+        return result
 
     def _capture_scope(self, scope):
         if scope is not None:
@@ -140,12 +149,7 @@ class RNNCell:
     @property
     def variables(self):
         """The variables ``build`` made, then any ``call`` made with ``get_variable``."""
-        found = list(self._variables)
-        if self._scope is not None:
-            prefix = self._scope.name + "/"
-            found += [v for v in self._graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
-                      if v.op.name.startswith(prefix) and all(v is not f for f in found)]
-        return found
+        return list(self._variables)
 
     @property
     def trainable_variables(self):
