@@ -70,7 +70,7 @@ class BasicRNNCell(RNNCell):
     def build(self, inputs_shape):
         depth = _input_depth(inputs_shape, self)
         self._kernel = self.add_variable("kernel", [depth + self._num_units, self._num_units])
-        self._bias = self.add_variable("bias", [self._num_units], ZEROS)
+        self._bias = self.add_variable("bias", [self._num_units], initializer=ZEROS)
 
     def call(self, inputs, state):
         output = self._activation(_linear(inputs, state, self._kernel, self._bias))
@@ -98,11 +98,13 @@ class GRUCell(RNNCell):
         rows, n = _input_depth(inputs_shape, self) + self._num_units, self._num_units
         bias_init = self._bias_initializer
         self._gate_kernel = self.add_variable("gates/kernel", [rows, 2 * n],
-                                              self._kernel_initializer)
-        self._gate_bias = self.add_variable("gates/bias", [2 * n], bias_init or Constant(1.0))
+                                              initializer=self._kernel_initializer)
+        self._gate_bias = self.add_variable("gates/bias", [2 * n],
+                                            initializer=bias_init or Constant(1.0))
         self._candidate_kernel = self.add_variable("candidate/kernel", [rows, n],
-                                                   self._kernel_initializer)
-        self._candidate_bias = self.add_variable("candidate/bias", [n], bias_init or ZEROS)
+                                                   initializer=self._kernel_initializer)
+        self._candidate_bias = self.add_variable("candidate/bias", [n],
+                                                 initializer=bias_init or ZEROS)
 
     def call(self, inputs, state):
         gates = ew.sigmoid(_linear(inputs, state, self._gate_kernel, self._gate_bias))
@@ -150,7 +152,7 @@ class BasicLSTMCell(RNNCell):
     def build(self, inputs_shape):
         n = self._num_units
         self._kernel = self.add_variable("kernel", [_input_depth(inputs_shape, self) + n, 4 * n])
-        self._bias = self.add_variable("bias", [4 * n], ZEROS)
+        self._bias = self.add_variable("bias", [4 * n], initializer=ZEROS)
 
     def call(self, inputs, state):
         c, h = _lstm_state(self, state, self._num_units, self._num_units)
@@ -200,15 +202,15 @@ class LSTMCell(RNNCell):
     def build(self, inputs_shape):
         n, init = self._num_units, self._initializer
         rows = _input_depth(inputs_shape, self) + self._h_depth
-        self._kernel = self.add_variable("kernel", [rows, 4 * n], init)
-        self._bias = self.add_variable("bias", [4 * n], ZEROS)
+        self._kernel = self.add_variable("kernel", [rows, 4 * n], initializer=init)
+        self._bias = self.add_variable("bias", [4 * n], initializer=ZEROS)
         if self._use_peepholes:
-            self._w_f_diag = self.add_variable("w_f_diag", [n], init)
-            self._w_i_diag = self.add_variable("w_i_diag", [n], init)
-            self._w_o_diag = self.add_variable("w_o_diag", [n], init)
+            self._w_f_diag = self.add_variable("w_f_diag", [n], initializer=init)
+            self._w_i_diag = self.add_variable("w_i_diag", [n], initializer=init)
+            self._w_o_diag = self.add_variable("w_o_diag", [n], initializer=init)
         if self._num_proj is not None:
             self._proj_kernel = self.add_variable("projection/kernel", [n, self._num_proj],
-                                                  init)
+                                                  initializer=init)
 
     def call(self, inputs, state):
         c_prev, m_prev = _lstm_state(self, state, self._num_units, self._h_depth)
