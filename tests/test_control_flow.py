@@ -276,3 +276,15 @@ def test_back_prop_false_gives_no_gradient(backend):
     y = gf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a * x), [0, x],
                       back_prop=False)[1]
     assert gf.gradients(gf.reduce_sum(y), x) == [None]
+
+
+def test_tensor_array_op_names_follow_tf1():
+    # TF1 (tf.compat.v1 graph mode) prints these names, e.g. a cell's input inside
+    # dynamic_rnn is 'rnn/while/TensorArrayReadV3:0' (mtanti's 02_RNN_cell.py prints it)
+    with gf.Graph().as_default():
+        ta = gf.TensorArray(gf.float32, size=3).unstack(gf.zeros([3, 2]))
+        names = [ta.read(1).name, ta.gather([0, 2]).name,
+                 ta.write(0, gf.ones([2])).flow.name, ta.stack().name]
+    assert names == ["TensorArrayReadV3:0", "TensorArrayGatherV3:0",
+                     "TensorArrayWrite/TensorArrayWriteV3:0",
+                     "TensorArrayStack/TensorArrayGatherV3:0"]
