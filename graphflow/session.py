@@ -11,7 +11,7 @@ import threading
 
 import numpy as np
 
-from . import errors, placement, subgraph
+from . import errors, nest, placement, subgraph
 from .backends import get_backend
 from .backends.buffer_pool import Budget
 from .config import ConfigProto
@@ -84,7 +84,7 @@ class Session:
         namedtuple of those) and return values in the same structure; ops give None."""
         if self._closed:
             raise errors.FailedPreconditionError("this Session is closed; open a new one")
-        feed_dict = feed_dict or {}
+        feed_dict = _flat_feeds(feed_dict) if feed_dict else {}
         # the same fetches and feed keys as an earlier run: no lookups, no re-checks (a
         # single element or a flat list is keyed directly; nested structures with each
         # level's type, since a nested namedtuple equals a tuple)
@@ -173,7 +173,7 @@ class Session:
 
     def _check_feeds(self, feed_dict):
         feeds = {}
-        for key, value in (feed_dict or {}).items():
+        for key, value in _flat_feeds(feed_dict or {}).items():
             t = self._feed_key(key)
             feeds[t] = convert_feed(t, value)
         return feeds
@@ -253,6 +253,26 @@ class InteractiveSession(Session):
 # runs and plans a session remembers: a loop that builds new ops every step (a common
 # beginner's mistake) would otherwise keep every plan, its kernels and its buffers
 _REMEMBERED = 64
+
+
+
+def _flat_feeds(feed_dict):
+    """``feed_dict`` with each tuple key (an LSTMStateTuple, a tuple of placeholders) and its
+    value taken apart leaf by leaf, as TF1's ``nest.flatten_dict_items``."""
+    if not any(isinstance(key, tuple) for key in feed_dict):
+        return feed_dict
+    flat = {}
+    for key, value in feed_dict.items():
+        if not isinstance(key, tuple):
+            flat[key] = value
+            continue
+        keys, values = nest.flatten(key), nest.flatten(value)
+        if len(keys) != len(values):
+            raise errors.InvalidArgumentError(
+                f"cannot feed a value of {len(values)} parts to a key of {len(keys)} tensors "
+                f"({key!r})")
+        flat.update(zip(keys, values))
+    return flat
 
 
 def _remember(cache, key, value):

@@ -558,3 +558,15 @@ def test_nested_loop_gradients_keep_the_inner_loops_first_inputs():
         for kv in (2, 2, 3):
             np.testing.assert_allclose(sess.run(g, {x: xv, k: kv}), ref.run(g, {x: xv, k: kv}),
                                        rtol=1e-9, atol=1e-12)
+
+
+def test_tensor_array_op_names_follow_tf1():
+    # TF1 (tf.compat.v1 graph mode) prints these names, e.g. a cell's input inside
+    # dynamic_rnn is 'rnn/while/TensorArrayReadV3:0' (mtanti's 02_RNN_cell.py prints it)
+    with gf.Graph().as_default():
+        ta = gf.TensorArray(gf.float32, size=3).unstack(gf.zeros([3, 2]))
+        names = [ta.read(1).name, ta.gather([0, 2]).name,
+                 ta.write(0, gf.ones([2])).flow.name, ta.stack().name]
+    assert names == ["TensorArrayReadV3:0", "TensorArrayGatherV3:0",
+                     "TensorArrayWrite/TensorArrayWriteV3:0",
+                     "TensorArrayStack/TensorArrayGatherV3:0"]

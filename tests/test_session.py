@@ -36,6 +36,19 @@ def test_feeds_convert_lists_scalars_and_safe_dtypes():
     assert out.dtype == np.float32 and out.shape == (3, 2)
 
 
+def test_a_tuple_key_feeds_its_tensors_leaf_by_leaf():
+    # TF1's flatten_dict_items: an RNN state fetched as an LSTMStateTuple is fed back to the
+    # state it came from (MorvanZhou's 403_RNN_regression.py)
+    Pair = collections.namedtuple("Pair", "c h")
+    a, b = gf.placeholder(gf.float32, []), gf.placeholder(gf.float32, [])
+    s = gf.placeholder(gf.float32, [])
+    with gf.Session() as sess:
+        assert sess.run(a * 10 + b + s, {Pair(a, b): Pair(1.0, 2.0), s: 3.0}) == 15.0
+        assert sess.run(a - b, {(a, b): (np.float32(5), 1)}) == 4.0
+        with pytest.raises(gf.errors.InvalidArgumentError, match="2 tensors"):
+            sess.run(a, {(a, b): (1.0,)})
+
+
 def test_any_tensor_can_be_fed_and_its_inputs_are_pruned():
     x = gf.placeholder(gf.float32, name="never_fed")
     hidden = gf.identity(x * 2, name="hidden")

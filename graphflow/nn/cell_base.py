@@ -133,13 +133,14 @@ class RNNCell:
             return found
 
     def add_variable(self, name, shape, dtype=None, initializer=None, regularizer=None,
-                     trainable=None):
-        """``get_variable(name)`` in the cell's scope (TF1's ``add_weight``), by default
-        with the cell's dtype; recorded in ``variables``. ``initializer`` None: the scope's,
-        else glorot_uniform."""
-        trainable = self.trainable if trainable is None else trainable
+                     trainable=None, **kwargs):
+        """``get_variable(name)`` in the cell's scope, recorded in ``variables``; TF1's
+        ``Layer.add_variable`` (``add_weight``) arguments, in its order. ``dtype`` None: the
+        cell's; ``initializer`` None: the scope's, else glorot_uniform; a cell that is not
+        trainable makes none of its variables trainable."""
+        trainable = self.trainable and (trainable is None or trainable)
         var = get_variable(name, shape, dtype or self._dtype, initializer, regularizer,
-                           trainable)
+                           trainable=trainable, **kwargs)
         if all(var is not v for v in self._variables):
             self._variables.append(var)
         return var

@@ -97,13 +97,12 @@ class GRUCell(RNNCell):
     def build(self, inputs_shape):
         rows, n = _input_depth(inputs_shape, self) + self._num_units, self._num_units
         bias_init = self._bias_initializer
-        kernel_init = self._kernel_initializer
         self._gate_kernel = self.add_variable("gates/kernel", [rows, 2 * n],
-                                              initializer=kernel_init)
+                                              initializer=self._kernel_initializer)
         self._gate_bias = self.add_variable("gates/bias", [2 * n],
                                             initializer=bias_init or Constant(1.0))
         self._candidate_kernel = self.add_variable("candidate/kernel", [rows, n],
-                                                   initializer=kernel_init)
+                                                   initializer=self._kernel_initializer)
         self._candidate_bias = self.add_variable("candidate/bias", [n],
                                                  initializer=bias_init or ZEROS)
 

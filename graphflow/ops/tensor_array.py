@@ -339,13 +339,14 @@ class TensorArray:
     def write(self, index, value, name=None):
         value = convert_to_tensor(value, self._dtype)
         shape = self._merged(value.shape)
-        handle = WRITE(self._handle, convert_to_tensor(index, int32), value,
-                       name=name or "TensorArrayWrite")
+        with get_default_graph().name_scope(name or "TensorArrayWrite"):  # (TF1's names)
+            handle = WRITE(self._handle, convert_to_tensor(index, int32), value,
+                           name="TensorArrayWriteV3")
         return TensorArray._wrap(self, handle, shape)
 
     def read(self, index, name=None):
         return READ(self._handle, convert_to_tensor(index, int32), name=name or
-                    "TensorArrayRead", dtype=self._dtype, element_shape=self._element_shape)
+                    "TensorArrayReadV3", dtype=self._dtype, element_shape=self._element_shape)
 
     def stack(self, name=None):
         with get_default_graph().name_scope(name or "TensorArrayStack"):  # (TF1's names)
@@ -354,7 +355,7 @@ class TensorArray:
 
     def gather(self, indices, name=None):
         return GATHER(self._handle, convert_to_tensor(indices, int32),
-                      name=name or "TensorArrayGather", dtype=self._dtype,
+                      name=name or "TensorArrayGatherV3", dtype=self._dtype,
                       element_shape=self._element_shape)
 
     def unstack(self, value, name=None):
