@@ -8,6 +8,7 @@ are left out; names are deleted where the dynamic run would release their buffer
 peak memory stays the same. ``replay.py`` decides when to trace and runs the result.
 """
 
+import collections
 import functools
 import sys
 
@@ -45,11 +46,13 @@ def generate(plan, feed_tensors, trace):
     program = plan.program
     pool = trace.buffers
     gen = _Source(pool)
+    holders = collections.Counter()  # name -> live tensors it holds (aliases share one)
     for position, t in enumerate(feed_tensors):
         inner = program.feeds.get(t)
         if inner is not None and inner in trace:
             gen.dynamic(inner, f"values[{position}]")
             gen.steps[0].outputs.append(inner)
+            holders[gen.names[inner]] += 1
     folds = gemm_updates.find(plan, trace)
     for step in plan.steps:
         op, dying, is_kernel = step.op, step.dying, step.group is not None
@@ -73,7 +76,19 @@ def generate(plan, feed_tensors, trace):
                        with_state=True)
         else:
             _numpy_step(gen, op, reads, args, outputs)
-        gen.steps[-1].deletes = [gen.names[t] for t in dying if gen.kinds.get(t) == "dynamic"]
+        for t in op.outputs:
+            if t in gen.names:
+                holders[gen.names[t]] += 1
+        # a dying tensor's name is deleted when no live tensor holds it (an alias, such as
+        # a SumToShape to its own shape that a body hands out, still may)
+        gen.steps[-1].deletes = []
+        for t in dying:
+            if gen.kinds.get(t) != "dynamic":
+                continue
+            name = gen.names[t]
+            holders[name] -= 1
+            if holders[name] <= 0:
+                gen.steps[-1].deletes.append(name)
         for t in op.outputs if folds else ():  # which array each name holds (an in-place
             if gen.kinds.get(t) == "dynamic" and t in trace:  # update counts them)
                 gen.roots.setdefault(gen.names[t], id(root(trace[t])))
