@@ -477,17 +477,18 @@ def test_a_name_an_alias_still_holds_is_not_deleted():
     """A SumToShape to its own shape aliases its input; when the input dies at the SumToShape
     and the alias is handed out (a loop body's gradient of a loop variable), the replay must
     not delete the name: it did, so that replay failed every time and was dropped."""
-    x = gf.placeholder(gf.float32, [None, 5, 2])  # (unknown batch: SumToShape stays)
-    out, _ = gf.nn.dynamic_rnn(gf.nn.rnn_cell.BasicLSTMCell(4, forget_bias=0.0), x,
-                                dtype=gf.float32)
-    grads = gf.gradients(gf.reduce_sum(out * out), [x] + gf.trainable_variables())
-    feed = {x: np.linspace(-1, 1, 30).reshape(3, 5, 2).astype(np.float32)}
-    with gf.Session() as sess:
-        sess.run(gf.global_variables_initializer())
-        first = sess.run(grads, feed)
-        for _ in range(4):
-            for a, b in zip(sess.run(grads, feed), first):
-                np.testing.assert_allclose(a, b, rtol=1e-6)
-        plan = sess.plan(grads, feed)
-        (step,) = [s for s in plan.steps if s.op.type == "WhileGrad"]
-        assert plan._body_runners[step][0]._replays  # the gradient body replays
+    with gf.Graph().as_default():
+        x = gf.placeholder(gf.float32, [None, 5, 2])  # (unknown batch: SumToShape stays)
+        out, _ = gf.nn.dynamic_rnn(gf.nn.rnn_cell.BasicLSTMCell(4, forget_bias=0.0), x,
+                                    dtype=gf.float32)
+        grads = gf.gradients(gf.reduce_sum(out * out), [x] + gf.trainable_variables())
+        feed = {x: np.linspace(-1, 1, 30).reshape(3, 5, 2).astype(np.float32)}
+        with gf.Session() as sess:
+            sess.run(gf.global_variables_initializer())
+            first = sess.run(grads, feed)
+            for _ in range(4):
+                for a, b in zip(sess.run(grads, feed), first):
+                    np.testing.assert_allclose(a, b, rtol=1e-6)
+            plan = sess.plan(grads, feed)
+            (step,) = [s for s in plan.steps if s.op.type == "WhileGrad"]
+            assert plan._body_runners[step][0]._replays  # the gradient body replays
