@@ -177,8 +177,3 @@ def truth(value, what):
     if value.ndim != 0:
         raise ValueError(f"{what} must be a scalar, but it has shape {list(value.shape)}")
     return bool(value)
-
-
-def refused_capture(t, what):
-    """The error for a body result that cannot be handed out (an op, not a tensor)."""
-    return errors.at_user_line(errors.DTypeError, f"{what} must return tensors, got {t!r}")

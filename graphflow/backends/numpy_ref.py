@@ -126,7 +126,7 @@ def _body_runner(op, state):
         feeds, interpreter = bodies[i]
         return interpreter.run(dict(zip(feeds, values)), state)
 
-    from .plan import HostArrays
+    from .bodies import HostArrays
     run_body.arrays = HostArrays
     return run_body
 

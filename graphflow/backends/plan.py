@@ -29,6 +29,7 @@ from ..compiler.fuse import FUSED, group
 from ..ops import base
 from ..ops.sources import CONST
 from . import scalar_code
+from .bodies import HostArrays, detached, needed_outputs, parts
 from .buffer_pool import KEEP_RUNS, BufferPool
 from .numpy_ref import runtime_error
 from .recent import Recent
@@ -72,7 +73,7 @@ class Live(dict):
             self.taken[id(buf)] = buf
 
     def hold(self, value):
-        for part in _parts(value) if self else ():
+        for part in parts(value) if self else ():
             entry = self.get(id(self.owner(part)))
             if entry is not None:
                 entry[1] += 1
@@ -81,7 +82,7 @@ class Live(dict):
         """The tensors are dead: their buffers go back once nothing else reads them."""
         for t in tensors:
             value = env.pop(t, None)
-            for part in _parts(value) if self and value is not None else ():
+            for part in parts(value) if self and value is not None else ():
                 entry = self.get(id(self.owner(part)))
                 if entry is not None:
                     entry[1] -= 1
@@ -101,49 +102,6 @@ class Live(dict):
             if key not in kept:
                 del self[key]
                 self.pool.give(buf)
-
-
-def _parts(value):
-    """The arrays a value holds buffers through: itself, or a loop's per-iteration values
-    (an object array of arrays: the first iteration's may be the loop's input as it is,
-    a pool buffer of the run that must outlive the gradient that reads it)."""
-    if isinstance(value, np.ndarray) and value.dtype == object and value.ndim == 1:
-        return value
-    return (value,)
-
-
-def _detached(sub, live, value):
-    """``value``, or a copy of each of its parts (``_parts``) that is a pool buffer of the
-    run ``live`` of the plan ``sub``."""
-    if id(sub.owner(value)) in live:
-        return sub.detach(value)
-    parts = _parts(value)
-    if parts is value and any(id(sub.owner(v)) in live for v in parts):
-        out = np.empty(len(parts), object)
-        for i, v in enumerate(parts):
-            out[i] = sub.detach(v) if id(sub.owner(v)) in live else v
-        return out
-    return value
-
-
-class HostArrays:
-    """How a control-flow op's drive handles values (``run_body.arrays``), for backends
-    whose values are NumPy arrays: ``host(v)`` reads one (a predicate, a count),
-    ``device(a)`` puts a NumPy array where the backend keeps values, ``add(a, b)`` sums
-    two (gradients over iterations)."""
-
-    host = staticmethod(np.asarray)
-
-    @staticmethod
-    def device(a):
-        return a
-
-    @staticmethod
-    def add(total, term, in_place=False):
-        """``total + term``; ``in_place``: into ``total`` (an earlier sum, no one else's)."""
-        if in_place and total.shape == np.broadcast_shapes(total.shape, np.shape(term)):
-            return np.add(total, term, out=total)
-        return np.asarray(np.add(total, term))
 
 
 class Plan:
@@ -233,7 +191,7 @@ class Plan:
         live = Live(sub.pool, sub.owner)
         try:
             outputs = sub.run_steps(env, live, state)
-            return [_detached(sub, live, v) for v in outputs]
+            return [detached(sub, live, v) for v in outputs]
         finally:
             live.give_back()
             sub.pool.end_run()
@@ -451,14 +409,6 @@ def pipeline_lines(report):
 
 def op_counts(counts):
     return "-" if counts is None else ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-
-
-def needed_outputs(op, program):
-    """Per output of ``op``: whether a later op of the program or a fetch reads it."""
-    read = set(program.outputs)
-    for other in program.ops:
-        read.update(other.inputs)
-    return tuple(t in read for t in op.outputs)
 
 
 def dying_after(program):
