@@ -63,7 +63,8 @@ def find(plan, trace):
         w, g, sign = outer[form[0]], outer[form[1]], form[3]
         scale = None if form[2] is None else outer[form[2]]
         m = producer.get(g)
-        if m is None or m <= last_unsafe or readers.get(g) != [i] or w not in trace:
+        if m is None or m <= last_unsafe or readers.get(g) != [i] or w not in trace \
+                or g in plan.program.outputs:  # (a fetched product is not the update's alone)
             continue
         mm, mm_reads = steps[m][:2]
         if mm.type != "MatMul" or set(mm._attrs) != {"transpose_a", "transpose_b"} or (
