@@ -174,7 +174,7 @@ def test_shape_vectors_built_from_shape_elements_keep_their_known_dims():
 @pytest.mark.parametrize("backend", ["numpy", "numba"])
 def test_strings_are_host_values_of_bytes(backend):
     """The first TF1 program prints a string constant: strings are fed and fetched as bytes
-    (TF1's values), and no arithmetic takes them."""
+    (TF1's values); ``+`` concatenates them (TF1's Add), no other arithmetic takes them."""
     hello = gf.constant("Hello, TensorFlow!")
     words = gf.placeholder("string", [None])
     assert hello.dtype is gf.string and gf.constant([["a", b"b"]]).shape == (1, 2)
@@ -184,8 +184,10 @@ def test_strings_are_host_values_of_bytes(backend):
         assert got.dtype == object and got.tolist() == [b"a", b"bc"]
         with pytest.raises(gf.errors.DTypeError, match="cannot convert int 1 to a string"):
             sess.run(words, {words: [1, 2]})
-    with pytest.raises(gf.errors.DTypeError, match="Add needs a floating or integer tensor"):
-        hello + hello
+        assert sess.run(words + "!", {words: ["a", "bc"]}).tolist() == [b"a!", b"bc!"]
+        assert sess.run(gf.constant("ab") + ["c", "d"]).tolist() == [b"abc", b"abd"]
+    with pytest.raises(gf.errors.DTypeError, match="Mul needs a floating or integer tensor"):
+        hello * hello
     with pytest.raises(gf.errors.DTypeError):
         gf.constant(["a"], dtype=gf.float32)
 

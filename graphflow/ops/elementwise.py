@@ -83,7 +83,7 @@ STOP_GRADIENT = unary("StopGradient", lambda x: x, "{0}", MOVES, differentiable=
 ZEROS_LIKE = unary("ZerosLike", np.zeros_like, "0", ANY, differentiable=False)
 ONES_LIKE = unary("OnesLike", np.ones_like, "1", ANY, differentiable=False)
 
-ADD = binary("Add", np.add, "({0} + {1})")
+ADD = binary("Add", np.add, "({0} + {1})", f"{NUMERIC}|is_string")  # (TF1: strings concatenate)
 SUB = binary("Sub", np.subtract, "({0} - {1})")
 MUL = binary("Mul", np.multiply, "({0} * {1})")
 REALDIV = binary("RealDiv", np.true_divide, "({0} / {1})", FLOAT)
