@@ -644,7 +644,10 @@ case("add_n/f32_empty", lambda a, b: gf.add_n([a, b]), lambda a, b: a + b,
 case("where/f32_same_shape", op("where"), np.where, [B(2, 3), F(2, 3), F(2, 3)])
 case("where/f32_broadcast_cond", op("where"), np.where, [B(2, 1), F(2, 3), F(1, 3)])
 case("where/f32_broadcast_all", op("where"), np.where, [B(3,), F(2, 1), F()])
-case("where/f32_broadcast_rank3", op("where"), np.where, [B(2, 1, 1), F(4, 1), F(1, 3)])
+# a condition that outranks x broadcasts when the ranks are known; hidden, TF1's Select rule
+# refuses it at run time (test_where_decides_rows_at_run_time)
+case("where/f32_broadcast_rank3", op("where"), np.where, [B(2, 1, 1), F(4, 1), F(1, 3)],
+     unknown_rank_ok=False)
 case("where/i32_2x3", op("where"), np.where, [B(2, 3), I(2, 3), I(2, 3)])
 case("where/f64_scalar", op("where"), np.where, [B(), F(dt=F64), F(dt=F64)])
 case("where/bool_values", op("where"), np.where, [B(4), B(4), B(4)])
