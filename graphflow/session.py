@@ -294,8 +294,9 @@ class _DefaultStack(threading.local):
         self.stack.append(session)
         try:
             yield session
-        finally:
-            self.stack.remove(session)
+        finally:  # (``graphflow run`` restores the stack after a program: an
+            if session in self.stack:  # InteractiveSession left open is gone already)
+                self.stack.remove(session)
 
     def top(self):
         return self.stack[-1] if self.stack else None

@@ -336,3 +336,15 @@ def test_threads_the_program_leaves_running_still_see_its_world(tmp_path):
     assert (status, out, err) == (4, "6.0 3 True\n", "")
     status, out, err = _run(tmp_path, body + "tf.nn.ctc_loss\n")
     assert (status, out) == (1, "6.0 3 True\n") and "tf.nn.ctc_loss is a TF1 name" in err
+
+
+def test_an_interactive_session_left_open_ends_quietly(tmp_path):
+    """``graphflow run`` restores the default sessions after the program; an
+    InteractiveSession it never closed used to print 'Exception ignored ... not in list'."""
+    status, out, err = _run(tmp_path, """
+        import tensorflow as tf
+
+        sess = tf.InteractiveSession()
+        print(tf.constant(2.0).eval() * 3)
+    """)
+    assert (status, out.strip(), err) == (0, "6.0", "")
