@@ -12,6 +12,7 @@ import numpy as np
 
 from ... import subgraph
 from ...ops import base
+from ...ops.sources import CONST
 from ..kernel_cache import load_kernel
 from ..scalar_code import literal, scalar_line
 from .codegen import _module
@@ -25,17 +26,16 @@ def why_not(loop, needed=None):
     nv = len(loop.placeholders)
     if loop.saved and (needed is None or any(needed[nv:nv + len(loop.saved)])):
         return "its gradient needs per-iteration values (they are stacked from Python)"
-    inner = [t for t in (*loop.placeholders, *loop.feeds()) if t not in loop.placeholders] \
-        + list(loop.placeholders)
-    for t in inner:
+    for t in loop.feeds():  # the loop variables and the captures it reads
         if t.shape.ndims != 0 or not (t.dtype.is_numeric or t.dtype.is_bool):
             return f"the loop carries or reads {t.name!r} of shape {t.shape}, not a scalar"
         if t.dtype.name == "float16":
             return "a float16 value (Numba has no float16 arithmetic)"
-    for op in _ops(loop):
+    cond_ops, body_ops = _parts(loop)
+    for op in cond_ops + [op for op in body_ops if op not in cond_ops]:
         if op.kind == base.PLACEHOLDER:
             continue
-        if op.kind == base.SOURCE and op.type == "Const" and op._attrs["value"].size == 1:
+        if op.opdef is CONST and op._attrs["value"].size == 1:
             continue
         if op.kind != base.ELEMENTWISE or op.opdef.scalar is None or op.opdef.fault is not None:
             return f"its {op.type} op {op.name!r} is not a scalar elementwise op"
@@ -46,11 +46,11 @@ def why_not(loop, needed=None):
     return None
 
 
-def _ops(loop):
+def _parts(loop):
+    """The ops of the loop's condition and of its body, in execution order."""
     feeds = loop.feeds()
-    pred = subgraph.extract_body((loop.pred,), feeds).ops
-    body = subgraph.extract_body(tuple(loop.results), feeds).ops
-    return pred + [op for op in body if op not in pred]
+    return (subgraph.extract_body((loop.pred,), feeds).ops,
+            subgraph.extract_body(tuple(loop.results), feeds).ops)
 
 
 def source(loop):
@@ -60,8 +60,7 @@ def source(loop):
     feeds = loop.feeds()
     names = {t: f"v{j}" for j, t in enumerate(loop.placeholders)}
     names.update({t: f"c{k}" for k, t in enumerate(feeds[len(loop.placeholders):])})
-    cond_ops = subgraph.extract_body((loop.pred,), feeds).ops
-    body_ops = subgraph.extract_body(tuple(loop.results), feeds).ops
+    cond_ops, body_ops = _parts(loop)
     lines, header = [], []
     cond_code, cond_names = _lines(cond_ops, names, "p", header)
     body_code, body_names = _lines(body_ops, names, "b", header)
@@ -96,7 +95,7 @@ def _lines(ops, names, prefix, header):
     for m, op in enumerate(ops):
         if op.kind == base.PLACEHOLDER:
             continue
-        if op.type == "Const":
+        if op.opdef is CONST:
             names[op.outputs[0]] = literal(op._attrs["value"])
             continue
         code.append(scalar_line(op, names, f"{prefix}{m}"))
