@@ -5,14 +5,14 @@ makes and sums values of a backend that keeps them in NumPy arrays."""
 
 import numpy as np
 
+from ..ops.base import NESTED
 
-def needed_outputs(op, program):
-    """Per output of ``op``: whether a later op of the program or a fetch reads it."""
-    read = set(program.outputs)
-    for other in program.ops:
-        read.update(other.inputs)
-    return tuple(t in read for t in op.outputs)
 
+def needed_outputs(ops, fetched):
+    """{nested op: per output, whether an op of ``ops`` or a fetch reads it}: a loop whose
+    gradient does not run keeps no per-iteration values."""
+    read = set(fetched).union(*(op.inputs for op in ops))
+    return {op: tuple(t in read for t in op.outputs) for op in ops if op.kind == NESTED}
 
 
 def parts(value):

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import errors, subgraph
 from ..ops import base, checks, elementwise
+from .bodies import HostArrays, needed_outputs
 from .runner import Runner
 
 SCALAR_NUMPY = {
@@ -37,11 +38,8 @@ class Interpreter:
 
     def __init__(self, subgraph):
         self.subgraph = subgraph
-        # a nested op's outputs something reads: a loop whose gradient is not run keeps no
-        # per-iteration values (each iteration's copy of an 80 MB variable was 3 GB at 40)
-        read = set(subgraph.fetch_tensors).union(*(op.inputs for op in subgraph.ops))
-        self.needed = {op: tuple(t in read for t in op.outputs)
-                       for op in subgraph.ops if op.kind == base.NESTED}
+        # (each iteration's copy of an 80 MB loop variable was 3 GB at 40 iterations)
+        self.needed = needed_outputs(subgraph.ops, subgraph.fetch_tensors)
 
     def runner(self, feed_tensors):
         """The session's interface (see ``runner.py``): every run interprets the ops."""
@@ -126,7 +124,6 @@ def _body_runner(op, state):
         feeds, interpreter = bodies[i]
         return interpreter.run(dict(zip(feeds, values)), state)
 
-    from .bodies import HostArrays
     run_body.arrays = HostArrays
     return run_body
 

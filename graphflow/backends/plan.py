@@ -117,11 +117,12 @@ class Plan:
         inlined = {op for op in program.ops if inlined_constant(op, program)}
         self.steps = [Step(op, dying[i]) for i, op in enumerate(program.ops)
                       if op not in inlined]
+        needed = needed_outputs(program.ops, program.outputs)
         for step in self.steps:
             if step.op.kind == base.NESTED:  # each body is a plan of this backend
                 step.subplans = [(feeds, prepare(subgraph.extract_body(fetches, feeds)))
                                  for feeds, fetches in step.op.opdef.bodies(step.op)]
-                step.needed = needed_outputs(step.op, program)
+                step.needed = needed[step.op]
         # (fused op, what its launch depends on) -> Launch, for the shapes of recent runs
         self._launches = Recent(KEEP_RUNS * max(1, sum(s.group is not None for s in self.steps)))
         self.stateful = any(op.kind in (base.VARIABLE, base.ASSIGN, base.RANDOM, base.NESTED)
