@@ -131,7 +131,8 @@ class RunState:
         self.committed = session._values
         self.pending = {}
         self.feeds = feeds  # the fed arrays
-        self.fed = {var: feeds[i] for i, var in fed_variables}  # variable -> its fed value
+        # variable -> its fed value (most runs feed none: no dict made for them)
+        self.fed = {var: feeds[i] for i, var in fed_variables} if fed_variables else None
 
     def snapshot(self, var_op):
         value = self.committed.get(var_op)

@@ -30,18 +30,22 @@ class Loop:
     """What a While op runs (its ``loop`` attr): the body graph, loop variable
     placeholders, captures, condition, results, and the gradient (or None)."""
 
-    def __init__(self, graph, placeholders, pred, results):
+    def __init__(self, graph, placeholders, pred, results, entering):
         self.graph, self.placeholders, self.pred, self.results = \
             graph, placeholders, pred, results
         self.captures = list(graph.captured.items())  # (outer tensor, inner tensor)
         self.fed = [k for k, (_, inner) in enumerate(self.captures)
                     if inner.op.kind != "variable"]  # captures the op feeds (not variables)
         self.gradient = None
-        self.dvars = [j for j, p in enumerate(placeholders) if differentiable(p)]
+        # what carries a gradient: floats, and TensorArrays of floats (``entering``: the loop
+        # variables as given, TensorArrays with their element dtype)
+        self.dvars = [j for j, p in enumerate(placeholders) if differentiable(p) and not (
+            isinstance(entering[j], TensorArray) and not entering[j].dtype.is_floating)]
         # each loop variable's shape invariant as dims (None: any shape, a TensorArray's)
         self.invariant_dims = [None if p.shape.ndims is None or p.dtype.name == "variant"
                                else tuple(p.shape.dims) for p in placeholders]
-        self.dcaps = [k for k, (_, inner) in enumerate(self.captures) if differentiable(inner)]
+        self.dcaps = [k for k, (outer, inner) in enumerate(self.captures)
+                      if differentiable(inner) and _floating_elements(outer)]
 
     n_vars = property(lambda self: len(self.placeholders))
     saved = property(lambda self: self.gradient.saved if self.ready else [])
@@ -249,11 +253,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             results = _results(graph, result, tensors, placeholders)
             shaped = [r if isinstance(r, TensorArray) else v  # (a TensorArray's elements'
                       for r, v in zip(nest.flatten(result), flat)]  # shape, as written)
-        loop = Loop(graph, placeholders, pred, results)
-        # a TensorArray of integers carries no gradient (nor does one it captures)
-        loop.dvars = [j for j in loop.dvars if not isinstance(flat[j], TensorArray)
-                      or flat[j].dtype.is_floating]
-        loop.dcaps = [k for k in loop.dcaps if _floating_elements(loop.captures[k][0])]
+        loop = Loop(graph, placeholders, pred, results, flat)
         if back_prop and (loop.dvars or loop.dcaps):
             xs = [placeholders[j] for j in loop.dvars] + [loop.captures[k][1]
                                                           for k in loop.dcaps]
